@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable the platform reads, with its default. The README lists the same table. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Base URL payers and upstreams reach us at; payment_url and upstream callback URLs are built from it. */
+  PUBLIC_URL: z.url().optional(),
+  /** PostgreSQL connection string. Unset: an embedded PostgreSQL is started in PAYRAIL_DATA_DIR. */
+  DATABASE_URL: z.string().optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Folder for the embedded database and the generated development secret. */
+  PAYRAIL_DATA_DIR: z.string().default('.payrail'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** Redis for pub/sub between replicas and the nonce store. Unset: in-process pub/sub, nonces in PostgreSQL. */
+  REDIS_URL: z.string().optional(),
+  /** 32-byte key (hex or base64) encrypting secrets at rest. Required in production; generated into the data folder otherwise. */
+  SECRET_KEY: z.string().optional(),
+  /** Run the background worker inside the server process (`false` when workers run as their own processes). */
+  RUN_WORKER: bool.default(true),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** Seed demo data into an empty database at start (defaults to on for the embedded database). */
+  SEED_DEMO: bool.optional(),
+  /** Apply pending migrations at start. */
+  MIGRATE_ON_START: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Proxies whose X-Forwarded-For is believed (client IPs feed the IP whitelist): `false`, `true`, or comma-separated addresses/CIDRs. */
+  TRUST_PROXY: z.string().default('false'),
+  /** Directory with the built admin SPA. */
+  WEB_DIST: z.string().optional(),
+});
+
+export type Config = z.infer<typeof schema> & { publicUrl: string; trustProxy: boolean | string[] };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.SECRET_KEY) {
+    throw new Error('Invalid configuration:\n  SECRET_KEY: required in production');
+  }
+  const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
+  const trustProxy = c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY.split(',').map((s) => s.trim());
+  return { ...c, publicUrl, trustProxy };
+}

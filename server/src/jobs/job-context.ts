@@ -1,0 +1,12 @@
+import type { Config } from '../config/config.ts';
+import type { PrismaClient } from '../db/prisma.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { PubSub } from '../graphql/pubsub.ts';
+
+/** What a background task gets: the same services the API uses. */
+export interface JobContext {
+  prisma: PrismaClient;
+  config: Config;
+  log: Logger;
+  pubsub: PubSub;
+}

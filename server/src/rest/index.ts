@@ -1,0 +1,26 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { AppServices } from '../graphql/context.ts';
+import { sendError } from './envelope.ts';
+
+export const REST_BODY_LIMIT = 64 * 1024;
+
+/** The merchant REST API under /v1 (../shared/REST-CONTRACT.md). */
+export async function restApi(app: FastifyInstance, opts: { services: AppServices }): Promise<void> {
+  const { services } = opts;
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 40401, `no such endpoint: ${request.method} ${request.url}`));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(request, reply, 413, 41301, `body larger than ${REST_BODY_LIMIT} bytes`);
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+      return sendError(request, reply, 400, 40001, 'body is not valid JSON');
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(request, reply, 400, 40001, 'Content-Type must be application/json');
+    services.log.error({ err: error, requestId: request.id }, 'unhandled error in REST API');
+    return sendError(request, reply, 500, 50001, `internal error, quote request_id ${request.id}`);
+  });
+}

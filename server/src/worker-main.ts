@@ -1,0 +1,28 @@
+import { loadConfig } from './config/config.ts';
+import { createPrisma } from './db/prisma.ts';
+import { createPlatformPubSub } from './graphql/pubsub.ts';
+import { migrateQueue, startWorker } from './jobs/worker.ts';
+import { createLogger } from './lib/logger.ts';
+
+/** A worker-only process (`npm run worker`) for the scaled-out layout; needs DATABASE_URL. */
+const config = loadConfig();
+const log = createLogger(config.LOG_LEVEL);
+if (!config.DATABASE_URL) {
+  log.fatal('DATABASE_URL must be set for a separate worker process (the embedded database lives inside `npm start`)');
+  process.exit(1);
+}
+await migrateQueue(config.DATABASE_URL);
+const prisma = createPrisma(config.DATABASE_URL, config.DB_POOL_SIZE);
+const pubsub = createPlatformPubSub(config.REDIS_URL);
+const runner = await startWorker({ prisma, config, log, pubsub }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
+log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'worker stopping');
+    void runner
+      .stop()
+      .then(() => Promise.all([prisma.$disconnect(), pubsub.close()]))
+      .finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
+
+let env: TestEnvironment;
+
+beforeAll(async () => {
+  env = await createTestEnvironment();
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('HTTP server', () => {
+  it('answers /healthz', async () => {
+    const response = await fetch(`${env.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready once the database is reachable and migrated', async () => {
+    const response = await fetch(`${env.url}/readyz`);
+    const body = (await response.json()) as { status: string; database: boolean; pendingMigrations: string[] };
+    expect(response.status).toBe(200);
+    expect(body).toMatchObject({ status: 'ready', database: true, pendingMigrations: [] });
+  });
+
+  it('answers a GraphQL query over HTTP', async () => {
+    await env.prisma.currency.create({ data: { code: 'THB', name: 'Thai baht', digits: 2 } });
+    const result = await env.graphql<{ health: { status: string; database: boolean }; currencies: Array<{ code: string; digits: number }> }>(
+      '{ health { status database } currencies { code digits } }',
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.health).toEqual({ status: 'ok', database: true });
+    expect(result.data?.currencies).toEqual([{ code: 'THB', digits: 2 }]);
+  });
+
+  it('answers GraphQL over a WebSocket on the same port and path', async () => {
+    const client = createClient({ url: `${env.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const result = await new Promise<unknown>((resolve, reject) => {
+        let value: unknown;
+        client.subscribe({ query: '{ health { status } }' }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+      });
+      expect(result).toEqual({ data: { health: { status: 'ok' } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('wraps unknown /v1 endpoints in the REST envelope with a request id', async () => {
+    const response = await fetch(`${env.url}/v1/no-such-thing`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const body = (await response.json()) as { code: number; request_id: string; data: unknown };
+    expect(response.status).toBe(404);
+    expect(body.code).toBe(40401);
+    expect(body.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.headers.get('x-request-id')).toBe(body.request_id);
+  });
+});
