@@ -54,7 +54,7 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
   if (existsSync(webDist)) {
     await fastify.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
     fastify.setNotFoundHandler((request, reply) => {
-      const wantsPage = request.method === 'GET' && !/^\/(v1|graphql|pay\/api)(\/|$)/.test(request.url);
+      const wantsPage = request.method === 'GET' && !/^\/(v1|graphql|pay\/api|assets)(\/|$)/.test(request.url);
       if (wantsPage) return reply.sendFile('index.html');
       return reply.status(404).send({ error: 'not found' });
     });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppServices } from '../graphql/context.ts';
 import { sendError } from './envelope.ts';
+import { toRestError } from './error-table.ts';
 
 export const REST_BODY_LIMIT = 64 * 1024;
 
@@ -15,6 +16,8 @@ export async function restApi(app: FastifyInstance, opts: { services: AppService
   app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, 40401, `no such endpoint: ${request.method} ${request.url}`));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = toRestError(error);
+    if (mapped) return sendError(request, reply, mapped.status, mapped.code, mapped.msg, mapped.data);
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(request, reply, 413, 41301, `body larger than ${REST_BODY_LIMIT} bytes`);
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
       return sendError(request, reply, 400, 40001, 'body is not valid JSON');

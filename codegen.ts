@@ -1,0 +1,22 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Typed documents for the admin SPA, generated offline from the schema the server prints
+ * (`npm run codegen` prints it first). PAYRAIL_SCHEMA points at another schema file.
+ */
+const config: CodegenConfig = {
+  schema: process.env.PAYRAIL_SCHEMA ?? 'server/schema.graphql',
+  documents: ['web/src/**/*.{ts,vue}', '!web/src/gql/**'],
+  generates: {
+    'web/src/gql/': {
+      preset: 'client',
+      config: {
+        scalars: { DateTime: 'string', Decimal: 'string', JSON: 'unknown' },
+        useTypeImports: true,
+        enumsAsTypes: true,
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,16 @@
+import { graphql } from '@/gql';
+
+export const systemStatusQuery = graphql(`
+  query SystemStatus {
+    health {
+      status
+      database
+      version
+    }
+    currencies {
+      code
+      name
+      digits
+    }
+  }
+`);
