@@ -3,6 +3,7 @@ import { createPrisma } from './db/prisma.ts';
 import { createPlatformPubSub } from './graphql/pubsub.ts';
 import { migrateQueue, startWorker } from './jobs/worker.ts';
 import { createLogger } from './lib/logger.ts';
+import { loadSecretBox } from './lib/secret-key.ts';
 
 /** A worker-only process (`npm run worker`) for the scaled-out layout; needs DATABASE_URL. */
 const config = loadConfig();
@@ -14,7 +15,8 @@ if (!config.DATABASE_URL) {
 await migrateQueue(config.DATABASE_URL);
 const prisma = createPrisma(config.DATABASE_URL, config.DB_POOL_SIZE);
 const pubsub = createPlatformPubSub(config.REDIS_URL);
-const runner = await startWorker({ prisma, config, log, pubsub }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
+const secrets = await loadSecretBox(config, log);
+const runner = await startWorker({ prisma, config, log, pubsub, secrets }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
 log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import type { PrismaClient } from '../db/prisma.ts';
+import type { SecretBox } from '../lib/crypto.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PubSub } from '../graphql/pubsub.ts';
 
@@ -9,4 +10,6 @@ export interface JobContext {
   config: Config;
   log: Logger;
   pubsub: PubSub;
+  /** Opens sealed secrets (platform private keys for signing callbacks, channel credentials). */
+  secrets: SecretBox;
 }
