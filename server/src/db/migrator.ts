@@ -96,6 +96,8 @@ export async function pendingMigrations(databaseUrl: string, opts: Pick<MigrateO
 
 async function withClient<T>(databaseUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'payrail-migrator' });
+  // A connection lost between queries must not crash the process: the next query rejects with the cause.
+  client.on('error', () => {});
   await client.connect();
   try {
     return await fn(client);
