@@ -20,7 +20,6 @@ const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url
 export async function buildApp(services: AppServices, databaseUrl: string): Promise<App> {
   const fastify = Fastify({
     loggerInstance: services.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: services.config.NODE_ENV === 'test',
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: services.config.trustProxy,

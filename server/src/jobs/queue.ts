@@ -9,6 +9,11 @@ export interface EnqueueOptions {
   jobKey?: string;
   maxAttempts?: number;
   priority?: number;
+  /**
+   * With a jobKey, what happens to a pending (not running) job with that key: 'replace' (default)
+   * updates it, run_at included; 'preserve_run_at' updates it but keeps its run_at.
+   */
+  jobKeyMode?: 'replace' | 'preserve_run_at';
 }
 
 /**
@@ -23,6 +28,7 @@ export async function enqueueJob(db: Db, task: string, payload: unknown, opts: E
     run_at => ${opts.runAt ?? null}::timestamptz,
     max_attempts => ${opts.maxAttempts ?? null}::int,
     job_key => ${opts.jobKey ?? null}::text,
-    priority => ${opts.priority ?? null}::int
+    priority => ${opts.priority ?? null}::int,
+    job_key_mode => ${opts.jobKeyMode ?? 'replace'}::text
   )`;
 }

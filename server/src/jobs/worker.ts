@@ -2,16 +2,18 @@ import { Logger as WorkerLogger, parseCronItems, run, runMigrations, type CronIt
 import type { Logger } from '../lib/logger.ts';
 import type { JobContext } from './job-context.ts';
 import { maintenanceTasks, maintenanceCron } from './maintenance.ts';
+import { deliveryTasks } from '../modules/deliveries/deliveries.jobs.ts';
+import { orderCron, orderTasks } from '../modules/orders/orders.tasks.ts';
 
 export type JobTask = (payload: unknown, ctx: JobContext, helpers: Parameters<Task>[1]) => Promise<void>;
 
 /** Every background task of the platform, by name. Modules add theirs here. */
 export function allTasks(): Record<string, JobTask> {
-  return { ...maintenanceTasks };
+  return { ...maintenanceTasks, ...orderTasks, ...deliveryTasks };
 }
 
 export function allCron(): CronItem[] {
-  return [...maintenanceCron];
+  return [...maintenanceCron, ...orderCron];
 }
 
 /** Installs or upgrades the queue's own schema (graphile_worker). */

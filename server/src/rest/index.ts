@@ -2,6 +2,11 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { AppServices } from '../graphql/context.ts';
 import { sendError } from './envelope.ts';
 import { toRestError } from './error-table.ts';
+import { authenticatePaymentClient, certificateRoutes, registerJsonBodyParser, signResponses } from './auth.ts';
+import { closeNonceStores } from '../modules/apps/nonce-store.ts';
+import { openApiDocument, referencePage } from './openapi.ts';
+import { payinRoutes } from './payin.routes.ts';
+import { upstreamRoutes } from './upstream.routes.ts';
 
 export const REST_BODY_LIMIT = 64 * 1024;
 
@@ -26,4 +31,20 @@ export async function restApi(app: FastifyInstance, opts: { services: AppService
     services.log.error({ err: error, requestId: request.id }, 'unhandled error in REST API');
     return sendError(request, reply, 500, 50001, `internal error, quote request_id ${request.id}`);
   });
+
+  app.get('/openapi.json', async () => openApiDocument(services.config.publicUrl));
+  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(referencePage(openApiDocument(services.config.publicUrl))));
+
+  // Upstream providers call back here; each connector verifies its own signature.
+  await app.register(upstreamRoutes, { services });
+
+  // Everything merchants' servers call: signed requests, signed responses.
+  await app.register(async (signed) => {
+    registerJsonBodyParser(signed, REST_BODY_LIMIT);
+    signed.addHook('preHandler', authenticatePaymentClient(services));
+    signed.addHook('onSend', signResponses(services));
+    await signed.register(certificateRoutes, { services });
+    await signed.register(payinRoutes, { services });
+  });
+  app.addHook('onClose', () => closeNonceStores());
 }

@@ -1,0 +1,254 @@
+import type { KeyObject } from 'node:crypto';
+import type { JobContext } from '../../jobs/job-context.ts';
+import type { JobTask } from '../../jobs/worker.ts';
+import type { DeliveryStatus } from '../../generated/prisma/enums.ts';
+import type { SecretBox } from '../../lib/crypto.ts';
+import { openPlatformPrivateKey } from '../apps/platform-keys.ts';
+import { postCallback, type CallbackResult } from './deliveries.sender.ts';
+import {
+  FLUSH_TASK,
+  callbackRetrySchedule,
+  deliverySubjectKey,
+  enqueueFlush,
+  lockSubject,
+  parseDeliverySubjectKey,
+  setPostbackStatus,
+  subjectAppId,
+  subjectColumns,
+  type FlushPayload,
+  type SubjectRef,
+} from './deliveries.service.ts';
+
+/**
+ * The `deliveries:flush` task: delivers one subject's PENDING callbacks strictly in (sequence,
+ * createdAt) order.
+ *
+ * For the head delivery it claims the attempt, POSTs, and records the attempt. Acknowledged: on to the
+ * next delivery. Failed with retries left: it re-enqueues itself for the head's next attempt (in the
+ * same transaction that records the failure) and stops, so later callbacks of the subject wait behind
+ * it. Gave up: on to the next delivery.
+ *
+ * Two flushes of one subject can run at once (a running job whose key is reused gets a successor);
+ * the claim keeps them from sending the same delivery twice: a conditional UPDATE moves the head's
+ * nextAttemptAt to a lease in the future, and only the flush whose UPDATE matched sends. A second
+ * flush sees a head that is not due and leaves a flush for then, without postponing one that is
+ * already pending (preserve_run_at): the flush that owns the attempt schedules the real retry.
+ * Per-subject graphile queues (queue_name) would serialise too, but graphile-worker warns against
+ * high-cardinality queue names (one row per queue, never collected).
+ *
+ * HTTP failures never throw (they are recorded and rescheduled); unexpected errors (database, a
+ * sealed key that does not open) throw and graphile-worker retries the job.
+ */
+
+/** Longer than the 10 s HTTP timeout: a claim outlives its attempt, so no second flush sends meanwhile. */
+const CLAIM_LEASE_MS = 60_000;
+/** Deliveries sent by one job run before it hands over to a fresh job (fairness between subjects). */
+const MAX_DELIVERIES_PER_RUN = 50;
+const NO_PLATFORM_KEY = 'no platform key';
+
+interface HeadDelivery {
+  id: string;
+  merchantId: string;
+  url: string;
+  body: string;
+  sequence: number;
+  createdAt: Date;
+  attemptCount: number;
+  nextAttemptAt: Date | null;
+}
+
+const flush: JobTask = async (payload, ctx) => {
+  const { subjectKey, appDbId } = (payload ?? {}) as Partial<FlushPayload>;
+  const ref = parseDeliverySubjectKey(subjectKey);
+  if (!ref) {
+    ctx.log.warn({ subjectKey }, 'deliveries:flush: malformed subject key, dropped');
+    return;
+  }
+  await flushSubject(ctx, ref, appDbId ?? null);
+};
+
+export const deliveryTasks: Record<string, JobTask> = {
+  [FLUSH_TASK]: flush,
+};
+
+export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint: string | null): Promise<void> {
+  const subjectKey = deliverySubjectKey(ref);
+  const log = ctx.log.child({ task: FLUSH_TASK, subject: subjectKey });
+  for (let sent = 0; sent < MAX_DELIVERIES_PER_RUN; sent++) {
+    const head = await ctx.prisma.delivery.findFirst({
+      where: { ...subjectColumns(ref), status: 'PENDING' },
+      orderBy: [{ sequence: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true, merchantId: true, url: true, body: true, sequence: true, createdAt: true, attemptCount: true, nextAttemptAt: true },
+    });
+    if (!head) return;
+
+    const now = new Date();
+    if (head.nextAttemptAt && head.nextAttemptAt > now) {
+      // Backing off, or another flush has it in flight: make sure a flush comes back when it is due,
+      // but keep an earlier one that is already pending (the in-flight attempt may have just failed
+      // and scheduled its retry; its lease end must not overwrite that).
+      await enqueueFlush(ctx.prisma, { subjectKey, appDbId: appDbIdHint }, head.nextAttemptAt, 'preserve_run_at');
+      return;
+    }
+    const claimed = await ctx.prisma.delivery.updateMany({
+      where: {
+        id: head.id,
+        status: 'PENDING',
+        attemptCount: head.attemptCount,
+        OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
+      },
+      data: { nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) },
+    });
+    if (claimed.count === 0) continue; // changed under us: look at the head again
+
+    const outcome = await attempt(ctx, ref, head, appDbIdHint, log);
+    if (outcome.status === 'PENDING') return; // rescheduled in the same transaction as the failure
+  }
+  // More to send: continue in a fresh job so other subjects get a turn.
+  await enqueueFlush(ctx.prisma, { subjectKey, appDbId: appDbIdHint });
+}
+
+async function attempt(
+  ctx: JobContext,
+  ref: SubjectRef,
+  head: HeadDelivery,
+  appDbIdHint: string | null,
+  log: JobContext['log'],
+): Promise<{ status: DeliveryStatus }> {
+  const attemptNo = head.attemptCount + 1;
+  const signingKey = await findSigningKey(ctx, ref, head.merchantId, appDbIdHint);
+
+  let result: CallbackResult;
+  if (!signingKey) {
+    result = { requestedAt: new Date(), statusCode: null, latencyMs: 0, responseExcerpt: null, error: NO_PLATFORM_KEY, acknowledged: false };
+  } else {
+    result = await postCallback({ url: head.url, body: head.body, serial: signingKey.serial, privateKey: signingKey.key });
+  }
+
+  let status: DeliveryStatus;
+  let nextAttemptAt: Date | null = null;
+  if (result.acknowledged) {
+    status = 'SENT';
+  } else {
+    const delay = signingKey ? callbackRetrySchedule(attemptNo) : null;
+    if (delay === null) {
+      status = 'FAILED';
+    } else {
+      status = 'PENDING';
+      nextAttemptAt = new Date(Date.now() + delay);
+    }
+  }
+
+  const subjectKey = deliverySubjectKey(ref);
+  await ctx.prisma.$transaction(async (tx) => {
+    // Lock order: subject row, then the delivery (as resendDelivery does).
+    await lockSubject(tx, ref);
+    await tx.deliveryAttempt.create({
+      data: {
+        deliveryId: head.id,
+        attemptNo,
+        requestedAt: result.requestedAt,
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        responseExcerpt: result.responseExcerpt,
+        error: result.error,
+      },
+    });
+    await tx.delivery.updateMany({
+      where: { id: head.id, status: 'PENDING' },
+      data: {
+        status,
+        attemptCount: attemptNo,
+        lastAttemptAt: result.requestedAt,
+        lastStatusCode: result.statusCode,
+        nextAttemptAt,
+        ...(status === 'SENT' ? { deliveredAt: new Date() } : {}),
+      },
+    });
+    if (status === 'FAILED') {
+      await setPostbackStatus(tx, ref, 'ERROR');
+    } else if (status === 'SENT') {
+      // The subject shows SENT once nothing is left to send and its latest callback got through.
+      const pending = await tx.delivery.count({ where: { ...subjectColumns(ref), status: 'PENDING' } });
+      if (pending === 0) {
+        const latest = await tx.delivery.findFirst({
+          where: subjectColumns(ref),
+          orderBy: [{ sequence: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }],
+          select: { status: true },
+        });
+        await setPostbackStatus(tx, ref, latest?.status === 'FAILED' ? 'ERROR' : 'SENT');
+      }
+    } else {
+      // Retry later: flush again when the subject's head is due (normally this delivery; a resent one
+      // with a lower sequence may have become the head meanwhile).
+      const next = await tx.delivery.findFirst({
+        where: { ...subjectColumns(ref), status: 'PENDING' },
+        orderBy: [{ sequence: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+        select: { id: true, nextAttemptAt: true },
+      });
+      const runAt = next?.id === head.id ? nextAttemptAt : (next?.nextAttemptAt ?? nextAttemptAt);
+      await enqueueFlush(tx, { subjectKey, appDbId: appDbIdHint }, runAt ?? undefined);
+    }
+  });
+
+  const fields = { deliveryId: head.id, sequence: head.sequence, attemptNo, statusCode: result.statusCode, latencyMs: result.latencyMs, status };
+  if (status === 'SENT') log.debug(fields, 'callback acknowledged');
+  else if (status === 'FAILED') log.warn({ ...fields, error: result.error }, 'callback gave up');
+  else log.info({ ...fields, error: result.error, nextAttemptAt }, 'callback failed, will retry');
+
+  await ctx.pubsub.publish('delivery:changed', { id: head.id, merchantId: head.merchantId, status });
+  return { status };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Signing key
+
+/**
+ * The newest ACTIVE platform key (effective now, not expired) of the app that signs: the app the
+ * callback was enqueued for, else the subject's app, else the merchant's first app that has one.
+ * Null when there is none.
+ */
+async function findSigningKey(
+  ctx: JobContext,
+  ref: SubjectRef,
+  merchantId: string,
+  appDbIdHint: string | null,
+): Promise<{ serial: string; key: KeyObject } | null> {
+  const now = new Date();
+  const usable = { status: 'ACTIVE' as const, effectiveAt: { lte: now }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+  let appId = appDbIdHint ?? (await subjectAppId(ctx.prisma, ref));
+  if (!appId) {
+    const app = await ctx.prisma.app.findFirst({
+      where: { merchantId, platformKeys: { some: usable } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    });
+    appId = app?.id ?? null;
+  }
+  if (!appId) return null;
+  const row = await ctx.prisma.platformKey.findFirst({
+    where: { appId, ...usable },
+    orderBy: [{ effectiveAt: 'desc' }, { createdAt: 'desc' }],
+    select: { serial: true, privateKeyEnc: true },
+  });
+  if (!row) return null;
+  return { serial: row.serial, key: openCached(ctx.secrets, row.serial, row.privateKeyEnc) };
+}
+
+/**
+ * Opened keys by serial, per secret box (parsing a PEM costs more than signing). Bounded, oldest
+ * dropped first; a re-sealed key (other ciphertext under the same serial) is opened again.
+ */
+const openedKeys = new WeakMap<SecretBox, Map<string, { sealed: string; key: KeyObject }>>();
+const OPENED_KEYS_MAX = 500;
+
+function openCached(secrets: SecretBox, serial: string, sealed: string): KeyObject {
+  let cache = openedKeys.get(secrets);
+  if (!cache) openedKeys.set(secrets, (cache = new Map()));
+  const hit = cache.get(serial);
+  if (hit && hit.sealed === sealed) return hit.key;
+  const key = openPlatformPrivateKey(secrets, serial, sealed);
+  if (cache.size >= OPENED_KEYS_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(serial, { sealed, key });
+  return key;
+}

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Prisma, Tx } from '../../db/prisma.ts';
+import type { ActorType, DeliveryStatus, PostbackStatus } from '../../generated/prisma/enums.ts';
+import { enqueueJob } from '../../jobs/queue.ts';
+import { DeliveryNotFoundError, DeliveryNotResendableError } from './deliveries.errors.ts';
+
+/**
+ * Callbacks (postbacks) to merchants — REST-CONTRACT "Callbacks".
+ *
+ * A status change records a Delivery (the exact signed body, the subject's sequence) and enqueues one
+ * flush job per subject, all in the transaction that changes the status: a committed change never
+ * loses its callback and a rolled-back one never sends one. The flush job (deliveries.jobs.ts) sends
+ * a subject's PENDING deliveries one by one in `sequence` order; a failing head delivery holds the
+ * later ones back until it is acknowledged or gives up.
+ */
+
+export type CallbackEventType = 'payin.status_changed' | 'payout.status_changed' | 'fund_request.status_changed';
+
+/** What a callback is about: one order, payout or fund request. */
+export type DeliverySubject = { orderId: string } | { payoutId: string } | { fundRequestId: string };
+
+export type SubjectKind = 'order' | 'payout' | 'fund_request';
+export interface SubjectRef {
+  kind: SubjectKind;
+  id: string;
+}
+
+export const FLUSH_TASK = 'deliveries:flush';
+
+export interface FlushPayload {
+  /** `order:<uuid>`, `payout:<uuid>` or `fund_request:<uuid>`. */
+  subjectKey: string;
+  /** App whose platform key signs (the Delivery row has no app column); absent: the subject's app. */
+  appDbId?: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Retry schedule
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/**
+ * Waits after failed attempt 1, 2, … 9 (REST-CONTRACT "Callbacks"): 15 s, 1 min, 5 min, 15 min, 1 h,
+ * 3 h, 6 h, 12 h, 24 h. Ten attempts spread over about 1.9 days; the tenth failure gives up.
+ */
+export const CALLBACK_RETRY_DELAYS_MS: readonly number[] = [
+  15 * SECOND,
+  1 * MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  1 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  24 * HOUR,
+];
+export const CALLBACK_MAX_ATTEMPTS = CALLBACK_RETRY_DELAYS_MS.length + 1;
+/** ±10 %: spreads retries of many deliveries that failed together (a merchant outage). */
+export const CALLBACK_RETRY_JITTER = 0.1;
+
+/**
+ * How long to wait after failed attempt number `attempt` (1-based, counted over the delivery's whole
+ * life) before the next one, in milliseconds; null once `attempt` ≥ 10: the delivery gives up.
+ * A resent delivery keeps counting, so one that already used its ten attempts gets exactly one more
+ * attempt per resend.
+ *
+ * `scale` divides every wait (tests run the two-day schedule in seconds); `random` is for tests.
+ */
+export function callbackRetrySchedule(attempt: number, opts: { scale?: number; random?: () => number } = {}): number | null {
+  if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`attempt must be an integer ≥ 1, got ${attempt}`);
+  const base = CALLBACK_RETRY_DELAYS_MS[attempt - 1];
+  if (base === undefined) return null;
+  const scale = opts.scale ?? callbackRetryScale();
+  const jitter = 1 + ((opts.random ?? Math.random)() * 2 - 1) * CALLBACK_RETRY_JITTER;
+  return Math.max(1, Math.round((base * jitter) / scale));
+}
+
+/**
+ * CALLBACK_RETRY_SCALE: a divisor of the retry waits (default 1), for tests and demos only; ignored in
+ * production so a stray setting can never hammer a merchant's server.
+ */
+export function callbackRetryScale(): number {
+  if (process.env.NODE_ENV === 'production') return 1;
+  const raw = process.env.CALLBACK_RETRY_SCALE;
+  if (raw === undefined || raw.trim() === '') return 1;
+  const scale = Number(raw);
+  return Number.isFinite(scale) && scale > 0 ? scale : 1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Enqueue
+
+export interface EnqueueCallbackInput {
+  merchantId: string;
+  /** The app whose platform key signs; null (back-office orders, fund requests): the merchant's first app. */
+  appDbId: string | null;
+  subject: DeliverySubject;
+  eventType: CallbackEventType;
+  /** The subject's status sequence after the change; callbacks of a subject are delivered in this order. */
+  sequence: number;
+  /** The order's notify_url, else the app's notify URL; null: nobody to notify. */
+  url: string | null;
+  /** The order / payout / fund request object of the REST contract, already formatted (no bigint). */
+  data: Record<string, unknown>;
+}
+
+/**
+ * Records a callback and schedules its delivery, inside the caller's transaction (the one that changes
+ * the status). With no URL it records nothing and returns null. Publishing 'delivery:changed' for the
+ * new delivery, if wanted, is the caller's job after commit.
+ */
+export async function enqueueCallback(tx: Db, input: EnqueueCallbackInput): Promise<{ deliveryId: string } | null> {
+  if (input.url === null || input.url === '') return null;
+  if (!Number.isInteger(input.sequence) || input.sequence < 0) throw new RangeError(`sequence must be an integer ≥ 0, got ${input.sequence}`);
+  const ref = subjectRef(input.subject);
+  const now = new Date();
+  const eventId = randomUUID();
+  const body = JSON.stringify({ event_id: eventId, event_type: input.eventType, created_at: now.toISOString(), data: input.data });
+  const delivery = await tx.delivery.create({
+    data: {
+      eventId,
+      eventType: input.eventType,
+      merchantId: input.merchantId,
+      ...subjectColumns(ref),
+      url: input.url,
+      body,
+      sequence: input.sequence,
+      status: 'PENDING',
+      nextAttemptAt: now,
+      createdAt: now,
+    },
+    select: { id: true },
+  });
+  await setPostbackStatus(tx, ref, 'PENDING');
+  await enqueueFlush(tx, { subjectKey: deliverySubjectKey(ref), appDbId: input.appDbId });
+  return { deliveryId: delivery.id };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Resend
+
+export interface DeliveryActor {
+  type: ActorType;
+  id?: string | null;
+  label?: string | null;
+  ip?: string | null;
+}
+
+export interface ResentDelivery {
+  id: string;
+  merchantId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+}
+
+/**
+ * Staff resend: a SENT or FAILED delivery is queued again (PENDING, due now) and its subject flushed.
+ * Its attempts keep counting (see callbackRetrySchedule). Throws DELIVERY_NOT_FOUND, or
+ * DELIVERY_NOT_RESENDABLE for a delivery that is still PENDING. Given the root client it runs its own
+ * transaction; given a transaction it joins it.
+ */
+export async function resendDelivery(db: Db, deliveryId: string, actor?: DeliveryActor): Promise<ResentDelivery> {
+  if (!UUID.test(deliveryId)) throw new DeliveryNotFoundError(deliveryId);
+  return inTransaction(db, async (tx) => {
+    const delivery = await tx.delivery.findUnique({
+      where: { id: deliveryId },
+      select: { id: true, merchantId: true, orderId: true, payoutId: true, fundRequestId: true, status: true, attemptCount: true },
+    });
+    if (!delivery) throw new DeliveryNotFoundError(deliveryId);
+    const ref = subjectOfDelivery(delivery);
+    // Lock order: subject row, then delivery rows (the same as the flush job's writes).
+    await lockSubject(tx, ref);
+    const now = new Date();
+    const { count } = await tx.delivery.updateMany({
+      where: { id: deliveryId, status: { in: ['SENT', 'FAILED'] } },
+      data: { status: 'PENDING', nextAttemptAt: now },
+    });
+    if (count === 0) {
+      const current = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { status: true } });
+      throw new DeliveryNotResendableError(deliveryId, current?.status ?? delivery.status);
+    }
+    await setPostbackStatus(tx, ref, 'PENDING');
+    if (actor) {
+      await tx.auditLog.create({
+        data: {
+          actorType: actor.type,
+          actorId: actor.id ?? null,
+          actorLabel: actor.label ?? null,
+          ip: actor.ip ?? null,
+          merchantId: delivery.merchantId,
+          action: 'delivery.resend',
+          entityType: 'Delivery',
+          entityId: deliveryId,
+          before: { status: delivery.status, attemptCount: delivery.attemptCount },
+          after: { status: 'PENDING' },
+        },
+      });
+    }
+    await enqueueFlush(tx, { subjectKey: deliverySubjectKey(ref) });
+    return { id: deliveryId, merchantId: delivery.merchantId, status: 'PENDING' as const, attemptCount: delivery.attemptCount };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared with the flush job
+
+/**
+ * Schedules the subject's flush. One job key per subject: a pending flush is updated instead of adding
+ * another (a flush that is already running gets a successor). `replace` (default) moves the pending
+ * flush to `runAt` (now when absent); `preserve_run_at` keeps an existing pending flush's time and only
+ * creates one at `runAt` when there is none — for a flush that merely found nothing due, so it never
+ * postpones a retry that the flush owning the attempt scheduled.
+ */
+export async function enqueueFlush(db: Db, payload: FlushPayload, runAt?: Date, mode: 'replace' | 'preserve_run_at' = 'replace'): Promise<void> {
+  await enqueueJob(db, FLUSH_TASK, payload, { jobKey: `deliveries:${payload.subjectKey}`, jobKeyMode: mode, ...(runAt ? { runAt } : {}) });
+}
+
+export function subjectRef(subject: DeliverySubject): SubjectRef {
+  if ('orderId' in subject) return { kind: 'order', id: subject.orderId };
+  if ('payoutId' in subject) return { kind: 'payout', id: subject.payoutId };
+  return { kind: 'fund_request', id: subject.fundRequestId };
+}
+
+export function subjectOfDelivery(delivery: { orderId: string | null; payoutId: string | null; fundRequestId: string | null }): SubjectRef {
+  if (delivery.orderId) return { kind: 'order', id: delivery.orderId };
+  if (delivery.payoutId) return { kind: 'payout', id: delivery.payoutId };
+  if (delivery.fundRequestId) return { kind: 'fund_request', id: delivery.fundRequestId };
+  throw new Error('delivery has no subject');
+}
+
+export function deliverySubjectKey(ref: SubjectRef): string {
+  return `${ref.kind}:${ref.id}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseDeliverySubjectKey(key: unknown): SubjectRef | null {
+  if (typeof key !== 'string') return null;
+  const match = /^(order|payout|fund_request):(.+)$/.exec(key);
+  if (!match || !UUID.test(match[2] ?? '')) return null;
+  return { kind: match[1] as SubjectKind, id: match[2] as string };
+}
+
+/** Delivery columns naming the subject. */
+export function subjectColumns(ref: SubjectRef): Pick<Prisma.DeliveryUncheckedCreateInput, 'orderId' | 'payoutId' | 'fundRequestId'> {
+  switch (ref.kind) {
+    case 'order':
+      return { orderId: ref.id };
+    case 'payout':
+      return { payoutId: ref.id };
+    case 'fund_request':
+      return { fundRequestId: ref.id };
+  }
+}
+
+/** Row lock on the subject: serialises postback-status writes with the status changes that enqueue. */
+export async function lockSubject(tx: Tx, ref: SubjectRef): Promise<void> {
+  switch (ref.kind) {
+    case 'order':
+      await tx.$queryRaw`SELECT 1 FROM orders WHERE id = ${ref.id}::uuid FOR UPDATE`;
+      return;
+    case 'payout':
+      await tx.$queryRaw`SELECT 1 FROM payouts WHERE id = ${ref.id}::uuid FOR UPDATE`;
+      return;
+    case 'fund_request':
+      await tx.$queryRaw`SELECT 1 FROM fund_requests WHERE id = ${ref.id}::uuid FOR UPDATE`;
+      return;
+  }
+}
+
+/** Orders and payouts show a postback status (seed 002); fund requests have none. */
+export async function setPostbackStatus(db: Db, ref: SubjectRef, postbackStatus: PostbackStatus): Promise<void> {
+  if (ref.kind === 'order') await db.order.update({ where: { id: ref.id }, data: { postbackStatus }, select: { id: true } });
+  else if (ref.kind === 'payout') await db.payout.update({ where: { id: ref.id }, data: { postbackStatus }, select: { id: true } });
+}
+
+/** The subject's app (orders and payouts carry one; back-office ones and fund requests do not). */
+export async function subjectAppId(db: Db, ref: SubjectRef): Promise<string | null> {
+  if (ref.kind === 'order') return (await db.order.findUnique({ where: { id: ref.id }, select: { appId: true } }))?.appId ?? null;
+  if (ref.kind === 'payout') return (await db.payout.findUnique({ where: { id: ref.id }, select: { appId: true } }))?.appId ?? null;
+  return null;
+}
+
+async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return '$transaction' in db ? db.$transaction(fn) : fn(db);
+}

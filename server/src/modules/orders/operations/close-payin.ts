@@ -1,0 +1,49 @@
+import type { OrdersServices } from '../orders.context.ts';
+import { InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
+import type { OrderObject } from '../orders.presenter.ts';
+import { isOpenPayin } from '../orders.state.ts';
+import { lockOrder, presentOrder, runOrderTransaction, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
+
+/**
+ * Closes an unpaid payin (POST /v1/transaction/close, back office): only PENDING or PROCESSING orders
+ * that have received no payment become CLOSED; anything else is INVALID_TRANSITION (40902), including
+ * closing twice. A sandbox order needs no upstream call; remote connectors would cancel upstream here.
+ */
+
+export interface ClosePayinInput {
+  merchantId: string;
+  /** One of them identifies the order within the merchant. */
+  outTradeNo?: string;
+  prepayId?: string;
+  orderId?: string;
+  actor: Actor;
+  reason?: string | null;
+}
+
+export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'pubsub'>, input: ClosePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
+  return runOrderTransaction(services, async (tx, changes) => {
+    const key = input.orderId
+      ? { id: input.orderId }
+      : input.prepayId
+        ? { prepayId: input.prepayId }
+        : input.outTradeNo
+          ? { merchantId: input.merchantId, outTradeNo: input.outTradeNo }
+          : null;
+    if (!key) throw new OrderNotFoundError();
+    const order = await lockOrder(tx, key);
+    if (!order || order.merchantId !== input.merchantId) throw new OrderNotFoundError();
+    if (!isOpenPayin(order.status)) {
+      throw new InvalidTransitionError(order.status, 'CLOSED', `a ${order.status} payin cannot be closed`);
+    }
+    if (order.paidAmount > 0n || order.payments.length > 0) {
+      throw new InvalidTransitionError(order.status, 'CLOSED', 'the payin has already received payments and cannot be closed');
+    }
+    const closed = await transitionOrder(tx, changes, order, 'CLOSED', {
+      type: 'CLOSED',
+      message: input.reason ? `closed: ${input.reason}` : 'closed before payment',
+      actor: input.actor,
+      patch: { finishedAt: new Date() },
+    });
+    return { order: closed, object: await presentOrder(tx, closed) };
+  });
+}

@@ -1,0 +1,327 @@
+import type { Prisma, Tx } from '../../../db/prisma.ts';
+import type { Channel, CreationType } from '../../../generated/prisma/client.ts';
+import { DomainError } from '../../../lib/errors.ts';
+import { newOrderNo, newPrepayId } from '../../../lib/ids.ts';
+import { formatAmount } from '../../../lib/money.ts';
+import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
+import { getConnector, type Connector, type CreatedPayin, type PayinRequest } from '../../routing/connectors/connector.ts';
+import { choosePayinChannel, type RoutingDecision } from '../../routing/routing.service.ts';
+import type { OrdersServices } from '../orders.context.ts';
+import { IdempotencyConflictError, InvalidParameterError } from '../orders.errors.ts';
+import {
+  missingPayerFields,
+  parsePayinAmount,
+  parsePrepaymentFields,
+  prepaymentRequestHash,
+  type PrepaymentFields,
+} from '../orders.params.ts';
+import { toPrepaymentObject, type OrderObject, type PrepaymentObject } from '../orders.presenter.ts';
+import {
+  findOrder,
+  lockOrder,
+  presentOrder,
+  recordOrderEvent,
+  runOrderTransaction,
+  transitionOrder,
+  type Actor,
+  type LoadedOrder,
+} from '../orders.transition.ts';
+
+/**
+ * Create a payin order (POST /v1/transaction/prepayment and the back office's "create test deposit").
+ *
+ * validate (every field, amount with the currency's digits) → decide (merchant service, required payer
+ * fields, seed-001 limits and routing, local connector's instructions) → write in ONE transaction
+ * (`INSERT … ON CONFLICT DO NOTHING` + timeline CREATED, ROUTED, UPSTREAM_CREATED) → publish.
+ *
+ * Idempotency on (merchant, out_trade_no): the insert either creates the row or finds the existing
+ * one (concurrent identical requests wait on the unique index and then see the winner's row); the
+ * existing order is returned when its request hash matches, else IDEMPOTENCY_CONFLICT. A repeat whose
+ * decision would now fail (service disabled, limits changed …) still returns the existing order.
+ * A collision of the random order number skips the insert too and is retried with a new number.
+ *
+ * Remote connectors are called after commit (the order exists before the provider hears of it); if
+ * that call fails the order goes to FAILED.
+ */
+
+export interface CreatePayinInput {
+  merchantId: string;
+  mchId: string;
+  /** The calling app (null for back-office orders). */
+  appDbId: string | null;
+  /** Test app or test order from the back office. */
+  test: boolean;
+  /** The app's payin notify URL, used when the request has no notify_url. */
+  defaultNotifyUrl: string | null;
+  /** The back-office user who created it. */
+  createdById?: string | null;
+  creationType: CreationType;
+  /** The contract's prepayment fields, JSON-parsed. */
+  params: Record<string, unknown>;
+  /** Routing randomness (tests). */
+  randomInt?: (max: number) => number;
+}
+
+export interface CreatePayinResult {
+  /** False when an identical earlier request's order is returned. */
+  created: boolean;
+  order: LoadedOrder;
+  /** The order object of the contract. */
+  object: OrderObject;
+  /** The `data` of the prepayment response. */
+  prepayment: PrepaymentObject;
+}
+
+const MAX_NUMBER_ATTEMPTS = 5;
+
+export async function createPayin(services: OrdersServices, input: CreatePayinInput): Promise<CreatePayinResult> {
+  const { prisma } = services;
+  // validate
+  const fields = parsePrepaymentFields(input.params);
+  const digits = await currencyDigits(prisma, fields.currency);
+  const amount = parsePayinAmount(fields.rawAmount, digits);
+  const requestHash = prepaymentRequestHash(fields, amount, input.test);
+  const key = { merchantId: input.merchantId, outTradeNo: fields.out_trade_no };
+
+  // decide
+  let plan: Plan;
+  try {
+    plan = await decide(services, input, fields, amount, digits);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      const existing = await findOrder(prisma, key);
+      if (existing) return replay(services, existing, requestHash, digits);
+    }
+    throw error;
+  }
+
+  // write
+  const actor: Actor = input.createdById
+    ? { type: 'USER', id: input.createdById }
+    : input.appDbId
+      ? { type: 'APP', id: input.appDbId }
+      : { type: 'SYSTEM' };
+  for (let attempt = 1; attempt <= MAX_NUMBER_ATTEMPTS; attempt++) {
+    const now = new Date();
+    const orderNo = newOrderNo('P', now);
+    const prepayId = newPrepayId();
+    const request = payinRequest(plan, fields, amount, digits, orderNo, prepayId, new Date(now.getTime() + fields.expire_second * 1000), input.test);
+    const upstream = plan.connector.local ? await plan.connector.createPayin(connectorContext(services), request, plan.route.channel) : null;
+
+    const outcome = await runOrderTransaction(services, async (tx, changes) => {
+      const rows = await tx.order.createManyAndReturn({
+        data: [orderRow(input, plan, fields, amount, requestHash, orderNo, prepayId, now, request.expireAt, upstream)],
+        skipDuplicates: true,
+        select: { id: true },
+      });
+      if (rows.length === 0) {
+        const existing = await findOrder(tx, key);
+        return existing ? ({ kind: 'existing', order: existing } as const) : ({ kind: 'collision' } as const);
+      }
+      const id = rows[0]!.id;
+      await tx.orderEvent.createMany({
+        data: [
+          {
+            orderId: id,
+            type: 'CREATED',
+            toStatus: 'PENDING',
+            message: `payin of ${formatAmount(amount, digits)} ${fields.currency} created`,
+            data: {
+              amount: formatAmount(amount, digits),
+              currency: fields.currency,
+              service: plan.serviceCode,
+              expireAt: request.expireAt.toISOString(),
+              creationType: input.creationType,
+              test: input.test,
+            },
+            actorType: actor.type,
+            actorId: actor.id ?? null,
+          },
+          {
+            orderId: id,
+            type: 'ROUTED',
+            message: `routed to channel ${plan.route.channel.code}`,
+            data: plan.route.reason as unknown as Prisma.InputJsonValue,
+            actorType: 'SYSTEM',
+          },
+          ...(upstream
+            ? [
+                {
+                  orderId: id,
+                  type: 'UPSTREAM_CREATED',
+                  message: `${plan.connector.kind} connector issued payment instructions`,
+                  data: { connector: plan.connector.kind, upstreamRef: upstream.upstreamRef, instructions: upstream.instructions },
+                  actorType: 'SYSTEM' as const,
+                },
+              ]
+            : []),
+        ],
+      });
+      const order = (await findOrder(tx, { id }))!;
+      changes.push({ id, merchantId: order.merchantId, status: order.status, sequence: order.sequence });
+      return { kind: 'created', order } as const;
+    });
+
+    if (outcome.kind === 'collision') continue;
+    if (outcome.kind === 'existing') return replay(services, outcome.order, requestHash, digits);
+    const order = plan.connector.local ? outcome.order : await createAtRemote(services, plan, outcome.order, request);
+    return { created: true, order, object: await presentOrder(prisma, order), prepayment: toPrepaymentObject(order, digits, services.config.publicUrl) };
+  }
+  throw new Error(`could not allocate a unique order number in ${MAX_NUMBER_ATTEMPTS} attempts`);
+}
+
+interface Plan {
+  serviceId: string;
+  serviceCode: string;
+  serviceKind: PayinRequest['serviceKind'];
+  route: RoutingDecision;
+  connector: Connector;
+}
+
+async function decide(services: OrdersServices, input: CreatePayinInput, fields: PrepaymentFields, amount: bigint, digits: number): Promise<Plan> {
+  const { service, merchantService } = await resolveMerchantService(services.prisma, input.merchantId, {
+    service: fields.service,
+    currency: fields.currency,
+    chain: fields.chain,
+  });
+  const missing = missingPayerFields(service.requiredFields, fields.payer);
+  if (missing.length > 0) throw new InvalidParameterError(missing[0]!, `required by service ${service.code}`);
+  const route = await choosePayinChannel(services.prisma, {
+    merchantService,
+    service,
+    amount,
+    digits,
+    ...(input.randomInt ? { randomInt: input.randomInt } : {}),
+  });
+  return { serviceId: service.id, serviceCode: service.code, serviceKind: service.kind, route, connector: getConnector(route.channel.connector) };
+}
+
+async function replay(services: OrdersServices, order: LoadedOrder, requestHash: string, digits: number): Promise<CreatePayinResult> {
+  if (order.requestHash !== requestHash) throw new IdempotencyConflictError(order.outTradeNo);
+  return {
+    created: false,
+    order,
+    object: await presentOrder(services.prisma, order),
+    prepayment: toPrepaymentObject(order, digits, services.config.publicUrl),
+  };
+}
+
+function connectorContext(services: OrdersServices) {
+  return { db: services.prisma, secrets: services.secrets, config: services.config };
+}
+
+function payinRequest(
+  plan: Plan,
+  fields: PrepaymentFields,
+  amount: bigint,
+  digits: number,
+  orderNo: string,
+  prepayId: string,
+  expireAt: Date,
+  test: boolean,
+): PayinRequest {
+  return {
+    orderNo,
+    prepayId,
+    amount,
+    currency: fields.currency,
+    digits,
+    chain: fields.chain,
+    serviceCode: plan.serviceCode,
+    serviceKind: plan.serviceKind,
+    orderType: fields.order_type === 'merchant_order' ? 'MERCHANT_ORDER' : 'PLATFORM_ORDER',
+    toAddress: fields.to_address,
+    expireAt,
+    test,
+    payer: {
+      name: fields.payer.payer_name,
+      account: fields.payer.payer_account,
+      bankCode: fields.payer.bank_code,
+      phone: fields.payer.payer_phone,
+      idNumber: fields.payer.payer_id_number,
+      remarkCode: fields.payer.remark_code,
+    },
+  };
+}
+
+function orderRow(
+  input: CreatePayinInput,
+  plan: Plan,
+  fields: PrepaymentFields,
+  amount: bigint,
+  requestHash: string,
+  orderNo: string,
+  prepayId: string,
+  now: Date,
+  expireAt: Date,
+  upstream: CreatedPayin | null,
+): Prisma.OrderCreateManyInput {
+  return {
+    orderNo,
+    prepayId,
+    merchantId: input.merchantId,
+    appId: input.appDbId,
+    serviceId: plan.serviceId,
+    channelId: plan.route.channel.id,
+    outTradeNo: fields.out_trade_no,
+    currencyCode: fields.currency,
+    chain: fields.chain,
+    amount,
+    orderType: fields.order_type === 'merchant_order' ? 'MERCHANT_ORDER' : 'PLATFORM_ORDER',
+    description: fields.description,
+    attach: fields.attach,
+    locale: fields.locale,
+    notifyUrl: fields.notify_url ?? input.defaultNotifyUrl,
+    returnUrl: fields.return_url,
+    toAddress: fields.to_address,
+    userLabel: fields.user_id,
+    payerName: fields.payer.payer_name,
+    payerAccount: fields.payer.payer_account,
+    bankCode: fields.payer.bank_code,
+    payerPhone: fields.payer.payer_phone,
+    payerIdNumber: fields.payer.payer_id_number,
+    remarkCode: fields.payer.remark_code,
+    ...(upstream ? { instructions: upstream.instructions as unknown as Prisma.InputJsonValue, upstreamRef: upstream.upstreamRef } : {}),
+    test: input.test,
+    creationType: input.creationType,
+    requestHash,
+    createdById: input.createdById ?? null,
+    expireAt,
+    createdAt: now,
+  };
+}
+
+/** Remote connector: the order is committed; ask the provider, then record its answer (or fail the order). */
+async function createAtRemote(services: OrdersServices, plan: Plan, order: LoadedOrder, request: PayinRequest): Promise<LoadedOrder> {
+  let upstream: CreatedPayin | null = null;
+  let failure: string | null = null;
+  try {
+    upstream = await plan.connector.createPayin(connectorContext(services), request, plan.route.channel as Channel);
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+    services.log.warn({ err: error, orderNo: order.orderNo, channel: plan.route.channel.code }, 'upstream create payin failed');
+  }
+  return runOrderTransaction(services, async (tx: Tx, changes) => {
+    const locked = (await lockOrder(tx, { id: order.id }))!;
+    if (upstream) {
+      await tx.order.update({
+        where: { id: order.id },
+        data: { instructions: upstream.instructions as unknown as Prisma.InputJsonValue, upstreamRef: upstream.upstreamRef },
+      });
+      await recordOrderEvent(tx, order.id, {
+        type: 'UPSTREAM_CREATED',
+        message: `${plan.connector.kind} connector accepted the order`,
+        data: { connector: plan.connector.kind, upstreamRef: upstream.upstreamRef, instructions: upstream.instructions as unknown as Prisma.InputJsonValue },
+        actor: { type: 'UPSTREAM', id: plan.route.channel.code },
+      });
+      return (await findOrder(tx, { id: order.id }))!;
+    }
+    if (locked.status !== 'PENDING') return locked;
+    return transitionOrder(tx, changes, locked, 'FAILED', {
+      type: 'UPSTREAM_CREATE_FAILED',
+      message: `the upstream refused or did not answer: ${failure ?? 'unknown error'}`.slice(0, 1000),
+      actor: { type: 'UPSTREAM', id: plan.route.channel.code },
+      patch: { finishedAt: new Date() },
+    });
+  });
+}

@@ -1,0 +1,45 @@
+import type { Tx } from '../../../db/prisma.ts';
+import type { OrdersServices } from '../orders.context.ts';
+import { OrderNotFoundError } from '../orders.errors.ts';
+import { reversePayinFunds } from '../orders.ledger.ts';
+import { assertTransition } from '../orders.state.ts';
+import { lockOrder, presentOrder, runOrderTransaction, transitionOrder, type Actor, type ChangeLog, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import type { OrderObject } from '../orders.presenter.ts';
+
+/**
+ * Status reversal (seed 000: success followed by failure): SUCCEEDED → REVERSED. Every ledger entry
+ * of the order is negated exactly (idempotency key `payin:<id>:reversal`); when the merchant's
+ * AVAILABLE (or PENDING) balance cannot cover it the whole operation fails with INSUFFICIENT_BALANCE
+ * and nothing changes. Payments are marked REVERSED; the merchant gets a callback.
+ */
+
+export interface ReversePayinInput {
+  /** Restricts the lookup to one merchant (merchant-scoped callers); staff may omit it with `{ id }`. */
+  key: OrderKey;
+  merchantId?: string;
+  actor: Actor;
+  reason?: string | null;
+}
+
+export async function reversePayin(services: OrdersServices, input: ReversePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
+  return runOrderTransaction(services, async (tx, changes) => {
+    const order = await lockOrder(tx, input.key);
+    if (!order || (input.merchantId && order.merchantId !== input.merchantId)) throw new OrderNotFoundError();
+    const reversed = await reversePayinInTx(tx, changes, order, input.actor, input.reason ?? null);
+    return { order: reversed, object: await presentOrder(tx, reversed) };
+  });
+}
+
+/** The reversal inside the caller's transaction, on a locked order. */
+export async function reversePayinInTx(tx: Tx, changes: ChangeLog, order: LoadedOrder, actor: Actor, reason: string | null): Promise<LoadedOrder> {
+  assertTransition(order.status, 'REVERSED');
+  const { lines } = await reversePayinFunds(tx, order, actor, reason);
+  await tx.payment.updateMany({ where: { orderId: order.id, status: 'SUCCEEDED' }, data: { status: 'REVERSED' } });
+  return transitionOrder(tx, changes, order, 'REVERSED', {
+    type: 'REVERSED',
+    message: reason ? `payment reversed: ${reason}` : 'payment reversed',
+    data: { ledgerLines: lines.map((l) => ({ account: `${l.account.ownerType}:${l.account.kind}`, amount: l.amount.toString() })) },
+    actor,
+    patch: { finishedAt: new Date() },
+  });
+}

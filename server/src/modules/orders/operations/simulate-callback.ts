@@ -1,0 +1,56 @@
+import type { OrdersServices } from '../orders.context.ts';
+import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
+import { isOpenPayin } from '../orders.state.ts';
+import { lockOrder, recordOrderEvent, runOrderTransaction, type Actor, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import { simulateSandboxPayin, type SimulatedOutcome } from '../../routing/connectors/sandbox/connector.ts';
+
+/**
+ * Seed 000 "simulate callback": for a TEST order that is in progress (PENDING or PROCESSING), make
+ * the sandbox upstream send its signed callback now: `success` (pays what is missing, or `amount`)
+ * or `failure`. `reversal` (status reversal of a SUCCEEDED test order, which the seed reserves for
+ * test staff) is accepted too. The callback travels over HTTP like a real one (job `sandbox:deliver`),
+ * so the result shows up a moment later through the normal upstream path.
+ * Errors: ORDER_NOT_FOUND, TEST_ORDER_REQUIRED, INVALID_TRANSITION, SIMULATION_UNSUPPORTED (not a sandbox
+ * channel), CHANNEL_CREDENTIALS_MISSING.
+ */
+
+export interface SimulateCallbackInput {
+  key: OrderKey;
+  /** Merchant-scoped callers: the order must be theirs. */
+  merchantId?: string;
+  outcome: SimulatedOutcome;
+  /** Amount of a successful payment in minor units (partial payments); default what is missing. */
+  amount?: bigint;
+  actor: Actor;
+  /** Default 0: the callback is sent at once. */
+  delayMs?: number;
+}
+
+export async function simulateCallback(
+  services: OrdersServices,
+  input: SimulateCallbackInput,
+): Promise<{ order: LoadedOrder; eventId: string; runAt: Date }> {
+  return runOrderTransaction(services, async (tx) => {
+    const order = await lockOrder(tx, input.key);
+    if (!order || (input.merchantId && order.merchantId !== input.merchantId)) throw new OrderNotFoundError();
+    if (!order.test) throw new TestOrderRequiredError();
+    if (input.outcome === 'reversal' ? order.status !== 'SUCCEEDED' : !isOpenPayin(order.status)) {
+      const to = input.outcome === 'success' ? 'SUCCEEDED' : input.outcome === 'failure' ? 'FAILED' : 'REVERSED';
+      throw new InvalidTransitionError(order.status, to, `cannot simulate a ${input.outcome} callback for a ${order.status} payin`);
+    }
+    const channel = order.channelId ? await tx.channel.findUnique({ where: { id: order.channelId } }) : null;
+    if (!channel || channel.connector !== 'sandbox') throw new SimulationUnsupportedError(channel?.connector ?? 'none');
+    const scheduled = await simulateSandboxPayin({ db: tx, secrets: services.secrets }, { ...order, currency: order.currencyCode }, channel, {
+      outcome: input.outcome,
+      delayMs: input.delayMs ?? 0,
+      ...(input.amount !== undefined ? { amount: input.amount } : {}),
+    });
+    await recordOrderEvent(tx, order.id, {
+      type: 'CALLBACK_SIMULATED',
+      message: `simulated ${input.outcome} callback requested`,
+      data: { eventId: scheduled.eventId, outcome: input.outcome },
+      actor: input.actor,
+    });
+    return { order, eventId: scheduled.eventId, runAt: scheduled.runAt };
+  });
+}

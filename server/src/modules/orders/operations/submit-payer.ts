@@ -1,0 +1,100 @@
+import type { Prisma } from '../../../db/prisma.ts';
+import { isDomainError } from '../../../lib/errors.ts';
+import { simulateSandboxPayin } from '../../routing/connectors/sandbox/connector.ts';
+import type { OrdersServices } from '../orders.context.ts';
+import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
+import { missingPayerFields, parsePayerFields, type PayerField } from '../orders.params.ts';
+import type { OrderObject } from '../orders.presenter.ts';
+import { lockOrder, presentOrder, recordOrderEvent, runOrderTransaction, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
+
+/**
+ * The cashier's "I have paid" (payer submission): PENDING → PROCESSING, filling payer fields the order
+ * does not have yet (given ones are never overwritten). The service's required payer fields must be
+ * present afterwards. On a sandbox channel the simulated upstream then answers: a signed callback is
+ * scheduled (job `sandbox:deliver`) after the channel's delay, succeeding per its success rate.
+ * An order past its expiry time is refused (the expiry task will close it within a minute).
+ */
+
+export interface SubmitPayerInput {
+  prepayId: string;
+  /** payer_name, payer_account, bank_code, payer_phone, payer_id_number, remark_code (strings). */
+  payer?: Record<string, unknown>;
+  /** Default: the anonymous payer (SYSTEM with id "cashier"). */
+  actor?: Actor;
+  /** Tests: deterministic sandbox outcome. */
+  random?: () => number;
+}
+
+const COLUMN: Record<PayerField, keyof LoadedOrder & string> = {
+  payer_name: 'payerName',
+  payer_account: 'payerAccount',
+  bank_code: 'bankCode',
+  payer_phone: 'payerPhone',
+  payer_id_number: 'payerIdNumber',
+  remark_code: 'remarkCode',
+};
+
+export interface SubmitPayerResult {
+  order: LoadedOrder;
+  object: OrderObject;
+  /** The sandbox simulation scheduled for this order, when its channel is a sandbox. */
+  simulation: { outcome: string; runAt: Date } | null;
+}
+
+export async function submitPayer(services: OrdersServices, input: SubmitPayerInput): Promise<SubmitPayerResult> {
+  const given = parsePayerFields(input.payer ?? {});
+  const actor = input.actor ?? { type: 'SYSTEM', id: 'cashier' };
+  return runOrderTransaction(services, async (tx, changes) => {
+    const order = await lockOrder(tx, { prepayId: input.prepayId });
+    if (!order) throw new OrderNotFoundError();
+    if (order.status !== 'PENDING') throw new InvalidTransitionError(order.status, 'PROCESSING', `the payin is ${order.status}, not awaiting payment`);
+    if (order.expireAt.getTime() <= Date.now()) throw new InvalidTransitionError(order.status, 'PROCESSING', 'the payin has expired');
+
+    const patch: Prisma.OrderUncheckedUpdateInput = {};
+    const merged: Partial<Record<PayerField, string | null>> = {};
+    const filled: string[] = [];
+    for (const [field, column] of Object.entries(COLUMN) as [PayerField, string][]) {
+      const current = (order as unknown as Record<string, string | null>)[column] ?? null;
+      const value = current ?? given[field] ?? null;
+      merged[field] = value;
+      if (current === null && given[field] !== undefined) {
+        (patch as Record<string, unknown>)[column] = given[field];
+        filled.push(field);
+      }
+    }
+    const missing = missingPayerFields(order.service.requiredFields, merged);
+    if (missing.length > 0) throw new InvalidParameterError(missing[0]!, `required by service ${order.service.code}`);
+
+    const processing = await transitionOrder(tx, changes, order, 'PROCESSING', {
+      type: 'PAYER_SUBMITTED',
+      message: 'the payer reported the payment',
+      data: { filled },
+      actor,
+      patch,
+    });
+
+    let simulation: SubmitPayerResult['simulation'] = null;
+    const channel = processing.channelId ? await tx.channel.findUnique({ where: { id: processing.channelId } }) : null;
+    if (channel?.connector === 'sandbox') {
+      try {
+        const scheduled = await simulateSandboxPayin(
+          { db: tx, secrets: services.secrets },
+          { ...processing, currency: processing.currencyCode },
+          channel,
+          input.random ? { random: input.random } : {},
+        );
+        simulation = { outcome: scheduled.outcome, runAt: scheduled.runAt };
+        await recordOrderEvent(tx, order.id, {
+          type: 'SANDBOX_SCHEDULED',
+          message: `sandbox upstream will call back (${scheduled.outcome}) at ${scheduled.runAt.toISOString()}`,
+          data: { eventId: scheduled.eventId, outcome: scheduled.outcome },
+          actor: { type: 'SYSTEM' },
+        });
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        await recordOrderEvent(tx, order.id, { type: 'SANDBOX_UNAVAILABLE', message: error.message, actor: { type: 'SYSTEM' } });
+      }
+    }
+    return { order: processing, object: await presentOrder(tx, processing), simulation };
+  });
+}

@@ -1,0 +1,28 @@
+import type { CronItem } from 'graphile-worker';
+import type { JobTask } from '../../jobs/worker.ts';
+import { SANDBOX_DELIVER_TASK, sandboxDeliverTask } from '../routing/connectors/sandbox/connector.ts';
+import { expirePayins } from './operations/expire-payins.ts';
+import { releaseDueSettlements } from './operations/release-settlements.ts';
+
+/** Background tasks of payins, to add to jobs/worker.ts `allTasks()` / `allCron()`. */
+
+const expireTask: JobTask = async (_payload, ctx) => {
+  const { expired } = await expirePayins(ctx);
+  if (expired > 0) ctx.log.info({ expired }, 'expired payins');
+};
+
+const releaseTask: JobTask = async (_payload, ctx) => {
+  const { released } = await releaseDueSettlements(ctx);
+  if (released > 0) ctx.log.info({ released }, 'released T+N settlements');
+};
+
+export const orderTasks: Record<string, JobTask> = {
+  'orders:expire': expireTask,
+  'settlements:release': releaseTask,
+  [SANDBOX_DELIVER_TASK]: sandboxDeliverTask,
+};
+
+export const orderCron: CronItem[] = [
+  { task: 'orders:expire', match: '* * * * *', identifier: 'orders-expire' },
+  { task: 'settlements:release', match: '*/5 * * * *', identifier: 'settlements-release' },
+];

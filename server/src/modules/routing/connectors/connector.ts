@@ -1,0 +1,129 @@
+import type { Config } from '../../../config/config.ts';
+import type { Db } from '../../../db/prisma.ts';
+import type { Channel, OrderType, ServiceKind } from '../../../generated/prisma/client.ts';
+import type { SecretBox } from '../../../lib/crypto.ts';
+import { DomainError } from '../../../lib/errors.ts';
+import { sandboxConnector } from './sandbox/connector.ts';
+
+/**
+ * Upstream connectors: how Payrail talks to a payment provider. A channel names its connector in
+ * `Channel.connector`; `getConnector` finds it. Each connector lives in `connectors/<name>/` split into
+ * `connector.ts` (the flows) and `transformers.ts` (the only code that knows the provider's wire format).
+ */
+
+/** What connectors may use: the database (read-only by convention), secrets to open credentials, config. */
+export interface ConnectorContext {
+  db: Db;
+  secrets: SecretBox;
+  config: Config;
+}
+
+/** The order as a connector sees it (no Prisma row: connectors never write orders). */
+export interface PayinRequest {
+  orderNo: string;
+  prepayId: string;
+  amount: bigint;
+  currency: string;
+  digits: number;
+  chain: string | null;
+  serviceCode: string;
+  serviceKind: ServiceKind;
+  orderType: OrderType;
+  toAddress: string | null;
+  expireAt: Date;
+  test: boolean;
+  payer: {
+    name: string | null;
+    account: string | null;
+    bankCode: string | null;
+    phone: string | null;
+    idNumber: string | null;
+    remarkCode: string | null;
+  };
+}
+
+/** What the cashier shows the payer. Amounts are decimal strings (display only). */
+export type PayinInstructions =
+  | {
+      type: 'bank';
+      bankName: string;
+      accountName: string;
+      accountNumber: string;
+      /** The payer must quote it so the upstream can match the transfer. */
+      reference: string;
+      amount: string;
+      currency: string;
+    }
+  | {
+      type: 'crypto';
+      chain: string;
+      address: string;
+      amount: string;
+      currency: string;
+    };
+
+export interface CreatedPayin {
+  upstreamRef: string;
+  instructions: PayinInstructions;
+}
+
+export interface UpstreamPayment {
+  /** The upstream's transaction id, unique per channel. */
+  txnId: string;
+  /** Minor units of the order's currency. */
+  amount: bigint;
+  paidAt: Date;
+}
+
+/** PAID: money arrived (possibly part of the amount). FAILED: the payment attempt failed. REVERSED: paid money was taken back. */
+export type UpstreamStatus = 'PAID' | 'FAILED' | 'REVERSED';
+
+export interface ParsedCallback {
+  /** The signature checked out with the channel's credentials. When false nothing else may be trusted. */
+  verified: boolean;
+  /** Identifies the upstream event (idempotency and audit); a hash of the body when unparseable. */
+  eventKey: string;
+  /** Our order number as the upstream echoes it. */
+  orderRef: string | null;
+  status: UpstreamStatus | null;
+  payments: UpstreamPayment[];
+  /** Why verification or parsing failed, or the upstream's failure reason. */
+  reason?: string;
+}
+
+export interface UpstreamPayinState {
+  status: 'PENDING' | UpstreamStatus;
+  payments: UpstreamPayment[];
+}
+
+export type CallbackHeaders = Record<string, string | string[] | undefined>;
+
+export interface Connector {
+  readonly kind: string;
+  /**
+   * A local connector has no remote side effects when creating a payin (the sandbox): it is called
+   * inside the create transaction. Remote ones are called after the order is committed.
+   */
+  readonly local: boolean;
+  createPayin(ctx: ConnectorContext, order: PayinRequest, channel: Channel): Promise<CreatedPayin>;
+  queryPayin(ctx: ConnectorContext, order: PayinRequest & { upstreamRef: string | null }, channel: Channel): Promise<UpstreamPayinState>;
+  parseCallback(ctx: ConnectorContext, rawBody: string, headers: CallbackHeaders, channel: Channel): Promise<ParsedCallback>;
+}
+
+const registry = new Map<string, Connector>([[sandboxConnector.kind, sandboxConnector]]);
+
+/** Adds (or replaces) a connector, e.g. a test connector built to fail. */
+export function registerConnector(connector: Connector): void {
+  registry.set(connector.kind, connector);
+}
+
+export function hasConnector(kind: string): boolean {
+  return registry.has(kind);
+}
+
+/** The connector of a channel; NO_CHANNEL when the kind is not installed (a configuration error). */
+export function getConnector(kind: string): Connector {
+  const connector = registry.get(kind);
+  if (!connector) throw new DomainError('NO_CHANNEL', `connector "${kind}" is not installed`, { connector: kind });
+  return connector;
+}

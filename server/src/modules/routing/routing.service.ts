@@ -1,0 +1,180 @@
+import { randomInt } from 'node:crypto';
+import type { Db } from '../../db/prisma.ts';
+import type { Channel, ChannelService, MerchantService, Service } from '../../generated/prisma/client.ts';
+import { DomainError } from '../../lib/errors.ts';
+import { formatAmount } from '../../lib/money.ts';
+import { hasConnector } from './connectors/connector.ts';
+import { describeRange, formatRange, intersectSources, unionOfRanges, type LimitRange } from '../limits/limits.service.ts';
+
+/**
+ * Channel routing for a payin: among the channels bound to the service, keep the ENABLED channels with
+ * ENABLED bindings in the service's currency (and an installed connector) whose seed-001 range admits the amount; take the lowest
+ * binding priority; among equal priorities pick at random in proportion to the binding weight.
+ * Channel.priority/weight are not used: the binding's values decide (they are per service).
+ *
+ * The decision is returned with a `reason` (every candidate, why each was excluded) that the order
+ * timeline records. When nothing fits:
+ *   - no enabled channel at all, or the ones admitting the amount all have weight 0  → NO_CHANNEL
+ *   - every enabled channel's own range is empty (upper < lower)                      → NO_AVAILABLE_RANGE
+ *   - the amount is outside every enabled channel's range                             → AMOUNT_OUT_OF_RANGE
+ *     with details { min, max } of the available range (union), decimal strings, null = no limit.
+ */
+
+export type Exclusion =
+  | 'CHANNEL_DISABLED'
+  | 'BINDING_DISABLED'
+  | 'CURRENCY_MISMATCH'
+  | 'CONNECTOR_UNAVAILABLE'
+  | 'NO_RANGE'
+  | 'AMOUNT_BELOW_LOWER'
+  | 'AMOUNT_ABOVE_UPPER'
+  | 'ZERO_WEIGHT'
+  | 'LOWER_PRIORITY';
+
+export interface RoutingCandidate {
+  channel: string;
+  priority: number;
+  weight: number;
+  min: string | null;
+  max: string | null;
+  decidedBy: LimitRange['decidedBy'];
+  excluded: Exclusion | null;
+}
+
+export interface RoutingReason {
+  strategy: 'priority_then_weight';
+  amount: string;
+  currency: string;
+  service: string;
+  candidates: RoutingCandidate[];
+  /** The chosen channel code, its priority tier and the tier's total weight. */
+  chosen: string;
+  tierWeight: number;
+}
+
+export interface RoutingDecision {
+  channel: Channel;
+  binding: ChannelService;
+  range: LimitRange;
+  reason: RoutingReason;
+}
+
+export interface RouteInput {
+  merchantService: MerchantService;
+  service: Service;
+  amount: bigint;
+  digits: number;
+  /** Uniform integer in [0, max): injectable for tests; default the CSPRNG. */
+  randomInt?: (max: number) => number;
+}
+
+type Binding = ChannelService & { channel: Channel };
+
+export async function choosePayinChannel(db: Db, input: RouteInput): Promise<RoutingDecision> {
+  const bindings = await db.channelService.findMany({
+    where: { serviceId: input.service.id },
+    include: { channel: true },
+  });
+  return decideRoute(bindings, input);
+}
+
+/** The pure decision over loaded bindings (exported for tests and for previews). */
+export function decideRoute(bindings: readonly Binding[], input: RouteInput): RoutingDecision {
+  const { merchantService: ms, service, amount, digits } = input;
+  const fmt = (v: bigint) => formatAmount(v, digits);
+  const sorted = [...bindings].sort((a, b) => a.priority - b.priority || a.channel.code.localeCompare(b.channel.code));
+
+  const candidates: RoutingCandidate[] = [];
+  const admitted: Array<{ binding: Binding; range: LimitRange; candidate: RoutingCandidate }> = [];
+  const enabledRanges: LimitRange[] = [];
+  let enabledCount = 0;
+
+  for (const binding of sorted) {
+    const range = intersectSources({
+      channel: { lower: binding.channel.paymentLowerBound, upper: binding.channel.paymentUpperBound },
+      service: { lower: ms.singleLimitLower, upper: ms.singleLimitUpper },
+      binding: { lower: binding.lowerBound, upper: binding.upperBound },
+    });
+    let excluded: Exclusion | null = null;
+    if (binding.channel.status !== 'ENABLED') excluded = 'CHANNEL_DISABLED';
+    else if (binding.status !== 'ENABLED') excluded = 'BINDING_DISABLED';
+    else if (binding.channel.currencyCode !== service.currencyCode) excluded = 'CURRENCY_MISMATCH';
+    else if (!hasConnector(binding.channel.connector)) excluded = 'CONNECTOR_UNAVAILABLE';
+    else {
+      enabledCount++;
+      enabledRanges.push(range);
+      if (range.empty) excluded = 'NO_RANGE';
+      else if (amount < range.lower) excluded = 'AMOUNT_BELOW_LOWER';
+      else if (range.upper !== null && amount > range.upper) excluded = 'AMOUNT_ABOVE_UPPER';
+      else if (binding.weight <= 0) excluded = 'ZERO_WEIGHT';
+    }
+    const candidate: RoutingCandidate = {
+      channel: binding.channel.code,
+      priority: binding.priority,
+      weight: binding.weight,
+      ...formatRange(range, digits),
+      decidedBy: range.decidedBy,
+      excluded,
+    };
+    candidates.push(candidate);
+    if (excluded === null) admitted.push({ binding, range, candidate });
+  }
+
+  if (admitted.length === 0) {
+    const where = `${service.code} ${fmt(amount)} ${service.currencyCode}`;
+    if (enabledCount === 0) {
+      throw new DomainError('NO_CHANNEL', `no channel can take this order now (${where}: no enabled channel)`, { service: service.code });
+    }
+    const union = unionOfRanges(enabledRanges);
+    if (union.empty) {
+      const first = enabledRanges[0]!;
+      throw new DomainError(
+        'NO_AVAILABLE_RANGE',
+        `no available amount range for ${service.code}: the upper limit ${first.upper === null ? '-' : fmt(first.upper)} is below the lower limit ${fmt(first.lower)}`,
+        { ...formatRange(first, digits) },
+      );
+    }
+    const outside = candidates.every((c) => c.excluded !== 'ZERO_WEIGHT');
+    if (!outside) {
+      throw new DomainError('NO_CHANNEL', `no channel can take this order now (${where}: channels admitting it have weight 0)`, {
+        service: service.code,
+      });
+    }
+    throw new DomainError(
+      'AMOUNT_OUT_OF_RANGE',
+      `amount ${fmt(amount)} ${service.currencyCode} is outside the available range ${describeRange(union, digits, service.currencyCode)}`,
+      { ...formatRange(union, digits) },
+    );
+  }
+
+  const topPriority = admitted[0]!.binding.priority;
+  const tier = admitted.filter((a) => a.binding.priority === topPriority);
+  for (const a of admitted) if (a.binding.priority !== topPriority) a.candidate.excluded = 'LOWER_PRIORITY';
+  const tierWeight = tier.reduce((sum, a) => sum + a.binding.weight, 0);
+  const draw = (input.randomInt ?? randomInt)(tierWeight);
+  let acc = 0;
+  let pick = tier[tier.length - 1]!;
+  for (const a of tier) {
+    acc += a.binding.weight;
+    if (draw < acc) {
+      pick = a;
+      break;
+    }
+  }
+
+  const { channel, ...binding } = pick.binding;
+  return {
+    channel,
+    binding,
+    range: pick.range,
+    reason: {
+      strategy: 'priority_then_weight',
+      amount: fmt(amount),
+      currency: service.currencyCode,
+      service: service.code,
+      candidates,
+      chosen: channel.code,
+      tierWeight,
+    },
+  };
+}

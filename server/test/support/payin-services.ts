@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config/config.ts';
+import type { PrismaClient } from '../../src/db/prisma.ts';
+import { createPlatformPubSub, type StatusChange } from '../../src/graphql/pubsub.ts';
+import { createSecretBox } from '../../src/lib/crypto.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import type { OrdersServices } from '../../src/modules/orders/orders.context.ts';
+
+/** The services the payin operations need, on a test database, with a log of published 'order:changed'. */
+export function payinServices(prisma: PrismaClient): OrdersServices & { published: StatusChange[] } {
+  const pubsub = createPlatformPubSub();
+  const published: StatusChange[] = [];
+  void (async () => {
+    for await (const change of pubsub.subscribe('order:changed')) published.push(change);
+  })();
+  return {
+    prisma,
+    pubsub,
+    config: loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://payrail.test', LOG_LEVEL: 'silent' }),
+    log: createLogger('silent'),
+    secrets: createSecretBox(randomBytes(32)),
+    published,
+  };
+}
+
+/** Ledger invariants of DESIGN.md: all entries sum to zero; every balance is the sum of its entries. */
+export async function ledgerInvariants(prisma: PrismaClient): Promise<{ totalSum: bigint; mismatched: number }> {
+  const [total] = await prisma.$queryRaw<{ sum: bigint | null }[]>`SELECT SUM(amount)::bigint AS sum FROM ledger_entries`;
+  const [bad] = await prisma.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*)::bigint AS n FROM ledger_accounts a
+    WHERE a.balance <> COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e."accountId" = a.id), 0)`;
+  return { totalSum: BigInt(total?.sum ?? 0n), mismatched: Number(bad?.n ?? 0n) };
+}
