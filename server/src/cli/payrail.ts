@@ -352,8 +352,10 @@ async function loadSecrets(config: Config): Promise<SecretBox> {
 }
 
 async function readPem(file: string): Promise<string> {
+  // npm runs this script inside the server workspace; paths are meant from where the user typed them.
+  const resolved = path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(resolved, 'utf8');
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }

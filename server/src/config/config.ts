@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** `.payrail/` at the repository root, wherever npm runs the script from. */
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.payrail', import.meta.url));
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -15,7 +19,7 @@ const schema = z.object({
   DATABASE_URL: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Folder for the embedded database and the generated development secret. */
-  PAYRAIL_DATA_DIR: z.string().default('.payrail'),
+  PAYRAIL_DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Redis for pub/sub between replicas and the nonce store. Unset: in-process pub/sub, nonces in PostgreSQL. */
   REDIS_URL: z.string().optional(),
