@@ -234,6 +234,23 @@ describe('error codes', () => {
   });
 });
 
+describe('rate limit', () => {
+  it('42901 when an app sends more requests per second than allowed', async () => {
+    const limited = await createTestEnvironment({ env: { RATE_LIMIT_PER_SECOND: '3' } });
+    try {
+      await ensureCurrency(limited.prisma, 'THB', 2);
+      const fixture = await createMerchantFixture(limited.prisma, limited.services.secrets);
+      const c = fixture.client(limited.url);
+      const responses = await Promise.all(Array.from({ length: 10 }, () => c.post('/v1/balance/query', {})));
+      const limitedOnes = responses.filter((r) => r.status === 429);
+      expect(limitedOnes.length).toBeGreaterThan(0);
+      expect(limitedOnes.every((r) => r.body.code === 42901)).toBe(true);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
+
 describe('a payment end to end', () => {
   it('pays through the sandbox, credits the ledger and calls the merchant back in order despite failures', async () => {
     const body = prepayment({ amount: '1000.00' });

@@ -35,6 +35,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Proxies whose X-Forwarded-For is believed (client IPs feed the IP whitelist): `false`, `true`, or comma-separated addresses/CIDRs. */
   TRUST_PROXY: z.string().default('false'),
+  /** Signed /v1 requests allowed per app per second (0 = no limit); shared through Redis when set. */
+  RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(200),
   /** Directory with the built admin SPA. */
   WEB_DIST: z.string().optional(),
 });

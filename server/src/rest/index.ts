@@ -4,6 +4,7 @@ import { sendError } from './envelope.ts';
 import { toRestError } from './error-table.ts';
 import { authenticatePaymentClient, certificateRoutes, registerJsonBodyParser, signResponses } from './auth.ts';
 import { closeNonceStores } from '../modules/apps/nonce-store.ts';
+import { rateLimiter } from '../modules/apps/rate-limit.ts';
 import { openApiDocument, referencePage } from './openapi.ts';
 import { payinRoutes } from './payin.routes.ts';
 import { upstreamRoutes } from './upstream.routes.ts';
@@ -42,6 +43,8 @@ export async function restApi(app: FastifyInstance, opts: { services: AppService
   await app.register(async (signed) => {
     registerJsonBodyParser(signed, REST_BODY_LIMIT);
     signed.addHook('preHandler', authenticatePaymentClient(services));
+    const limiter = rateLimiter(services.config.RATE_LIMIT_PER_SECOND, services.config.REDIS_URL);
+    signed.addHook('preHandler', async (request) => limiter.hit(request.paymentClient!.appId));
     signed.addHook('onSend', signResponses(services));
     await signed.register(certificateRoutes, { services });
     await signed.register(payinRoutes, { services });

@@ -45,7 +45,8 @@ export function redisNonceStore(redis: Redis): NonceStore {
 
 const clients = new Map<string, Redis>();
 
-function redisClient(url: string): Redis {
+/** One Redis client per URL and process, shared by the request-path stores (nonces, rate limits). */
+export function redisClient(url: string): Redis {
   let client = clients.get(url);
   if (!client) {
     // Fail fast rather than queue: a request whose nonce cannot be recorded is refused (50001).
