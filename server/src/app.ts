@@ -7,6 +7,7 @@ import type { AppServices } from './graphql/context.ts';
 import { attachSubscriptions, createGraphQL } from './graphql/yoga.ts';
 import { pendingMigrations } from './db/migrator.ts';
 import { REST_BODY_LIMIT, restApi } from './rest/index.ts';
+import { cashierRoutes } from './cashier/cashier.routes.ts';
 
 export interface App {
   fastify: FastifyInstance;
@@ -48,6 +49,9 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
   });
 
   await fastify.register(restApi, { prefix: '/v1', services, bodyLimit: REST_BODY_LIMIT } as never);
+
+  // The hosted cashier: /pay/order (page) and /pay/api/… (status, payer submission).
+  await fastify.register(cashierRoutes, { services });
 
   const webDist = services.config.WEB_DIST ?? DEFAULT_WEB_DIST;
   if (existsSync(webDist)) {

@@ -178,7 +178,7 @@ async function enqueue(order: TestOrder, sequence: number, path: string) {
   return result?.deliveryId as string;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 25_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -339,7 +339,7 @@ describe('callbacks', () => {
     const [again] = await settled(order.id, 1);
     expect(again?.attemptCount).toBe(2);
     expect(new Set(receiver.on('/resend-sent').map((r) => r.eventId)).size).toBe(1);
-  });
+  }, 120_000);
 
   it('refuses to resend a PENDING or unknown delivery', async () => {
     const order = await createOrder();

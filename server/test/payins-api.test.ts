@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPayload } from '../src/lib/crypto.ts';
-import { submitPayer } from '../src/modules/orders/operations/submit-payer.ts';
 import { createMerchantFixture, type MerchantFixture } from './support/fixtures.ts';
 import type { MerchantClient } from './support/merchant-client.ts';
 import { activateService, bindChannel, createChannel, createService, ensureCurrency } from './support/payin-fixtures.ts';
@@ -180,7 +179,6 @@ describe('error codes', () => {
       [{ notify_url: 'ftp://x' }, 'notify_url'],
       [{ attach: 'x'.repeat(513) }, 'attach'],
       [{ expire_second: 10 }, 'expire_second'],
-      [{ payer_name: undefined }, 'payer_name'],
     ];
     for (const [override, field] of cases) {
       const body = await expectError(client.post('/v1/transaction/prepayment', prepayment(override)), 400, 40002);
@@ -257,7 +255,15 @@ describe('a payment end to end', () => {
     const created = await client.post<{ prepay_id: string }>('/v1/transaction/prepayment', body);
     expect(created.body.code).toBe(0);
 
-    await submitPayer(env.services, { prepayId: created.body.data.prepay_id });
+    const page = await fetch(`${env.url}/pay/order?prepay_id=${created.body.data.prepay_id}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('1000.00');
+    const submitted = await fetch(`${env.url}/pay/api/order/${created.body.data.prepay_id}/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payer_account: '1234567890' }),
+    });
+    expect(submitted.status).toBe(200);
 
     const paid = await waitFor('the order to succeed', async () => {
       const q = await client.post<{ status: string; paid_amount: string; fee: string; sequence: number }>('/v1/transaction/query', { prepay_id: created.body.data.prepay_id });

@@ -63,6 +63,16 @@ function input(params: Record<string, unknown> = {}, extra: Partial<CreatePayinI
   };
 }
 
+it('needs the payer fields up front for back-office orders; API orders leave them to the cashier', async () => {
+  const manual = await domainError(createPayin(services, input({ payer_name: undefined }, { creationType: 'MANUAL' })));
+  expect(manual.code).toBe('INVALID_PARAMETER');
+  expect(manual.details?.field).toBe('payer_name');
+  const api = await createPayin(services, input({ payer_name: undefined }));
+  expect(api.created).toBe(true);
+  const refused = await domainError(submitPayer(services, { prepayId: api.order.prepayId }));
+  expect(refused.details?.field).toBe('payer_name');
+});
+
 async function domainError(promise: Promise<unknown>): Promise<DomainError> {
   try {
     await promise;
@@ -169,7 +179,6 @@ describe('create payin', () => {
     [{ notify_url: `https://x.example/${'p'.repeat(1020)}` }, 'INVALID_PARAMETER', 'notify_url'],
     [{ order_type: 'other' }, 'INVALID_PARAMETER', 'order_type'],
     [{ order_type: 'merchant_order' }, 'INVALID_PARAMETER', 'to_address'],
-    [{ payer_name: undefined }, 'INVALID_PARAMETER', 'payer_name'],
     [{ payer_phone: 12345 }, 'INVALID_PARAMETER', 'payer_phone'],
     [{ user_id: 'u'.repeat(129) }, 'INVALID_PARAMETER', 'user_id'],
     [{ service: 'THB_BANK', currency: 'USD' }, 'INVALID_PARAMETER', 'currency'],

@@ -184,8 +184,12 @@ async function decide(services: OrdersServices, input: CreatePayinInput, fields:
     currency: fields.currency,
     chain: fields.chain,
   });
-  const missing = missingPayerFields(service.requiredFields, fields.payer);
-  if (missing.length > 0) throw new InvalidParameterError(missing[0]!, `required by service ${service.code}`);
+  // Back-office orders (seed 001) carry the payer's details up front; an API order may leave them to
+  // the payer, who fills them in on the cashier page before submitting (submit-payer checks them).
+  if (input.creationType === 'MANUAL') {
+    const missing = missingPayerFields(service.requiredFields, fields.payer);
+    if (missing.length > 0) throw new InvalidParameterError(missing[0]!, `required by service ${service.code}`);
+  }
   const route = await choosePayinChannel(services.prisma, {
     merchantService,
     service,

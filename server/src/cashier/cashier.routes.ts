@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppServices } from '../graphql/context.ts';
+import { isDomainError } from '../lib/errors.ts';
+import { submitPayer } from '../modules/orders/operations/submit-payer.ts';
+import { PAYER_FIELDS } from '../modules/orders/orders.params.ts';
+import { getPayinForCashier, type CashierView } from '../modules/orders/orders.service.ts';
+import { REST_ERRORS } from '../rest/error-table.ts';
+import { cashierLang, type CashierLang } from './cashier.i18n.ts';
+import {
+  asPayerField,
+  CASHIER_PATHS,
+  displayStatus,
+  FINAL_STATUSES,
+  normalizeInstructions,
+  qrDataUrl,
+  renderCashierPage,
+  renderMessagePage,
+} from './cashier.page.ts';
+import { FixedWindowLimiter } from './cashier.rate-limit.ts';
+import { getCashierStatus, toCashierStatus } from './cashier.service.ts';
+
+/**
+ * The hosted cashier (seed 003's `payment_url`), for the payer's browser — anonymous; the 256-bit
+ * prepay id in the URL is the capability.
+ *
+ *   GET  /pay/order?prepay_id=…[&lang=en|zh]   the page (HTML, strict CSP with a per-response nonce)
+ *   GET  /pay/api/order/:prepayId              live status JSON (polled every 2 s by the page)
+ *   POST /pay/api/order/:prepayId/submit       payer fields + "I have paid" → submitPayer
+ *
+ * The submit takes JSON (the page's script) or a plain form post (no JavaScript: answered with a 303
+ * back to the page, errors in the query). Errors are `{ error: { code, message, field } }` with the
+ * HTTP status of the REST error table (400 INVALID_PARAMETER, 404 ORDER_NOT_FOUND, 409
+ * INVALID_TRANSITION, 413, 429 RATE_LIMITED). Register at the root: `app.register(cashierRoutes, { services })`.
+ */
+
+export interface CashierRoutesOptions {
+  services: AppServices;
+  /** Submits allowed per client IP and order in a window (default 10 a minute). */
+  submitLimit?: { max: number; windowMs: number };
+}
+
+export const CASHIER_BODY_LIMIT = 8 * 1024;
+
+const PREPAY_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export interface CashierErrorBody {
+  error: { code: string; message: string; field: string | null };
+}
+
+export async function cashierRoutes(app: FastifyInstance, opts: CashierRoutesOptions): Promise<void> {
+  const { services } = opts;
+  const limiter = new FixedWindowLimiter(opts.submitLimit?.max ?? 10, opts.submitLimit?.windowMs ?? 60_000);
+
+  // A form posted without JavaScript (this plugin's scope only).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: CASHIER_BODY_LIMIT }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (!request.url.startsWith('/pay/api/')) {
+      services.log.error({ err: error, requestId: request.id }, 'cashier page failed');
+      const nonce = newNonce();
+      pageHeaders(reply, nonce);
+      return reply.status(500).send(renderMessagePage({ lang: requestLang(request), nonce, title: 'page.errorTitle', body: 'page.errorBody' }));
+    }
+    apiHeaders(reply);
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendApiError(reply, 413, 'BODY_TOO_LARGE', `body larger than ${CASHIER_BODY_LIMIT} bytes`);
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error instanceof SyntaxError) {
+      return sendApiError(reply, 400, 'INVALID_JSON', 'body is not valid JSON');
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendApiError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    services.log.error({ err: error, requestId: request.id }, 'cashier API failed');
+    return sendApiError(reply, 500, 'INTERNAL', `internal error, quote ${request.id}`);
+  });
+
+  // ---- the page
+  app.get<{ Querystring: Record<string, string | string[] | undefined> }>(CASHIER_PATHS.page, async (request, reply) => {
+    const nonce = newNonce();
+    pageHeaders(reply, nonce);
+    const explicit = cashierLang(single(request.query.lang));
+    const prepayId = single(request.query.prepay_id);
+    const notFound = () =>
+      reply.status(404).send(renderMessagePage({ lang: explicit ?? requestLang(request), nonce, title: 'page.notFoundTitle', body: 'page.notFoundBody' }));
+    if (!prepayId || !PREPAY_ID.test(prepayId)) return notFound();
+
+    let view: CashierView;
+    try {
+      view = await getPayinForCashier(services.prisma, prepayId);
+    } catch (error) {
+      if (isDomainError(error, 'ORDER_NOT_FOUND')) return notFound();
+      throw error;
+    }
+    const lang: CashierLang = explicit ?? (view.locale === 'zh_cn' ? 'zh' : 'en');
+    const instructions = FINAL_STATUSES.has(displayStatus(view)) ? null : normalizeInstructions(view);
+    const qr = instructions?.qrText ? await qrDataUrl(instructions.qrText).catch(() => null) : null;
+    const errorCode = single(request.query.error);
+    const error = errorCode && /^[A-Z_]{1,40}$/.test(errorCode) ? { code: errorCode, field: asPayerField(single(request.query.field)) } : null;
+    return reply.send(renderCashierPage({ view, lang, langExplicit: explicit !== null, nonce, qr, error }));
+  });
+
+  // ---- live status
+  app.get<{ Params: { prepayId: string } }>('/pay/api/order/:prepayId', async (request, reply) => {
+    apiHeaders(reply);
+    const { prepayId } = request.params;
+    if (!PREPAY_ID.test(prepayId)) return sendApiError(reply, 404, 'ORDER_NOT_FOUND', 'order not found');
+    try {
+      return await getCashierStatus(services.prisma, prepayId);
+    } catch (error) {
+      return sendDomainError(request, reply, error);
+    }
+  });
+
+  // ---- "I have paid"
+  app.post<{ Params: { prepayId: string } }>('/pay/api/order/:prepayId/submit', { bodyLimit: CASHIER_BODY_LIMIT }, async (request, reply) => {
+    apiHeaders(reply);
+    const { prepayId } = request.params;
+    const form = isFormPost(request);
+    const fail = (status: number, code: string, message: string, field: string | null = null) => {
+      if (!form || !PREPAY_ID.test(prepayId)) return sendApiError(reply, status, code, message, field);
+      const query = new URLSearchParams({ prepay_id: prepayId, error: code });
+      if (field) query.set('field', field);
+      const lang = cashierLang(typeof (request.body as Record<string, unknown> | undefined)?.lang === 'string' ? String((request.body as Record<string, unknown>).lang) : null);
+      if (lang) query.set('lang', lang);
+      return reply.redirect(`${CASHIER_PATHS.page}?${query}`, 303);
+    };
+
+    if (!PREPAY_ID.test(prepayId)) return fail(404, 'ORDER_NOT_FOUND', 'order not found');
+    const gate = limiter.hit(`${request.ip}|${prepayId}`);
+    if (!gate.allowed) {
+      reply.header('Retry-After', String(gate.retryAfterSeconds));
+      return fail(429, 'RATE_LIMITED', `too many submissions; try again in ${gate.retryAfterSeconds} s`);
+    }
+
+    const body = request.body ?? {};
+    if (typeof body !== 'object' || Array.isArray(body)) return fail(400, 'INVALID_PARAMETER', 'body: must be a JSON object', 'body');
+
+    try {
+      const result = await submitPayer(services, { prepayId, payer: payerFieldsOf(body as Record<string, unknown>) });
+      if (form) {
+        const lang = cashierLang(String((body as Record<string, unknown>).lang ?? ''));
+        return reply.redirect(`${CASHIER_PATHS.page}?${new URLSearchParams({ prepay_id: prepayId, ...(lang ? { lang } : {}) })}`, 303);
+      }
+      return toCashierStatus(result.object);
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      const mapped = mapDomainError(error);
+      if (mapped.status >= 500) services.log.error({ err: error, requestId: request.id }, 'cashier submit failed');
+      return fail(mapped.status, mapped.code, mapped.message, mapped.field);
+    }
+  });
+}
+
+/** Only the payer fields, trimmed; a card/account number loses its spaces and dashes. Non-strings pass on to be refused. */
+function payerFieldsOf(body: Record<string, unknown>): Record<string, unknown> {
+  const payer: Record<string, unknown> = {};
+  for (const field of PAYER_FIELDS) {
+    if (!Object.prototype.hasOwnProperty.call(body, field)) continue;
+    let value = body[field];
+    if (typeof value === 'string') {
+      value = value.trim();
+      if (field === 'payer_account') value = (value as string).replace(/[\s-]/g, '');
+    }
+    payer[field] = value;
+  }
+  return payer;
+}
+
+function mapDomainError(error: { code: string; message: string; details: Record<string, unknown> | undefined }) {
+  const entry = (REST_ERRORS as Record<string, { status: number } | undefined>)[error.code];
+  if (!entry || entry.status >= 500) return { status: 500, code: 'INTERNAL', message: 'internal error', field: null };
+  const field = typeof error.details?.field === 'string' ? error.details.field : null;
+  return { status: entry.status, code: error.code, message: error.message, field };
+}
+
+function sendDomainError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  if (!isDomainError(error)) throw error;
+  const mapped = mapDomainError(error);
+  if (mapped.status >= 500) request.log.error({ err: error }, 'cashier API failed');
+  return sendApiError(reply, mapped.status, mapped.code, mapped.message, mapped.field);
+}
+
+function sendApiError(reply: FastifyReply, status: number, code: string, message: string, field: string | null = null) {
+  return reply.status(status).send({ error: { code, message, field } } satisfies CashierErrorBody);
+}
+
+function isFormPost(request: FastifyRequest): boolean {
+  return (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function newNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+function requestLang(request: FastifyRequest): CashierLang {
+  const query = request.query as Record<string, string | string[] | undefined> | undefined;
+  const explicit = cashierLang(single(query?.lang));
+  if (explicit) return explicit;
+  return /^\s*zh\b/i.test(request.headers['accept-language'] ?? '') ? 'zh' : 'en';
+}
+
+/** The page loads nothing from elsewhere: only its own nonce'd style and script, data: images, same-origin fetches. */
+function pageHeaders(reply: FastifyReply, nonce: string): void {
+  reply
+    .type('text/html; charset=utf-8')
+    .header(
+      'Content-Security-Policy',
+      [
+        "default-src 'none'",
+        `script-src 'nonce-${nonce}'`,
+        `style-src 'nonce-${nonce}'`,
+        'img-src data:',
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+    )
+    .header('X-Frame-Options', 'DENY')
+    .header('Cache-Control', 'no-store')
+    .header('Referrer-Policy', 'no-referrer')
+    .header('X-Content-Type-Options', 'nosniff');
+}
+
+function apiHeaders(reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
+}
