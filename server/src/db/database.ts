@@ -37,11 +37,18 @@ export function withDatabase(url: string, database: string): string {
 }
 
 export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
+  await withPgClient(serverUrl, async (client) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${quoteIdent(database)}`);
+  });
+}
+
+/** One plain connection for administrative statements (CREATE/DROP DATABASE), closed afterwards. */
+export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
   } finally {
     await client.end();
   }

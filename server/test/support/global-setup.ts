@@ -1,10 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { quoteIdent, withDatabase } from '../../src/db/database.ts';
+import { quoteIdent, withDatabase, withPgClient } from '../../src/db/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { migrate } from '../../src/db/migrator.ts';
 import { migrateQueue } from '../../src/jobs/worker.ts';
@@ -26,16 +25,17 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let embedded: EmbeddedPostgres | undefined;
+  let tempDir: string | undefined;
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'payrail-test-pg-'));
-    embedded = await startEmbeddedPostgres({ dataDir, port: 55000 + Math.floor(Math.random() * 5000), ephemeral: true });
+    tempDir = await mkdtemp(path.join(tmpdir(), 'payrail-test-pg-'));
+    embedded = await startEmbeddedPostgres({ dataDir: tempDir, port: 55000 + Math.floor(Math.random() * 5000), ephemeral: true });
     serverUrl = embedded.url;
   }
 
   const runPrefix = `payrail_t${randomBytes(4).toString('hex')}`;
   const templateDatabase = `${runPrefix}_template`;
-  await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(templateDatabase)}`));
+  await withPgClient(serverUrl, (c) => c.query(`CREATE DATABASE ${quoteIdent(templateDatabase)}`));
   const templateUrl = withDatabase(serverUrl, templateDatabase);
   await migrate(templateUrl);
   await migrateQueue(templateUrl);
@@ -45,20 +45,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('runPrefix', runPrefix);
 
   return async () => {
-    await admin(serverUrl, async (c) => {
+    await withPgClient(serverUrl, async (c) => {
       const { rows } = await c.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${runPrefix}%`]);
       for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);
     });
     await embedded?.stop();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
   };
 }
 
-async function admin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}

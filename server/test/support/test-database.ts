@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
-import { quoteIdent, withDatabase } from '../../src/db/database.ts';
+import { quoteIdent, withDatabase, withPgClient } from '../../src/db/database.ts';
 import { createPrisma, type PrismaClient } from '../../src/db/prisma.ts';
 
 export interface TestDatabase {
@@ -14,7 +13,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('pgServerUrl');
   const name = `${inject('runPrefix')}_${randomBytes(5).toString('hex')}`;
-  await withAdmin(serverUrl, async (client) => {
+  await withPgClient(serverUrl, async (client) => {
     for (let attempt = 0; ; attempt++) {
       try {
         await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(inject('templateDatabase'))}`);
@@ -33,17 +32,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     prisma,
     async drop() {
       await prisma.$disconnect();
-      await withAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+      await withPgClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
     },
   };
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
