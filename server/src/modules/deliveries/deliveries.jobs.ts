@@ -31,8 +31,8 @@ import {
  * Two flushes of one subject can run at once (a running job whose key is reused gets a successor);
  * the claim keeps them from sending the same delivery twice: a conditional UPDATE moves the head's
  * nextAttemptAt to a lease in the future, and only the flush whose UPDATE matched sends. A second
- * flush sees a head that is not due and leaves a flush for then, without postponing one that is
- * already pending (preserve_run_at): the flush that owns the attempt schedules the real retry.
+ * flush that sees the head in flight looks again two seconds later (the owner schedules the real
+ * retry when the attempt fails); one that sees it backing off schedules the flush for its due time.
  * Per-subject graphile queues (queue_name) would serialise too, but graphile-worker warns against
  * high-cardinality queue names (one row per queue, never collected).
  *
@@ -42,6 +42,13 @@ import {
 
 /** Longer than the 10 s HTTP timeout: a claim outlives its attempt, so no second flush sends meanwhile. */
 const CLAIM_LEASE_MS = 60_000;
+/** How soon a flush that found the head in flight looks again. */
+const IN_FLIGHT_RECHECK_MS = 2_000;
+
+/** A claim sets lastAttemptAt = claim time and nextAttemptAt = claim time + lease; a recorded attempt moves both. */
+function isClaimLease(head: { nextAttemptAt: Date | null; lastAttemptAt: Date | null }): boolean {
+  return !!head.nextAttemptAt && !!head.lastAttemptAt && head.nextAttemptAt.getTime() - head.lastAttemptAt.getTime() === CLAIM_LEASE_MS;
+}
 /** Deliveries sent by one job run before it hands over to a fresh job (fairness between subjects). */
 const MAX_DELIVERIES_PER_RUN = 50;
 const NO_PLATFORM_KEY = 'no platform key';
@@ -78,16 +85,19 @@ export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint
     const head = await ctx.prisma.delivery.findFirst({
       where: { ...subjectColumns(ref), status: 'PENDING' },
       orderBy: [{ sequence: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
-      select: { id: true, merchantId: true, url: true, body: true, sequence: true, createdAt: true, attemptCount: true, nextAttemptAt: true },
+      select: { id: true, merchantId: true, url: true, body: true, sequence: true, createdAt: true, attemptCount: true, nextAttemptAt: true, lastAttemptAt: true },
     });
     if (!head) return;
 
     const now = new Date();
     if (head.nextAttemptAt && head.nextAttemptAt > now) {
-      // Backing off, or another flush has it in flight: make sure a flush comes back when it is due,
-      // but keep an earlier one that is already pending (the in-flight attempt may have just failed
-      // and scheduled its retry; its lease end must not overwrite that).
-      await enqueueFlush(ctx.prisma, { subjectKey, appDbId: appDbIdHint }, head.nextAttemptAt, 'preserve_run_at');
+      // Another flush has the head in flight: look again shortly (it may succeed and stop before it
+      // sees a delivery added meanwhile). Backing off: come back exactly when it is due. Either way
+      // the flush job is moved, never left later than needed (an enqueue of a new callback may have
+      // moved the pending retry to now, so the due time has to be restored here).
+      const inFlight = isClaimLease(head);
+      const due = inFlight ? new Date(now.getTime() + IN_FLIGHT_RECHECK_MS) : head.nextAttemptAt;
+      await enqueueFlush(ctx.prisma, { subjectKey, appDbId: appDbIdHint }, due);
       return;
     }
     const claimed = await ctx.prisma.delivery.updateMany({
@@ -97,7 +107,7 @@ export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint
         attemptCount: head.attemptCount,
         OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
       },
-      data: { nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS) },
+      data: { nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS), lastAttemptAt: now },
     });
     if (claimed.count === 0) continue; // changed under us: look at the head again
 
