@@ -1,27 +1,17 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cashierRoutes } from '../src/cashier/cashier.routes.ts';
 import type { Merchant } from '../src/generated/prisma/client.ts';
-import { allTasks } from '../src/jobs/worker.ts';
 import { closePayin } from '../src/modules/orders/operations/close-payin.ts';
 import { createPayin, type CreatePayinInput } from '../src/modules/orders/operations/create-payin.ts';
 import { expirePayins } from '../src/modules/orders/operations/expire-payins.ts';
-import { orderTasks } from '../src/modules/orders/orders.tasks.ts';
-import { upstreamRoutes } from '../src/rest/upstream.routes.ts';
 import { activateService, bindChannel, createChannel, createMerchant, createService, ensureCurrency } from './support/payin-fixtures.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 /**
  * cashier e2e: the hosted payment page and its JSON API over real HTTP, on a real database, with the
- * worker delivering the sandbox upstream's callbacks. When app.ts does not mount the cashier (or
- * rest/index.ts the upstream callback route, or the worker the payin tasks) yet, this file serves them
- * from its own Fastify bound to the same services, as upstream-callback.test.ts does.
+ * platform's worker delivering the sandbox upstream's callbacks.
  */
 
 let env: TestEnvironment;
-let own: FastifyInstance | undefined;
-let runner: Runner | undefined;
 let base: string;
 let merchant: Merchant;
 
@@ -30,27 +20,8 @@ const SECRET = 'cashier-e2e-secret';
 beforeAll(async () => {
   env = await createTestEnvironment({ worker: true });
 
-  const cashierProbe = await fetch(`${env.url}/pay/api/order/probe-unknown-order`);
-  const cashierMounted = cashierProbe.status === 404 && ((await cashierProbe.json().catch(() => ({}))) as { error?: { code?: string } }).error?.code === 'ORDER_NOT_FOUND';
-  const upstreamProbe = await fetch(`${env.url}/v1/upstream/NO_SUCH_CHANNEL/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const upstreamMounted = upstreamProbe.status === 404 && ((await upstreamProbe.json().catch(() => ({}))) as { ok?: boolean }).ok === false;
-
-  let ownUrl = '';
-  if (!cashierMounted || !upstreamMounted) {
-    own = Fastify();
-    if (!cashierMounted) await own.register(cashierRoutes, { services: env.services });
-    if (!upstreamMounted) await own.register(upstreamRoutes, { prefix: '/v1', services: env.services });
-    await own.listen({ host: '127.0.0.1', port: 0 });
-    ownUrl = `http://127.0.0.1:${(own.server.address() as { port: number }).port}`;
-  }
-  base = cashierMounted ? env.url : ownUrl;
-  env.services.config.publicUrl = upstreamMounted ? env.url : ownUrl;
-
-  if (!('sandbox:deliver' in allTasks())) {
-    const taskList: TaskList = {};
-    for (const [name, task] of Object.entries(orderTasks)) taskList[name] = (payload, helpers) => task(payload, env.services, helpers);
-    runner = await run({ connectionString: env.databaseUrl, concurrency: 2, pollInterval: 200, noHandleSignals: true, taskList, logger: new Logger(() => () => {}) });
-  }
+  base = env.url;
+  env.services.config.publicUrl = env.url;
 
   const p = env.prisma;
   await ensureCurrency(p, 'THB', 2);
@@ -70,8 +41,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await runner?.stop();
-  await own?.close();
   await env?.stop();
 });
 

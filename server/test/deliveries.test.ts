@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger as WorkerLogger, run, type Runner, type TaskList } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allTasks } from '../src/jobs/worker.ts';
 import { generateRsaKeyPair, keySerial, verifyPayload } from '../src/lib/crypto.ts';
 import { isDomainError } from '../src/lib/errors.ts';
 import { sealPlatformPrivateKey } from '../src/modules/apps/platform-keys.ts';
-import { deliveryTasks } from '../src/modules/deliveries/deliveries.jobs.ts';
-import { CALLBACK_RETRY_DELAYS_MS, FLUSH_TASK, enqueueCallback, resendDelivery } from '../src/modules/deliveries/deliveries.service.ts';
+import { CALLBACK_RETRY_DELAYS_MS, enqueueCallback, resendDelivery } from '../src/modules/deliveries/deliveries.service.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 /**
@@ -86,7 +83,6 @@ class Receiver {
 // Fixtures
 
 let env: TestEnvironment;
-let companion: Runner | undefined;
 let receiver: Receiver;
 let merchantId: string;
 let appDbId: string;
@@ -96,20 +92,6 @@ let stopListening: (() => void) | undefined;
 
 beforeAll(async () => {
   env = await createTestEnvironment({ worker: true, env: { CALLBACK_RETRY_SCALE: String(RETRY_SCALE) } });
-  if (!(FLUSH_TASK in allTasks())) {
-    // Until jobs/worker.ts registers deliveryTasks, run them beside the platform's worker, the way it does.
-    const taskList: TaskList = {};
-    for (const [name, task] of Object.entries(deliveryTasks)) taskList[name] = (payload, helpers) => task(payload, env.services, helpers);
-    companion = await run({
-      connectionString: env.databaseUrl,
-      concurrency: 2,
-      noHandleSignals: true,
-      pollInterval: 1000,
-      taskList,
-      logger: new WorkerLogger(() => () => {}),
-    });
-  }
-
   const prisma = env.prisma;
   await prisma.currency.create({ data: { code: 'THB', name: 'Thai baht', digits: 2 } });
   serviceId = (
@@ -135,7 +117,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   stopListening?.();
-  await companion?.stop();
   await env?.stop();
   await receiver?.stop();
 });

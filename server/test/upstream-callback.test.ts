@@ -1,27 +1,19 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import { Logger, run, type Runner, type TaskList } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Merchant } from '../src/generated/prisma/client.ts';
-import { allTasks } from '../src/jobs/worker.ts';
 import { createPayin, type CreatePayinInput } from '../src/modules/orders/operations/create-payin.ts';
 import { simulateCallback } from '../src/modules/orders/operations/simulate-callback.ts';
 import { submitPayer } from '../src/modules/orders/operations/submit-payer.ts';
-import { orderTasks } from '../src/modules/orders/orders.tasks.ts';
 import { encodeCallback, signCallback } from '../src/modules/routing/connectors/sandbox/transformers.ts';
-import { upstreamRoutes } from '../src/rest/upstream.routes.ts';
 import { activateService, bindChannel, createChannel, createMerchant, createService, ensureCurrency } from './support/payin-fixtures.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 /**
  * upstream-callback e2e: a real server, a real worker, the sandbox upstream calling back over HTTP with
- * a signed body. Until rest/index.ts mounts upstreamRoutes and jobs/worker.ts registers orderTasks,
- * this file mounts the route on its own Fastify and runs its own worker for the payin tasks.
+ * a signed body.
  */
 
 const SECRET = 'e2e-sandbox-secret';
 let env: TestEnvironment;
-let own: FastifyInstance | undefined;
-let runner: Runner | undefined;
 let baseUrl: string;
 let merchant: Merchant;
 let channel: Channel;
@@ -29,22 +21,8 @@ let bare: Channel;
 
 beforeAll(async () => {
   env = await createTestEnvironment({ worker: true });
-  const probe = await fetch(`${env.url}/v1/upstream/NO_SUCH_CHANNEL/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const mounted = probe.status === 404 && ((await probe.json()) as { ok?: boolean }).ok === false;
-  if (mounted) {
-    baseUrl = env.url;
-  } else {
-    own = Fastify();
-    await own.register(upstreamRoutes, { prefix: '/v1', services: env.services });
-    await own.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(own.server.address() as { port: number }).port}`;
-  }
+  baseUrl = env.url;
   env.services.config.publicUrl = baseUrl;
-  if (!('sandbox:deliver' in allTasks())) {
-    const taskList: TaskList = {};
-    for (const [name, task] of Object.entries(orderTasks)) taskList[name] = (payload, helpers) => task(payload, env.services, helpers);
-    runner = await run({ connectionString: env.databaseUrl, concurrency: 2, pollInterval: 200, noHandleSignals: true, taskList, logger: new Logger(() => () => {}) });
-  }
 
   const p = env.prisma;
   await ensureCurrency(p, 'THB', 2);
@@ -57,8 +35,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await runner?.stop();
-  await own?.close();
   await env?.stop();
 });
 
