@@ -8,6 +8,7 @@ import { attachSubscriptions, createGraphQL } from './graphql/yoga.ts';
 import { pendingMigrations } from './db/migrator.ts';
 import { REST_BODY_LIMIT, restApi } from './rest/index.ts';
 import { cashierRoutes } from './cashier/cashier.routes.ts';
+import { exportDownloadRoutes } from './http/exports.routes.ts';
 
 export interface App {
   fastify: FastifyInstance;
@@ -52,12 +53,13 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
 
   // The hosted cashier: /pay/order (page) and /pay/api/… (status, payer submission).
   await fastify.register(cashierRoutes, { services });
+  await fastify.register(exportDownloadRoutes, { services });
 
   const webDist = services.config.WEB_DIST ?? DEFAULT_WEB_DIST;
   if (existsSync(webDist)) {
     await fastify.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
     fastify.setNotFoundHandler((request, reply) => {
-      const wantsPage = request.method === 'GET' && !/^\/(v1|graphql|pay\/api|assets)(\/|$)/.test(request.url);
+      const wantsPage = request.method === 'GET' && !/^\/(v1|graphql|pay\/api|api|assets)(\/|$)/.test(request.url);
       if (wantsPage) return reply.sendFile('index.html');
       return reply.status(404).send({ error: 'not found' });
     });

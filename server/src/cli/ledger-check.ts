@@ -12,7 +12,7 @@ const prisma = createPrisma(config.DATABASE_URL, 2);
 try {
   const violations = await checkLedgerInvariants(prisma);
   if (process.argv.includes('--json')) console.log(JSON.stringify({ ok: violations.length === 0, violations }, null, 2));
-  else if (violations.length === 0) console.log('ledger ok: entries sum to zero per currency and per transaction; balances match their entries');
+  else if (violations.length === 0) console.log('ledger ok: entries sum to zero per currency and per transaction; balances match their entries; daily statements roll forward');
   else for (const v of violations) console.log(`${v.rule}  ${v.detail}`);
   process.exitCode = violations.length === 0 ? 0 : 1;
 } finally {

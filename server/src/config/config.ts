@@ -25,6 +25,18 @@ const schema = z.object({
   REDIS_URL: z.string().optional(),
   /** 32-byte key (hex or base64) encrypting secrets at rest. Required in production; generated into the data folder otherwise. */
   SECRET_KEY: z.string().optional(),
+  /** Sign-in: a session ends after this many minutes without a request … */
+  AUTH_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  /** … and this many hours after sign-in, whatever happens. */
+  AUTH_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+  /** Failed sign-ins (password or second factor) within the window that lock the account. */
+  AUTH_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).default(5),
+  AUTH_LOCKOUT_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+  AUTH_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  /** Sign-in attempts per client IP per minute (0 = no limit); shared through Redis when set. */
+  AUTH_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+  /** Staff (users with a GLOBAL role) must use TOTP. Unset: true, except the embedded-database demo. */
+  AUTH_REQUIRE_STAFF_MFA: bool.optional(),
   /** Run the background worker inside the server process (`false` when workers run as their own processes). */
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
@@ -37,6 +49,10 @@ const schema = z.object({
   TRUST_PROXY: z.string().default('false'),
   /** Signed /v1 requests allowed per app per second (0 = no limit); shared through Redis when set. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(200),
+  /** A payout PROCESSING longer than this is re-queried from its connector by the janitor. */
+  PAYOUT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** A payin PROCESSING longer than this (and not yet expired) is re-queried from its connector. */
+  PAYIN_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
   /** Directory with the built admin SPA. */
   WEB_DIST: z.string().optional(),
 });

@@ -4,16 +4,21 @@ import type { JobContext } from './job-context.ts';
 import { maintenanceTasks, maintenanceCron } from './maintenance.ts';
 import { deliveryTasks } from '../modules/deliveries/deliveries.jobs.ts';
 import { orderCron, orderTasks } from '../modules/orders/orders.tasks.ts';
+import { payoutTasks } from '../modules/payouts/payouts.tasks.ts';
+import { janitorCron, janitorTasks } from './janitor.ts';
+import { exportCron, exportTasks } from '../modules/exports/exports.tasks.ts';
+import { statementCron, statementTasks } from '../modules/statements/statements.tasks.ts';
+import { authCron, authTasks } from '../modules/auth/auth.tasks.ts';
 
 export type JobTask = (payload: unknown, ctx: JobContext, helpers: Parameters<Task>[1]) => Promise<void>;
 
 /** Every background task of the platform, by name. Modules add theirs here. */
 export function allTasks(): Record<string, JobTask> {
-  return { ...maintenanceTasks, ...orderTasks, ...deliveryTasks };
+  return { ...maintenanceTasks, ...orderTasks, ...deliveryTasks, ...payoutTasks, ...janitorTasks, ...exportTasks, ...statementTasks, ...authTasks };
 }
 
 export function allCron(): CronItem[] {
-  return [...maintenanceCron, ...orderCron];
+  return [...maintenanceCron, ...orderCron, ...janitorCron, ...exportCron, ...statementCron, ...authCron];
 }
 
 /** Installs or upgrades the queue's own schema (graphile_worker). */

@@ -7,6 +7,7 @@ import { closeNonceStores } from '../modules/apps/nonce-store.ts';
 import { rateLimiter } from '../modules/apps/rate-limit.ts';
 import { openApiDocument, referencePage } from './openapi.ts';
 import { payinRoutes } from './payin.routes.ts';
+import { payoutRoutes } from './payout.routes.ts';
 import { upstreamRoutes } from './upstream.routes.ts';
 
 export const REST_BODY_LIMIT = 64 * 1024;
@@ -48,6 +49,7 @@ export async function restApi(app: FastifyInstance, opts: { services: AppService
     signed.addHook('onSend', signResponses(services));
     await signed.register(certificateRoutes, { services });
     await signed.register(payinRoutes, { services });
+    await signed.register(payoutRoutes, { services });
   });
   app.addHook('onClose', () => closeNonceStores());
 }

@@ -3,10 +3,13 @@ import type { AppServices } from '../graphql/context.ts';
 import { isDomainError } from '../lib/errors.ts';
 import { applyUpstreamPaymentInTx } from '../modules/orders/operations/apply-upstream-payment.ts';
 import { runOrderTransaction } from '../modules/orders/orders.transition.ts';
+import { applyUpstreamPayoutInTx } from '../modules/payouts/operations/apply-upstream-payout.ts';
+import { runPayoutTransaction } from '../modules/payouts/payouts.transition.ts';
 import { getConnector, hasConnector } from '../modules/routing/connectors/connector.ts';
 
 /**
- * `POST /upstream/:channel/callback` (mounted under /v1): where upstream providers report payments.
+ * `POST /upstream/:channel/callback` (mounted under /v1): where upstream providers report payments and
+ * payout results (the connector's parser says which).
  * Not the merchant API: no envelope, no merchant signature; the connector verifies the provider's own
  * signature over the raw body. Every callback is recorded (UpstreamCallback) with its verdict.
  *
@@ -44,6 +47,40 @@ export async function upstreamRoutes(app: FastifyInstance, opts: { services: App
       await record('REJECTED_SIGNATURE');
       request.log.warn({ channel: channel.code, reason: parsed.reason }, 'upstream callback signature rejected');
       return reply.status(401).send({ ok: false, error: 'BAD_SIGNATURE' });
+    }
+    if (parsed.subject === 'payout') {
+      if (!parsed.payoutStatus || !parsed.orderRef) {
+        await record('MALFORMED');
+        return reply.status(400).send({ ok: false, error: 'MALFORMED', reason: parsed.reason ?? null });
+      }
+      try {
+        await runPayoutTransaction(services, async (tx, changes) => {
+          const applied = await applyUpstreamPayoutInTx(tx, changes, {
+            channelId: channel.id,
+            channelCode: channel.code,
+            payoutRef: parsed.orderRef!,
+            status: parsed.payoutStatus!,
+            reason: parsed.reason ?? null,
+            eventKey: parsed.eventKey,
+            source: 'callback',
+          });
+          await tx.upstreamCallback.create({
+            data: { channelId: channel.id, eventKey: parsed.eventKey.slice(0, 160), signatureValid: true, body: rawBody, result: applied.outcome },
+          });
+        });
+        return reply.status(200).send({ ok: true });
+      } catch (error) {
+        if (isDomainError(error, 'PAYOUT_NOT_FOUND')) {
+          await record('PAYOUT_NOT_FOUND');
+          return reply.status(404).send({ ok: false, error: 'PAYOUT_NOT_FOUND' });
+        }
+        if (isDomainError(error, 'UPSTREAM_CHANNEL_MISMATCH')) {
+          await record('CHANNEL_MISMATCH');
+          return reply.status(409).send({ ok: false, error: 'CHANNEL_MISMATCH' });
+        }
+        await record(isDomainError(error) ? `ERROR_${error.code}`.slice(0, 64) : 'ERROR').catch(() => {});
+        throw error;
+      }
     }
     if (!parsed.status || !parsed.orderRef) {
       await record('MALFORMED');

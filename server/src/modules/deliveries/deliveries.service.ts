@@ -3,6 +3,7 @@ import type { Db, Prisma, Tx } from '../../db/prisma.ts';
 import type { ActorType, DeliveryStatus, PostbackStatus } from '../../generated/prisma/enums.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { DeliveryNotFoundError, DeliveryNotResendableError } from './deliveries.errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 
 /**
  * Callbacks (postbacks) to merchants — REST-CONTRACT "Callbacks".
@@ -183,19 +184,13 @@ export async function resendDelivery(db: Db, deliveryId: string, actor?: Deliver
     }
     await setPostbackStatus(tx, ref, 'PENDING');
     if (actor) {
-      await tx.auditLog.create({
-        data: {
-          actorType: actor.type,
-          actorId: actor.id ?? null,
-          actorLabel: actor.label ?? null,
-          ip: actor.ip ?? null,
-          merchantId: delivery.merchantId,
-          action: 'delivery.resend',
-          entityType: 'Delivery',
-          entityId: deliveryId,
-          before: { status: delivery.status, attemptCount: delivery.attemptCount },
-          after: { status: 'PENDING' },
-        },
+      await recordAudit(tx, actor, {
+        action: 'delivery.resend',
+        merchantId: delivery.merchantId,
+        entityType: 'Delivery',
+        entityId: deliveryId,
+        before: { status: delivery.status, attemptCount: delivery.attemptCount },
+        after: { status: 'PENDING' },
       });
     }
     await enqueueFlush(tx, { subjectKey: deliverySubjectKey(ref) });
@@ -285,4 +280,30 @@ export async function subjectAppId(db: Db, ref: SubjectRef): Promise<string | nu
 
 async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return '$transaction' in db ? db.$transaction(fn) : fn(db);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Janitor
+
+/**
+ * Deliveries that should have been attempted more than `graceMs` ago but are still PENDING (the worker
+ * holding their flush died): schedule their subject's flush again (`preserve_run_at`, so a flush that
+ * is already waiting keeps its time). Returns how many subjects were re-scheduled.
+ */
+export async function sweepStuckDeliveries(db: Db, opts: { now?: Date; graceMs?: number; limit?: number } = {}): Promise<number> {
+  const now = opts.now ?? new Date();
+  const before = new Date(now.getTime() - (opts.graceMs ?? 5 * 60_000));
+  const stuck = await db.$queryRaw<{ orderId: string | null; payoutId: string | null; fundRequestId: string | null; appId: string | null }[]>`
+    SELECT DISTINCT d."orderId", d."payoutId", d."fundRequestId",
+      COALESCE(o."appId", p."appId") AS "appId"
+    FROM deliveries d
+    LEFT JOIN orders o ON o.id = d."orderId"
+    LEFT JOIN payouts p ON p.id = d."payoutId"
+    WHERE d.status = 'PENDING' AND d."nextAttemptAt" <= ${before}
+    LIMIT ${opts.limit ?? 200}`;
+  for (const row of stuck) {
+    const ref = subjectOfDelivery(row);
+    await enqueueFlush(db, { subjectKey: deliverySubjectKey(ref), appDbId: row.appId }, undefined, 'preserve_run_at');
+  }
+  return stuck.length;
 }

@@ -3,7 +3,8 @@ import type { Db } from '../../db/prisma.ts';
 import type { Channel, ChannelService, MerchantService, Service } from '../../generated/prisma/client.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { formatAmount } from '../../lib/money.ts';
-import { hasConnector } from './connectors/connector.ts';
+import { getConnector, hasConnector, supportsPayouts } from './connectors/connector.ts';
+import { displayBalance } from '../ledger/ledger.service.ts';
 import { describeRange, formatRange, intersectSources, unionOfRanges, type LimitRange } from '../limits/limits.service.ts';
 
 /**
@@ -29,6 +30,7 @@ export type Exclusion =
   | 'AMOUNT_BELOW_LOWER'
   | 'AMOUNT_ABOVE_UPPER'
   | 'ZERO_WEIGHT'
+  | 'INSUFFICIENT_CHANNEL_BALANCE'
   | 'LOWER_PRIORITY';
 
 export interface RoutingCandidate {
@@ -66,16 +68,43 @@ export interface RouteInput {
   digits: number;
   /** Uniform integer in [0, max): injectable for tests; default the CSPRNG. */
   randomInt?: (max: number) => number;
+  /**
+   * Payouts: what each channel holds at its upstream (displayed balance by channel id). A channel
+   * holding less than the amount is excluded (INSUFFICIENT_CHANNEL_BALANCE); absent = not checked.
+   */
+  channelBalances?: ReadonlyMap<string, bigint>;
+  /** Payouts: only connectors that can send payouts qualify. */
+  connectorOk?: (kind: string) => boolean;
+  /** Only this channel (back-office test orders pick their channel, seed 001). */
+  channelId?: string | null;
 }
 
 type Binding = ChannelService & { channel: Channel };
 
 export async function choosePayinChannel(db: Db, input: RouteInput): Promise<RoutingDecision> {
   const bindings = await db.channelService.findMany({
-    where: { serviceId: input.service.id },
+    where: { serviceId: input.service.id, ...(input.channelId ? { channelId: input.channelId } : {}) },
     include: { channel: true },
   });
   return decideRoute(bindings, input);
+}
+
+/**
+ * Routing for a payout: the same rule as payins, among channels whose connector sends payouts and whose
+ * balance at the upstream covers the amount (checked again, exactly, by the ledger when the amount is
+ * reserved).
+ */
+export async function choosePayoutChannel(db: Db, input: Omit<RouteInput, 'channelBalances' | 'connectorOk'>): Promise<RoutingDecision> {
+  const bindings = await db.channelService.findMany({
+    where: { serviceId: input.service.id, ...(input.channelId ? { channelId: input.channelId } : {}) },
+    include: { channel: true },
+  });
+  const accounts = await db.ledgerAccount.findMany({
+    where: { ownerType: 'CHANNEL', kind: 'BALANCE', channelId: { in: bindings.map((b) => b.channelId) }, currencyCode: input.service.currencyCode },
+    select: { channelId: true, balance: true },
+  });
+  const channelBalances = new Map(accounts.map((a) => [a.channelId!, displayBalance('BALANCE', a.balance)]));
+  return decideRoute(bindings, { ...input, channelBalances, connectorOk: (kind) => supportsPayouts(getConnector(kind)) });
 }
 
 /** The pure decision over loaded bindings (exported for tests and for previews). */
@@ -99,7 +128,9 @@ export function decideRoute(bindings: readonly Binding[], input: RouteInput): Ro
     if (binding.channel.status !== 'ENABLED') excluded = 'CHANNEL_DISABLED';
     else if (binding.status !== 'ENABLED') excluded = 'BINDING_DISABLED';
     else if (binding.channel.currencyCode !== service.currencyCode) excluded = 'CURRENCY_MISMATCH';
-    else if (!hasConnector(binding.channel.connector)) excluded = 'CONNECTOR_UNAVAILABLE';
+    else if (!hasConnector(binding.channel.connector) || (input.connectorOk && !input.connectorOk(binding.channel.connector))) {
+      excluded = 'CONNECTOR_UNAVAILABLE';
+    }
     else {
       enabledCount++;
       enabledRanges.push(range);
@@ -107,6 +138,7 @@ export function decideRoute(bindings: readonly Binding[], input: RouteInput): Ro
       else if (amount < range.lower) excluded = 'AMOUNT_BELOW_LOWER';
       else if (range.upper !== null && amount > range.upper) excluded = 'AMOUNT_ABOVE_UPPER';
       else if (binding.weight <= 0) excluded = 'ZERO_WEIGHT';
+      else if (input.channelBalances && (input.channelBalances.get(binding.channel.id) ?? 0n) < amount) excluded = 'INSUFFICIENT_CHANNEL_BALANCE';
     }
     const candidate: RoutingCandidate = {
       channel: binding.channel.code,
@@ -133,6 +165,12 @@ export function decideRoute(bindings: readonly Binding[], input: RouteInput): Ro
         `no available amount range for ${service.code}: the upper limit ${first.upper === null ? '-' : fmt(first.upper)} is below the lower limit ${fmt(first.lower)}`,
         { ...formatRange(first, digits) },
       );
+    }
+    if (candidates.some((c) => c.excluded === 'INSUFFICIENT_CHANNEL_BALANCE')) {
+      throw new DomainError('NO_CHANNEL', `no channel can take this order now (${where}: no channel holds enough balance)`, {
+        service: service.code,
+        reason: 'INSUFFICIENT_CHANNEL_BALANCE',
+      });
     }
     const outside = candidates.every((c) => c.excluded !== 'ZERO_WEIGHT');
     if (!outside) {

@@ -60,6 +60,8 @@ export interface CreatePayinInput {
   params: Record<string, unknown>;
   /** Routing randomness (tests). */
   randomInt?: (max: number) => number;
+  /** Back office: route to this channel only (it must be bound to the service and admit the amount). */
+  channelId?: string | null;
 }
 
 export interface CreatePayinResult {
@@ -195,6 +197,7 @@ async function decide(services: OrdersServices, input: CreatePayinInput, fields:
     service,
     amount,
     digits,
+    channelId: input.channelId ?? null,
     ...(input.randomInt ? { randomInt: input.randomInt } : {}),
   });
   return { serviceId: service.id, serviceCode: service.code, serviceKind: service.kind, route, connector: getConnector(route.channel.connector) };

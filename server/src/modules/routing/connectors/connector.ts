@@ -81,6 +81,10 @@ export type UpstreamStatus = 'PAID' | 'FAILED' | 'REVERSED';
 export interface ParsedCallback {
   /** The signature checked out with the channel's credentials. When false nothing else may be trusted. */
   verified: boolean;
+  /** What the event is about; absent means a payin (connectors without payouts never set it). */
+  subject?: 'payin' | 'payout';
+  /** For `subject: 'payout'`: the upstream's verdict on the payout named by `orderRef`. */
+  payoutStatus?: UpstreamPayoutStatus | null;
   /** Identifies the upstream event (idempotency and audit); a hash of the body when unparseable. */
   eventKey: string;
   /** Our order number as the upstream echoes it. */
@@ -96,6 +100,48 @@ export interface UpstreamPayinState {
   payments: UpstreamPayment[];
 }
 
+/** A payout as a connector sees it. */
+export interface PayoutRequest {
+  payoutNo: string;
+  amount: bigint;
+  currency: string;
+  digits: number;
+  chain: string | null;
+  serviceCode: string;
+  serviceKind: ServiceKind;
+  test: boolean;
+  description: string | null;
+  recipient: {
+    name: string | null;
+    account: string | null;
+    bankCode: string | null;
+    phone: string | null;
+    idNumber: string | null;
+  };
+}
+
+/**
+ * What an upstream says about a payout. PROCESSING covers "accepted" and "sent to the bank": money may
+ * still come back, so it is never treated as success. NOT_FOUND: the upstream has no such payout (our
+ * submission never reached it).
+ */
+export type UpstreamPayoutStatus = 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'REVERSED' | 'NOT_FOUND';
+
+export interface SubmittedPayout {
+  upstreamRef: string;
+  /** FAILED: the upstream refused it outright (nothing was sent). */
+  status: 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+  reason?: string;
+}
+
+export interface UpstreamPayoutState {
+  status: UpstreamPayoutStatus;
+  upstreamRef?: string | null;
+  /** Free-form stage for the timeline, e.g. "sent to bank". */
+  stage?: string;
+  reason?: string;
+}
+
 export type CallbackHeaders = Record<string, string | string[] | undefined>;
 
 export interface Connector {
@@ -108,6 +154,18 @@ export interface Connector {
   createPayin(ctx: ConnectorContext, order: PayinRequest, channel: Channel): Promise<CreatedPayin>;
   queryPayin(ctx: ConnectorContext, order: PayinRequest & { upstreamRef: string | null }, channel: Channel): Promise<UpstreamPayinState>;
   parseCallback(ctx: ConnectorContext, rawBody: string, headers: CallbackHeaders, channel: Channel): Promise<ParsedCallback>;
+  /**
+   * Sends a payout to the provider. Called once per payout, after it is marked PROCESSING, outside any
+   * transaction. Throwing means "we do not know whether it arrived": the payout stays PROCESSING and
+   * the janitor asks `queryPayout` later. Providers must deduplicate on `payoutNo`.
+   */
+  submitPayout?(ctx: ConnectorContext, payout: PayoutRequest, channel: Channel): Promise<SubmittedPayout>;
+  queryPayout?(ctx: ConnectorContext, payout: PayoutRequest & { upstreamRef: string | null; submittedAt: Date | null }, channel: Channel): Promise<UpstreamPayoutState>;
+}
+
+/** Connectors that can send payouts (routing only offers their channels for payout services). */
+export function supportsPayouts(connector: Connector): boolean {
+  return typeof connector.submitPayout === 'function' && typeof connector.queryPayout === 'function';
 }
 
 const registry = new Map<string, Connector>([[sandboxConnector.kind, sandboxConnector]]);

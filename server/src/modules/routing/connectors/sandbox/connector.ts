@@ -8,6 +8,7 @@ import { DomainError } from '../../../../lib/errors.ts';
 import { currencyDigits } from '../../../catalog/catalog.service.ts';
 import type { Connector, UpstreamPayment } from '../connector.ts';
 import { openCredentials } from '../credentials.ts';
+import { querySandboxPayout, submitSandboxPayout } from './payouts.ts';
 import { decodeCallback, encodeCallback, signCallback, toCreatedPayin, type SandboxEventName } from './transformers.ts';
 
 /**
@@ -80,6 +81,20 @@ export const sandboxConnector: Connector = {
       secret = null; // credentials that do not open verify nothing
     }
     return decodeCallback(rawBody, headers, secret, await currencyDigits(ctx.db, channel.currencyCode));
+  },
+
+  async submitPayout(ctx, payout, channel) {
+    let secret: string | null;
+    try {
+      secret = sandboxSecret(ctx.secrets, channel);
+    } catch {
+      secret = null;
+    }
+    return submitSandboxPayout(ctx, payout, channel, secret);
+  },
+
+  async queryPayout(_ctx, payout, channel) {
+    return querySandboxPayout(payout, channel);
   },
 };
 

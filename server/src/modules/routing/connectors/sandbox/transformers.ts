@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { formatAmount, parseAmount } from '../../../../lib/money.ts';
-import type { CallbackHeaders, CreatedPayin, ParsedCallback, PayinRequest, UpstreamPayment, UpstreamStatus } from '../connector.ts';
+import type { CallbackHeaders, CreatedPayin, ParsedCallback, PayinRequest, UpstreamPayment, UpstreamPayoutStatus, UpstreamStatus } from '../connector.ts';
 
 /**
  * The sandbox upstream's wire format — the only code that knows it.
@@ -13,12 +13,17 @@ import type { CallbackHeaders, CreatedPayin, ParsedCallback, PayinRequest, Upstr
  * and headers `X-Sandbox-Timestamp: <unix seconds>`,
  * `X-Sandbox-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`.
  * Amounts are decimal strings with the currency's digits.
+ *
+ * Payout events use the same envelope with "event": "payout.succeeded" | "payout.failed" |
+ * "payout.reversed" | "payout.sent_to_bank", "merchant_order_no" = our payout number, no transactions.
  */
 
 export const SIGNATURE_HEADER = 'x-sandbox-signature';
 export const TIMESTAMP_HEADER = 'x-sandbox-timestamp';
 
-export type SandboxEventName = 'payment.succeeded' | 'payment.failed' | 'payment.reversed';
+export type SandboxPayinEvent = 'payment.succeeded' | 'payment.failed' | 'payment.reversed';
+export type SandboxPayoutEvent = 'payout.succeeded' | 'payout.failed' | 'payout.reversed' | 'payout.sent_to_bank';
+export type SandboxEventName = SandboxPayinEvent | SandboxPayoutEvent;
 
 export interface SandboxEvent {
   eventId: string;
@@ -31,10 +36,17 @@ export interface SandboxEvent {
   createdAt: Date;
 }
 
-const STATUS_OF: Record<SandboxEventName, UpstreamStatus> = {
+const STATUS_OF: Record<SandboxPayinEvent, UpstreamStatus> = {
   'payment.succeeded': 'PAID',
   'payment.failed': 'FAILED',
   'payment.reversed': 'REVERSED',
+};
+
+const PAYOUT_STATUS_OF: Record<SandboxPayoutEvent, UpstreamPayoutStatus> = {
+  'payout.succeeded': 'SUCCEEDED',
+  'payout.failed': 'FAILED',
+  'payout.reversed': 'REVERSED',
+  'payout.sent_to_bank': 'PROCESSING',
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -139,8 +151,22 @@ export function decodeCallback(rawBody: string, headers: CallbackHeaders, secret
   }
   const b = (body ?? {}) as Record<string, unknown>;
   const eventKey = typeof b.event_id === 'string' && b.event_id.length > 0 && b.event_id.length <= 120 ? `event:${b.event_id}` : bodyKey;
-  const status = typeof b.event === 'string' ? STATUS_OF[b.event as SandboxEventName] : undefined;
   const orderRef = typeof b.merchant_order_no === 'string' ? b.merchant_order_no : null;
+  if (typeof b.event === 'string' && Object.hasOwn(PAYOUT_STATUS_OF, b.event)) {
+    const payoutStatus = PAYOUT_STATUS_OF[b.event as SandboxPayoutEvent];
+    return {
+      verified: true,
+      subject: 'payout',
+      eventKey,
+      orderRef,
+      status: null,
+      payoutStatus,
+      payments: [],
+      ...(typeof b.reason === 'string' ? { reason: b.reason } : {}),
+      ...(orderRef ? {} : { reason: 'unknown event or order' }),
+    };
+  }
+  const status = typeof b.event === 'string' && Object.hasOwn(STATUS_OF, b.event) ? STATUS_OF[b.event as SandboxPayinEvent] : undefined;
   if (!status || !orderRef) return { verified: true, eventKey, orderRef, status: null, payments: [], reason: 'unknown event or order' };
   try {
     const payments = (Array.isArray(b.transactions) ? b.transactions : []).map((t: unknown) => {

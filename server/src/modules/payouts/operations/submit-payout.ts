@@ -1,0 +1,94 @@
+import type { Channel } from '../../../generated/prisma/client.ts';
+import type { Actor } from '../../orders/orders.transition.ts';
+import { getConnector, type SubmittedPayout } from '../../routing/connectors/connector.ts';
+import type { PayoutsServices } from '../payouts.context.ts';
+import { releasePayoutFunds } from '../payouts.ledger.ts';
+import { toPayoutRequest } from '../payouts.request.ts';
+import { lockPayout, recordPayoutEvent, runPayoutTransaction, transitionPayout } from '../payouts.transition.ts';
+import { applyUpstreamPayoutInTx } from './apply-upstream-payout.ts';
+
+/**
+ * Job `payouts:submit`: sends a PENDING payout to its channel's upstream.
+ *
+ * 1. One transaction marks it PROCESSING (submittedAt) BEFORE the upstream is called: if the process
+ *    dies after the call, the payout is not sent again; the janitor asks the upstream instead.
+ * 2. The connector is called outside any transaction.
+ * 3. Its answer is recorded: accepted (upstream reference), refused (FAILED, funds released) or, when
+ *    the call throws, SUBMIT_UNCERTAIN — the payout stays PROCESSING until the upstream tells us.
+ * A payout that is no longer PENDING (rejected meanwhile, already submitted) is left alone.
+ */
+export async function submitPayout(services: PayoutsServices, payoutId: string): Promise<'SUBMITTED' | 'SKIPPED'> {
+  const system: Actor = { type: 'SYSTEM' };
+  const marked = await runPayoutTransaction(services, async (tx, changes) => {
+    const payout = await lockPayout(tx, { id: payoutId });
+    if (!payout || payout.status !== 'PENDING') return null;
+    const channel = await tx.channel.findUniqueOrThrow({ where: { id: payout.channelId! } });
+    const updated = await transitionPayout(tx, changes, payout, 'PROCESSING', {
+      type: 'SUBMITTING',
+      message: `sending to channel ${channel.code}`,
+      actor: system,
+      patch: { submittedAt: new Date() },
+    });
+    return { payout: updated, channel };
+  });
+  if (!marked) return 'SKIPPED';
+
+  const { payout, channel } = marked;
+  const connector = getConnector(channel.connector);
+  let answer: SubmittedPayout | null = null;
+  let failure: string | null = null;
+  try {
+    if (!connector.submitPayout) throw new Error(`connector ${connector.kind} cannot send payouts`);
+    answer = await connector.submitPayout(
+      { db: services.prisma, secrets: services.secrets, config: services.config },
+      await toPayoutRequest(services.prisma, payout),
+      channel as Channel,
+    );
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+    services.log.warn({ err: error, payoutNo: payout.payoutNo, channel: channel.code }, 'payout submission outcome unknown');
+  }
+
+  const upstream: Actor = { type: 'UPSTREAM', id: channel.code };
+  await runPayoutTransaction(services, async (tx, changes) => {
+    const current = await lockPayout(tx, { id: payoutId });
+    if (!current) return;
+    if (!answer) {
+      await recordPayoutEvent(tx, payoutId, {
+        type: 'SUBMIT_UNCERTAIN',
+        message: `no answer from the upstream (${failure ?? 'unknown error'}); it will be queried`.slice(0, 1000),
+        actor: upstream,
+      });
+      return;
+    }
+    if (answer.status === 'FAILED' && current.status === 'PROCESSING') {
+      await releasePayoutFunds(tx, current, upstream, 'FAILED');
+      const reason = (answer.reason ?? 'refused by the upstream').slice(0, 1000);
+      await transitionPayout(tx, changes, current, 'FAILED', {
+        type: 'UPSTREAM_REFUSED',
+        message: reason,
+        actor: upstream,
+        patch: { upstreamRef: answer.upstreamRef, failureReason: reason, finishedAt: new Date() },
+      });
+      return;
+    }
+    if (!current.upstreamRef) await tx.payout.update({ where: { id: payoutId }, data: { upstreamRef: answer.upstreamRef } });
+    await recordPayoutEvent(tx, payoutId, {
+      type: 'UPSTREAM_ACCEPTED',
+      message: `${connector.kind} connector accepted the payout`,
+      data: { upstreamRef: answer.upstreamRef },
+      actor: upstream,
+    });
+    if (answer.status === 'SUCCEEDED') {
+      await applyUpstreamPayoutInTx(tx, changes, {
+        channelId: channel.id,
+        channelCode: channel.code,
+        payoutRef: current.payoutNo,
+        status: 'SUCCEEDED',
+        upstreamRef: answer.upstreamRef,
+        source: 'submit',
+      });
+    }
+  });
+  return 'SUBMITTED';
+}

@@ -1,0 +1,11 @@
+import type { AppServices } from '../../graphql/context.ts';
+
+/** What the payout operations use (a JobContext has all of it). */
+export type PayoutsServices = Pick<AppServices, 'prisma' | 'pubsub' | 'config' | 'log' | 'secrets'>;
+
+export const SUBMIT_TASK = 'payouts:submit';
+export const RECONCILE_TASK = 'payouts:reconcile';
+
+export function submitJobKey(payoutId: string): string {
+  return `payout-submit:${payoutId}`;
+}

@@ -1,0 +1,15 @@
+import type { JobTask } from '../../jobs/worker.ts';
+import { SUBMIT_TASK } from './payouts.context.ts';
+import { submitPayout } from './operations/submit-payout.ts';
+
+/** Background tasks of payouts, registered in jobs/worker.ts. The janitor lives in jobs/janitor.ts. */
+
+const submitTask: JobTask = async (payload, ctx) => {
+  const { payoutId } = payload as { payoutId: string };
+  const result = await submitPayout(ctx, payoutId);
+  ctx.log.debug({ payoutId, result }, 'payout submit job');
+};
+
+export const payoutTasks: Record<string, JobTask> = {
+  [SUBMIT_TASK]: submitTask,
+};
