@@ -10,6 +10,8 @@ const config: CodegenConfig = {
   generates: {
     'web/src/gql/': {
       preset: 'client',
+      // Fragments only share selections between documents; their fields are read directly.
+      presetConfig: { fragmentMasking: false },
       config: {
         scalars: { DateTime: 'string', Decimal: 'string', JSON: 'unknown' },
         useTypeImports: true,

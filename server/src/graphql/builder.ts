@@ -4,6 +4,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
+import { DomainError } from '../lib/errors.ts';
 import type { GraphQLContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{
@@ -30,8 +31,39 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
   },
   errors: {
-    defaultTypes: [],
+    // A field that declares `errors: {}` returns any DomainError it throws as a typed result (its
+    // stable `code`), beside the types it lists itself (subclasses win: AuthError before DomainError).
+    defaultTypes: [DomainError],
   },
 });
 
 builder.queryType({});
+builder.mutationType({});
+
+/**
+ * Expected failures (Pothos errors plugin): every error result implements `Error`, so a client can
+ * always read `... on Error { code message }` and switch on `code` (SCREAMING_SNAKE, stable).
+ * Unexpected failures stay GraphQL errors (masked in production); authorization failures are GraphQL
+ * errors with `extensions.code` UNAUTHENTICATED / MFA_REQUIRED / FORBIDDEN (see authz.ts).
+ */
+export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
+  description: 'An expected failure with a stable code.',
+  fields: (t) => ({
+    code: t.exposeString('code', { description: 'Stable SCREAMING_SNAKE code, e.g. AMOUNT_OUT_OF_RANGE.' }),
+    message: t.exposeString('message', { description: 'For people and logs; do not switch on it.' }),
+  }),
+});
+
+builder.objectType(DomainError, {
+  name: 'DomainError',
+  description: 'A business rule refused the request; nothing was changed.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    details: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Machine-readable context (field, min, max …).',
+      resolve: (error) => error.details ?? null,
+    }),
+  }),
+});

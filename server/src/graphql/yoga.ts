@@ -1,12 +1,25 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { defineAbilityFor } from '../modules/auth/ability.ts';
+import { resolveViewer } from '../modules/auth/principal.ts';
 import type { AppServices, GraphQLContext } from './context.ts';
 import { schema } from './schema/index.ts';
 
 type ServerContext = { req: FastifyRequest; reply: FastifyReply };
+
+/** The viewer part of the context, from an HTTP request or a WebSocket upgrade request (same cookie). */
+async function authContext(
+  services: AppServices,
+  req: { headers: IncomingMessage['headers'] },
+  ip: string | undefined,
+): Promise<Pick<GraphQLContext, 'viewer' | 'ability' | 'userAgent'>> {
+  const viewer = await resolveViewer(services, { headers: req.headers, ip: ip ?? null });
+  const userAgent = req.headers['user-agent'];
+  return { viewer, ability: defineAbilityFor(viewer), userAgent: typeof userAgent === 'string' ? userAgent : undefined };
+}
 
 export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
@@ -24,11 +37,20 @@ export function createGraphQL(services: AppServices): Yoga {
     maskedErrors: production ? true : { isDev: true },
     graphiql: production ? false : { subscriptionsProtocol: 'WS' },
     landingPage: false,
-    context: ({ req }) => ({
-      ...services,
-      requestId: req?.id ?? crypto.randomUUID(),
-      ip: req?.ip,
-    }),
+    // HTTP: `req` is the Fastify request. WebSocket (attachSubscriptions): `req` is the upgrade request
+    // (an IncomingMessage, no `ip`, `id` or `reply`).
+    context: async ({ req, reply }): Promise<GraphQLContext> => {
+      const ip = req.ip ?? (req as unknown as IncomingMessage).socket?.remoteAddress;
+      return {
+        ...services,
+        requestId: req.id ?? crypto.randomUUID(),
+        ip,
+        ...(await authContext(services, req, ip)),
+        setCookie: (value) => {
+          reply?.header('set-cookie', value);
+        },
+      };
+    },
   });
 }
 
@@ -51,12 +73,15 @@ export function attachSubscriptions(yoga: Yoga, server: Server, services: AppSer
           operationName: payload.operationName,
           document: parse(payload.query),
           variableValues: payload.variables,
+          // contextFactory runs the `context` function above with the WebSocket upgrade request, which
+          // carries the same session cookie as HTTP: viewer and ability are resolved for every operation,
+          // so a logged-out session stops authorising new subscriptions.
           contextValue: {
-            ...(await contextFactory()),
-            ...services,
+            ...((await contextFactory()) as GraphQLContext),
             requestId: crypto.randomUUID(),
             ip: ctx.extra.request.socket.remoteAddress,
-          },
+            setCookie: () => {},
+          } satisfies GraphQLContext,
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);

@@ -1,0 +1,254 @@
+import { builder } from '../builder.ts';
+import { assertCan, can, requireViewer } from '../authz.ts';
+import type { GraphQLContext } from '../context.ts';
+import { parseIds } from '../lists/filters.ts';
+import { money, MoneyRef, type MoneyShape } from '../money.ts';
+import { DestinationKindEnum } from '../schema/enums.schema.ts';
+import '../schema/funds.schema.ts';
+import '../schema/merchants.schema.ts';
+import { createRecharge, createTransfer, createWithdrawal } from '../../modules/funds/operations/create-fund-request.ts';
+import { approveFundRequest } from '../../modules/funds/operations/approve-fund-request.ts';
+import { cancelFundRequest, rejectFundRequest } from '../../modules/funds/operations/reject-fund-request.ts';
+import { createDestination, deleteDestination } from '../../modules/funds/destinations.service.ts';
+import { adjustMerchantBalance } from '../../modules/ledger/adjustments.ts';
+import { actorOf, domain, notFound, reasonArg } from './support.ts';
+
+/**
+ * Financial center (seed 000): merchants ask for recharges, withdrawals to their stored destinations
+ * and transfers to another merchant's account; finance approves or rejects with a note; administrators
+ * adjust balances with a mandatory reason. Every step is one transaction with its ledger posting and
+ * audit row (modules/funds, modules/ledger/adjustments.ts).
+ */
+
+async function merchantFor(ctx: GraphQLContext, raw: string) {
+  requireViewer(ctx);
+  const merchant = await ctx.prisma.merchant.findUnique({ where: { id: parseIds('Merchant', 'merchantId', [raw])![0]! } });
+  if (!merchant || !can(ctx, 'read', 'Merchant', merchant)) throw notFound('merchant');
+  return merchant;
+}
+
+async function fundRequestFor(ctx: GraphQLContext, raw: string) {
+  requireViewer(ctx);
+  const row = await ctx.prisma.fundRequest.findUnique({ where: { id: parseIds('FundRequest', 'id', [raw])![0]! } });
+  if (!row || !can(ctx, 'read', 'FundRequest', row)) throw notFound('fund request');
+  return row;
+}
+
+const CreateRechargeInput = builder.inputType('CreateRechargeInput', {
+  fields: (t) => ({
+    merchantId: t.id({ required: true }),
+    currency: t.string({ required: true }),
+    amount: t.field({ type: 'Decimal', required: true }),
+    reference: t.string({ required: true, description: 'Reference of the bank transfer that brings the money.' }),
+    note: t.string(),
+  }),
+});
+
+const CreateWithdrawalInput = builder.inputType('CreateWithdrawalInput', {
+  fields: (t) => ({
+    merchantId: t.id({ required: true }),
+    currency: t.string({ required: true }),
+    amount: t.field({ type: 'Decimal', required: true }),
+    destinationId: t.id({ required: true, description: 'One of the merchant’s stored bank accounts or crypto addresses.' }),
+    note: t.string(),
+  }),
+});
+
+const CreateTransferInput = builder.inputType('CreateTransferInput', {
+  fields: (t) => ({
+    merchantId: t.id({ required: true }),
+    currency: t.string({ required: true }),
+    amount: t.field({ type: 'Decimal', required: true }),
+    targetMchId: t.string({ required: true, description: 'Account number (mch_id) of the receiving merchant.' }),
+    note: t.string(),
+  }),
+});
+
+builder.mutationField('createRecharge', (t) =>
+  t.prismaField({
+    type: 'FundRequest',
+    args: { input: t.arg({ type: CreateRechargeInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const merchant = await merchantFor(ctx, String(input.merchantId));
+      assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
+      const result = await domain(() =>
+        createRecharge(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, reference: input.reference, note: input.note ?? null, actor: actorOf(ctx) }),
+      );
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
+    },
+  }),
+);
+
+builder.mutationField('createWithdrawal', (t) =>
+  t.prismaField({
+    type: 'FundRequest',
+    description: 'Amount + fee are frozen at once; released if finance rejects or the merchant cancels.',
+    args: { input: t.arg({ type: CreateWithdrawalInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const merchant = await merchantFor(ctx, String(input.merchantId));
+      assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
+      const destinationId = parseIds('MerchantDestination', 'destinationId', [String(input.destinationId)])![0]!;
+      const result = await domain(() =>
+        createWithdrawal(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, destinationId, note: input.note ?? null, actor: actorOf(ctx) }),
+      );
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
+    },
+  }),
+);
+
+builder.mutationField('createTransfer', (t) =>
+  t.prismaField({
+    type: 'FundRequest',
+    description: 'Merchant-to-merchant transfer by account number; frozen at once, moved when finance approves.',
+    args: { input: t.arg({ type: CreateTransferInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const merchant = await merchantFor(ctx, String(input.merchantId));
+      assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
+      const result = await domain(() =>
+        createTransfer(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, targetMchId: input.targetMchId, note: input.note ?? null, actor: actorOf(ctx) }),
+      );
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
+    },
+  }),
+);
+
+builder.mutationField('cancelFundRequest', (t) =>
+  t.prismaField({
+    type: 'FundRequest',
+    description: 'The merchant withdraws its own NEW request; frozen money is released.',
+    args: { id: t.arg.id({ required: true }), note: t.arg.string() },
+    resolve: async (query, _root, args, ctx) => {
+      const row = await fundRequestFor(ctx, String(args.id));
+      assertCan(ctx, 'update', 'FundRequest', row);
+      await domain(() => cancelFundRequest(ctx, { request: { id: row.id }, merchantId: row.merchantId, actor: actorOf(ctx), note: reasonArg(args.note, false, 'note') }));
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: row.id } });
+    },
+  }),
+);
+
+builder.mutationField('approveFundRequest', (t) =>
+  t.prismaField({
+    type: 'FundRequest',
+    args: { id: t.arg.id({ required: true }), note: t.arg.string() },
+    resolve: async (query, _root, args, ctx) => {
+      const row = await fundRequestFor(ctx, String(args.id));
+      assertCan(ctx, 'review', 'FundRequest', row);
+      await domain(() => approveFundRequest(ctx, { request: { id: row.id }, actor: actorOf(ctx), note: reasonArg(args.note, false, 'note') }));
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: row.id } });
+    },
+  }),
+);
+
+builder.mutationField('rejectFundRequest', (t) =>
+  t.prismaField({
+    type: 'FundRequest',
+    args: { id: t.arg.id({ required: true }), note: t.arg.string({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const row = await fundRequestFor(ctx, String(args.id));
+      assertCan(ctx, 'review', 'FundRequest', row);
+      await domain(() => rejectFundRequest(ctx, { request: { id: row.id }, actor: actorOf(ctx), note: reasonArg(args.note, true, 'note') }));
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: row.id } });
+    },
+  }),
+);
+
+const CreateDestinationInput = builder.inputType('CreateDestinationInput', {
+  fields: (t) => ({
+    merchantId: t.id({ required: true }),
+    kind: t.field({ type: DestinationKindEnum, required: true }),
+    currency: t.string({ required: true }),
+    label: t.string(),
+    bankName: t.string(),
+    accountName: t.string(),
+    accountNumber: t.string(),
+    chain: t.string(),
+    address: t.string(),
+  }),
+});
+
+builder.mutationField('createDestination', (t) =>
+  t.prismaField({
+    type: 'MerchantDestination',
+    description: 'Store a bank account or crypto address for withdrawals.',
+    args: { input: t.arg({ type: CreateDestinationInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const merchant = await merchantFor(ctx, String(input.merchantId));
+      assertCan(ctx, 'create', 'MerchantDestination', { merchantId: merchant.id });
+      const base = { merchantId: merchant.id, currency: input.currency, label: input.label ?? null };
+      const row = await domain(() =>
+        createDestination(
+          ctx.prisma,
+          input.kind === 'BANK'
+            ? { ...base, kind: 'BANK', bankName: input.bankName ?? '', accountName: input.accountName ?? '', accountNumber: input.accountNumber ?? '' }
+            : { ...base, kind: 'CRYPTO', chain: input.chain ?? '', address: input.address ?? '' },
+          actorOf(ctx),
+        ),
+      );
+      return ctx.prisma.merchantDestination.findUniqueOrThrow({ ...query, where: { id: row.id } });
+    },
+  }),
+);
+
+builder.mutationField('deleteDestination', (t) =>
+  t.boolean({
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      requireViewer(ctx);
+      const row = await ctx.prisma.merchantDestination.findUnique({ where: { id: parseIds('MerchantDestination', 'id', [String(args.id)])![0]! } });
+      if (!row || !can(ctx, 'read', 'MerchantDestination', row)) throw notFound('destination');
+      assertCan(ctx, 'delete', 'MerchantDestination', row);
+      await domain(() => deleteDestination(ctx.prisma, { merchantId: row.merchantId, destinationId: row.id }, actorOf(ctx)));
+      return true;
+    },
+  }),
+);
+
+interface AdjustmentPayload {
+  transactionId: string;
+  amount: MoneyShape;
+  availableBalance: MoneyShape;
+  replayed: boolean;
+}
+
+const AdjustmentPayloadRef = builder.objectRef<AdjustmentPayload>('BalanceAdjustment').implement({
+  fields: (t) => ({
+    transactionId: t.exposeID('transactionId'),
+    amount: t.field({ type: MoneyRef, resolve: (p) => p.amount }),
+    availableBalance: t.field({ type: MoneyRef, resolve: (p) => p.availableBalance }),
+    replayed: t.exposeBoolean('replayed'),
+  }),
+});
+
+builder.mutationField('adjustBalance', (t) =>
+  t.field({
+    type: AdjustmentPayloadRef,
+    description: "Administrator credit (positive) or debit (negative) of a merchant's available balance, with a mandatory reason. Audited.",
+    args: {
+      merchantId: t.arg.id({ required: true }),
+      currency: t.arg.string({ required: true }),
+      amount: t.arg({ type: 'Decimal', required: true, description: 'Signed, e.g. "150.00" or "-20.50".' }),
+      reason: t.arg.string({ required: true }),
+      idempotencyKey: t.arg.string({ description: 'Makes a retried submission safe.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const merchant = await merchantFor(ctx, String(args.merchantId));
+      assertCan(ctx, 'adjust', 'LedgerAccount', { merchantId: merchant.id });
+      const result = await domain(() =>
+        adjustMerchantBalance(ctx.prisma, {
+          merchantId: merchant.id,
+          currency: args.currency,
+          amount: args.amount,
+          reason: reasonArg(args.reason, true)!,
+          actor: actorOf(ctx),
+          idempotencyKey: args.idempotencyKey ?? null,
+        }),
+      );
+      return {
+        transactionId: result.transactionId,
+        amount: await money(ctx, result.amount, result.currency),
+        availableBalance: await money(ctx, result.balance, result.currency),
+        replayed: result.replayed,
+      };
+    },
+  }),
+);

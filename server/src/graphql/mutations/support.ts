@@ -1,0 +1,42 @@
+import { GraphQLError } from 'graphql';
+import { isDomainError } from '../../lib/errors.ts';
+import type { AuditActor } from '../../modules/audit/audit.service.ts';
+import { requireViewer, type SignedInViewer } from '../authz.ts';
+import type { GraphQLContext } from '../context.ts';
+
+/**
+ * Shared plumbing of the back-office mutations.
+ *
+ * `domain(fn)`: runs a service call and turns its DomainError into a GraphQL error whose
+ * `extensions.code` is the same stable code the service threw (INSUFFICIENT_BALANCE,
+ * INVALID_TRANSITION, AMOUNT_OUT_OF_RANGE …) with the error's details (field, min, max …), so the SPA
+ * shows the same reasons the REST API gives. Anything else propagates (and is masked in production).
+ */
+export async function domain<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isDomainError(error)) {
+      throw new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}) } });
+    }
+    throw error;
+  }
+}
+
+/** Who is acting, for timelines and the audit log. */
+export function actorOf(ctx: GraphQLContext, viewer: SignedInViewer = requireViewer(ctx)): AuditActor {
+  if (viewer.kind === 'user') return { type: 'USER', id: viewer.userId, label: viewer.email, ip: ctx.ip ?? null };
+  return { type: 'API_TOKEN', id: viewer.tokenId, label: null, ip: ctx.ip ?? null };
+}
+
+export function notFound(what: string): GraphQLError {
+  return new GraphQLError(`${what} not found`, { extensions: { code: `${what.toUpperCase().replace(/ /g, '_')}_NOT_FOUND` } });
+}
+
+/** Trims an optional reason; required ones must not be blank. */
+export function reasonArg(value: string | null | undefined, required: boolean, field = 'reason'): string | null {
+  const trimmed = (value ?? '').trim();
+  if (required && trimmed === '') throw new GraphQLError(`${field}: a reason is required`, { extensions: { code: 'INVALID_PARAMETER', field } });
+  if (trimmed.length > 1000) throw new GraphQLError(`${field}: at most 1000 characters`, { extensions: { code: 'INVALID_PARAMETER', field } });
+  return trimmed === '' ? null : trimmed;
+}

@@ -1,0 +1,111 @@
+import { builder } from '../builder.ts';
+import { guard, readWhere } from '../lists/access.ts';
+import { keysetConnection, listConnection } from '../lists/connection.ts';
+import { amountRange, and, column, dateRange, equals, inList, parseIds } from '../lists/filters.ts';
+import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
+import { nodeAccess } from '../lists/nodes.ts';
+import { money, MoneyRef } from '../money.ts';
+import { FundRequestKindEnum, FundRequestStatusEnum } from './enums.schema.ts';
+import { MerchantDestinationRef, MerchantRef } from './merchants.schema.ts';
+import { filterDigits } from './orders.schema.ts';
+
+/** Fund management (seed 000 financial center): recharges, withdrawals and merchant-to-merchant transfers. */
+
+export const FundRequestRef = builder.prismaNode('FundRequest', {
+  id: { field: 'id' },
+  ...nodeAccess('FundRequest'),
+  description: 'A recharge, withdrawal or transfer, reviewed by finance staff.',
+  fields: (t) => ({
+    requestNo: t.exposeString('requestNo'),
+    merchant: t.relation('merchant'),
+    kind: t.expose('kind', { type: FundRequestKindEnum }),
+    status: t.expose('status', { type: FundRequestStatusEnum }),
+    currencyCode: t.exposeString('currencyCode'),
+    amount: t.field({ type: MoneyRef, resolve: (r, _a, ctx) => money(ctx, r.amount, r.currencyCode) }),
+    fee: t.field({ type: MoneyRef, resolve: (r, _a, ctx) => money(ctx, r.fee, r.currencyCode) }),
+    targetMerchant: t.field({
+      type: MerchantRef,
+      nullable: true,
+      description: 'The receiving merchant of a transfer, when the viewer may read it (else use targetMchId).',
+      select: (_args, _ctx, nested) => ({ targetMerchant: nested(true) }),
+      resolve: (r, _a, ctx) => guard(ctx, 'Merchant', r.targetMerchant),
+    }),
+    targetMchId: t.string({
+      nullable: true,
+      description: "The receiving merchant's account number (mch_id) of a transfer; the sender knows it.",
+      select: { targetMerchant: { select: { mchId: true } } },
+      resolve: (r) => r.targetMerchant?.mchId ?? null,
+    }),
+    destination: t.field({
+      type: MerchantDestinationRef,
+      nullable: true,
+      select: (_args, _ctx, nested) => ({ destination: nested(true) }),
+      resolve: (r, _a, ctx) => guard(ctx, 'MerchantDestination', r.destination),
+    }),
+    reference: t.exposeString('reference', { nullable: true }),
+    note: t.exposeString('note', { nullable: true }),
+    reviewNote: t.exposeString('reviewNote', { nullable: true }),
+    createdById: t.exposeString('createdById', { nullable: true }),
+    reviewedById: t.exposeString('reviewedById', { nullable: true }),
+    reviewedAt: t.expose('reviewedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const fundRequestSort = sortInput('FundRequest', {
+  CREATED_AT: column('CREATED_AT', 'createdAt', 'date'),
+  REVIEWED_AT: column('REVIEWED_AT', 'reviewedAt', 'date', true),
+  AMOUNT: column('AMOUNT', 'amount', 'bigint'),
+});
+
+const FundRequestFilter = builder.inputType('FundRequestFilter', {
+  fields: (t) => ({
+    ids: t.idList({ required: false }),
+    requestNo: t.string({ required: false }),
+    kinds: t.field({ type: [FundRequestKindEnum], required: false }),
+    status: t.field({ type: [FundRequestStatusEnum], required: false }),
+    merchantIds: t.idList({ required: false, description: 'Requests of these merchants (as sender).' }),
+    targetMerchantIds: t.idList({ required: false }),
+    currencies: t.stringList({ required: false }),
+    amount: t.field({ type: AmountRangeInput, required: false }),
+    createdAt: t.field({ type: DateRangeInput, required: false }),
+    reviewedAt: t.field({ type: DateRangeInput, required: false }),
+  }),
+});
+
+builder.queryField('fundRequests', (t) =>
+  t.connection(
+    {
+      type: FundRequestRef,
+      description: 'Fund requests the viewer may read, newest first.',
+      args: {
+        filter: t.arg({ type: FundRequestFilter, required: false }),
+        sort: t.arg({ type: fundRequestSort.input, required: false }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        const f = args.filter ?? {};
+        const where = and(
+          readWhere(ctx, 'FundRequest'),
+          inList('id', parseIds('FundRequest', 'ids', f.ids)),
+          equals('requestNo', f.requestNo),
+          inList('kind', f.kinds),
+          inList('status', f.status),
+          inList('merchantId', parseIds('Merchant', 'merchantIds', f.merchantIds)),
+          inList('targetMerchantId', parseIds('Merchant', 'targetMerchantIds', f.targetMerchantIds)),
+          inList('currencyCode', f.currencies),
+          amountRange('amount', 'currencyCode', f.amount, await filterDigits(ctx, f.amount)),
+          dateRange('createdAt', f.createdAt),
+          dateRange('reviewedAt', f.reviewedAt),
+        );
+        return keysetConnection({
+          ctx, info, args, typeName: 'FundRequest', where,
+          sort: resolveSort(fundRequestSort.fields, args.sort, 'CREATED_AT'),
+          findMany: (q) => ctx.prisma.fundRequest.findMany(q as never),
+          count: (q) => ctx.prisma.fundRequest.count(q as never),
+        });
+      },
+    },
+    listConnection('FundRequest', FundRequestRef),
+  ),
+);

@@ -1,0 +1,103 @@
+import { filter, pipe } from 'graphql-yoga';
+import { builder } from '../builder.ts';
+import { can, requireViewer } from '../authz.ts';
+import type { GraphQLContext } from '../context.ts';
+import { parseIds } from '../lists/filters.ts';
+import type { PubSubTopics, StatusChange } from '../pubsub.ts';
+import { DeliveryRef } from '../schema/deliveries.schema.ts';
+import { ExportRef } from '../schema/exports.schema.ts';
+import { OrderRef } from '../schema/orders.schema.ts';
+import { PayoutRef } from '../schema/payouts.schema.ts';
+
+/**
+ * Live updates over graphql-ws (same port and path as HTTP GraphQL, same session cookie):
+ *   orderChanged    every payin status change, new orders included (their first "change" is PENDING)
+ *   payoutChanged   every payout status change
+ *   deliveryChanged callback results
+ *   exportProgress  the viewer's own exports while they run
+ * Events come from the platform pub/sub (in process, or Redis so that every replica sees every event)
+ * and are filtered by the subscriber's ability before anything is loaded: a merchant user never sees
+ * another merchant's events. Each event then loads the current row with the same read rule.
+ */
+
+builder.subscriptionType({});
+
+function merchantIds(args: { merchantIds?: readonly (string | number)[] | null }): Set<string> | null {
+  const ids = parseIds('Merchant', 'merchantIds', args.merchantIds?.map(String));
+  return ids ? new Set(ids) : null;
+}
+
+const allowed = (ctx: GraphQLContext, model: 'Order' | 'Payout' | 'Delivery', event: { merchantId: string }, only: Set<string> | null) =>
+  (only === null || only.has(event.merchantId)) && can(ctx, 'read', model, { merchantId: event.merchantId });
+
+builder.subscriptionField('orderChanged', (t) =>
+  t.field({
+    type: OrderRef,
+    nullable: true,
+    description: 'Payin created or changed status. Optionally only these merchants.',
+    args: { merchantIds: t.arg.idList({ required: false }) },
+    subscribe: (_root, args, ctx) => {
+      requireViewer(ctx);
+      const only = merchantIds(args);
+      return pipe(
+        ctx.pubsub.subscribe('order:changed'),
+        filter((change: StatusChange) => allowed(ctx, 'Order', change, only)),
+      );
+    },
+    resolve: (change: StatusChange, _args, ctx) => ctx.prisma.order.findUnique({ where: { id: change.id } }),
+  }),
+);
+
+builder.subscriptionField('payoutChanged', (t) =>
+  t.field({
+    type: PayoutRef,
+    nullable: true,
+    description: 'Payout created or changed status. Optionally only these merchants.',
+    args: { merchantIds: t.arg.idList({ required: false }) },
+    subscribe: (_root, args, ctx) => {
+      requireViewer(ctx);
+      const only = merchantIds(args);
+      return pipe(
+        ctx.pubsub.subscribe('payout:changed'),
+        filter((change: StatusChange) => allowed(ctx, 'Payout', change, only)),
+      );
+    },
+    resolve: (change: StatusChange, _args, ctx) => ctx.prisma.payout.findUnique({ where: { id: change.id } }),
+  }),
+);
+
+builder.subscriptionField('deliveryChanged', (t) =>
+  t.field({
+    type: DeliveryRef,
+    nullable: true,
+    description: 'A callback to a merchant was attempted (sent, failed, retry scheduled).',
+    subscribe: (_root, _args, ctx) => {
+      requireViewer(ctx);
+      return pipe(
+        ctx.pubsub.subscribe('delivery:changed'),
+        filter((d: { id: string; merchantId: string }) => allowed(ctx, 'Delivery', d, null)),
+      );
+    },
+    resolve: async (d: { id: string }, _args, ctx) => {
+      const row = await ctx.prisma.delivery.findUnique({ where: { id: d.id } });
+      return row && can(ctx, 'read', 'Delivery', row) ? row : null;
+    },
+  }),
+);
+
+builder.subscriptionField('exportProgress', (t) =>
+  t.field({
+    type: ExportRef,
+    nullable: true,
+    description: "Progress of the viewer's own exports.",
+    subscribe: (_root, _args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const userId = viewer.kind === 'user' ? viewer.userId : null;
+      return pipe(
+        ctx.pubsub.subscribe('export:progress'),
+        filter((e: PubSubTopics['export:progress'][0]) => userId !== null && e.userId === userId),
+      );
+    },
+    resolve: (e: { id: string }, _args, ctx) => ctx.prisma.export.findUnique({ where: { id: e.id } }),
+  }),
+);
