@@ -1,0 +1,49 @@
+import type { Page } from 'playwright-core';
+import { totpCode } from '../../../src/modules/auth/totp.ts';
+
+/**
+ * What a person does in the admin SPA, as reusable steps. Selectors prefer roles, labels and
+ * `data-testid` over CSS structure.
+ */
+
+/** Types a TOTP code into the 6-box code input of the login/enrolment step. */
+export async function typeTotp(page: Page, code: string): Promise<void> {
+  const box = page.getByTestId('totp-code').locator('input').first();
+  await box.click();
+  await page.keyboard.type(code);
+}
+
+/**
+ * Signs in through the login form. Staff without TOTP are made to enrol: the test reads the secret
+ * the page shows (as a person would type it into their app) and answers with the current code.
+ * Returns the TOTP secret when one was enrolled.
+ */
+export async function signIn(page: Page, email: string, password: string, opts: { totpSecret?: string } = {}): Promise<{ totpSecret?: string }> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByTestId('login-submit').click();
+  const outcome = await Promise.race([
+    page.getByTestId('main-menu').waitFor().then(() => 'in' as const),
+    page.getByTestId('totp-enrol').waitFor().then(() => 'enrol' as const),
+    page.getByTestId('totp-step').waitFor().then(() => 'totp' as const),
+    page.getByTestId('login-error').waitFor().then(() => 'error' as const),
+  ]);
+  if (outcome === 'error') throw new Error(`sign-in refused: ${await page.getByTestId('login-error').innerText()}`);
+  if (outcome === 'in') return {};
+  if (outcome === 'totp') {
+    if (!opts.totpSecret) throw new Error('a TOTP code is asked but no secret was given');
+    await typeTotp(page, totpCode(opts.totpSecret));
+    await page.getByTestId('main-menu').waitFor();
+    return { totpSecret: opts.totpSecret };
+  }
+  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+  await typeTotp(page, totpCode(secret));
+  await page.getByTestId('main-menu').waitFor();
+  return { totpSecret: secret };
+}
+
+/** The labels of the sider menu (groups expanded), top to bottom. */
+export async function menuLabels(page: Page): Promise<string[]> {
+  const items = page.getByTestId('main-menu').locator('.n-menu-item-content-header, .n-submenu > .n-menu-item .n-menu-item-content-header');
+  return (await items.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+}
