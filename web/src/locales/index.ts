@@ -54,6 +54,19 @@ export const i18n = createI18n<[LocaleSchema], AppLocale, false>({
   messages: { 'en-US': enUS, 'zh-CN': zhCN },
 });
 
+/** The account's saved language (`User.locale`: en, zh) as an app locale; null when unknown. */
+export function localeFromServer(value: string | null | undefined): AppLocale | null {
+  const lower = (value ?? '').toLowerCase();
+  if (lower.startsWith('zh')) return 'zh-CN';
+  if (lower.startsWith('en')) return 'en-US';
+  return null;
+}
+
+/** An app locale as the account preference the server stores. */
+export function localeToServer(locale: AppLocale): string {
+  return locale === 'zh-CN' ? 'zh' : 'en';
+}
+
 /** Switches vue-i18n and the document language; persisting the choice is the app store's job. */
 export function applyLocale(locale: AppLocale): void {
   i18n.global.locale.value = locale;

@@ -1,44 +1,47 @@
 import type { Component } from 'vue';
 import { createRouter, createWebHistory } from 'vue-router';
-import type { RouteRecordRaw } from 'vue-router';
-import PulseIcon from '@/components/icons/pulse-icon.vue';
-import BaseLayout from '@/layouts/base-layout.vue';
 import type { I18nKey } from '@/locales';
+import type { Permission } from '@/permissions/ability';
+import { ability, canAny } from '@/permissions/ability';
+import { loadSession } from '@/store/session-store';
+import type { MenuGroupKey } from './menu';
+import { routes } from './routes';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Page title, also the menu label. */
     i18nKey?: I18nKey;
-    /** Listed in the sider menu, with this icon. */
-    menu?: { icon: Component };
+    /** Listed in the sider menu, with this icon, under this group. */
+    menu?: { icon: Component; group?: MenuGroupKey };
+    /** Shown and reachable when the ability allows any of these (none listed: every signed-in user). */
+    can?: readonly Permission[];
+    /** Reachable without signing in. */
+    public?: boolean;
   }
 }
-
-export const routes: RouteRecordRaw[] = [
-  {
-    path: '/',
-    component: BaseLayout,
-    redirect: { name: 'status' },
-    children: [
-      {
-        path: 'status',
-        name: 'status',
-        component: () => import('@/views/system/status/index.vue'),
-        meta: { i18nKey: 'route.status', menu: { icon: PulseIcon } },
-      },
-      {
-        path: ':pathMatch(.*)+',
-        name: 'not-found',
-        component: () => import('@/views/builtin/not-found/index.vue'),
-        meta: { i18nKey: 'route.notFound' },
-      },
-    ],
-  },
-];
 
 export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes,
+});
+
+/**
+ * Sign-in and permission gate. The first navigation asks the server who we are (`me`); anyone not
+ * signed in (or still owing the second factor) goes to the login page, which brings them back to
+ * where they were going. A page the ability does not allow shows the 403 page.
+ */
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  let status;
+  try {
+    status = await loadSession();
+  } catch {
+    // The server cannot be reached: let the page render its own error state.
+    return true;
+  }
+  if (status !== 'ready') return { name: 'login', query: { redirect: to.fullPath } };
+  if (!canAny(ability, to.meta.can)) return { name: 'forbidden', query: { from: to.fullPath } };
+  return true;
 });
 
 /**
