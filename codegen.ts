@@ -10,8 +10,9 @@ const config: CodegenConfig = {
   generates: {
     'web/src/gql/': {
       preset: 'client',
-      // Fragments only share selections between documents; their fields are read directly.
-      presetConfig: { fragmentMasking: false },
+      // Fragments only share selections between documents; their fields are read directly. The persisted
+      // documents (persisted-documents.json) are the production allow-list of the SPA's operations.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: {
         scalars: { DateTime: 'string', Decimal: 'string', JSON: 'unknown' },
         useTypeImports: true,

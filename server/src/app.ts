@@ -18,6 +18,8 @@ export interface App {
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
+export const GRAPHQL_BODY_LIMIT = 256 * 1024;
+
 /** One HTTP server: /graphql (HTTP + WebSocket), /v1, /healthz, /readyz and the admin SPA. */
 export async function buildApp(services: AppServices, databaseUrl: string): Promise<App> {
   const fastify = Fastify({
@@ -40,6 +42,8 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
   fastify.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
+    // A GraphQL request is a document and its variables: far below the 1 MiB other routes accept.
+    bodyLimit: GRAPHQL_BODY_LIMIT,
     handler: async (req, reply) => {
       const response = await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
       response.headers.forEach((value, key) => void reply.header(key, value));

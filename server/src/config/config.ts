@@ -4,6 +4,9 @@ import { z } from 'zod';
 /** `.payrail/` at the repository root, wherever npm runs the script from. */
 const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../.payrail', import.meta.url));
 
+/** The admin SPA's operations (`npm run codegen` writes them). */
+const DEFAULT_ALLOW_LIST_FILE = fileURLToPath(new URL('../../../web/src/gql/persisted-documents.json', import.meta.url));
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -53,6 +56,18 @@ const schema = z.object({
   PAYOUT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
   /** A payin PROCESSING longer than this (and not yet expired) is re-queried from its connector. */
   PAYIN_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** GraphQL: deepest field nesting one operation may have. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
+  /** GraphQL: estimated cost limit (a field costs 1, multiplied by the rows of the lists above it). */
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(25_000),
+  /** GraphQL: parser token limit per document. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(10_000),
+  /** GraphQL schema introspection. Unset: off in production, on otherwise. */
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  /** Signed-in sessions may run only the admin SPA's operations (API tokens run any). Unset: on in production. */
+  GRAPHQL_ALLOW_LIST: bool.optional(),
+  /** The SPA's operations, as codegen writes them. */
+  GRAPHQL_ALLOW_LIST_FILE: z.string().default(DEFAULT_ALLOW_LIST_FILE),
   /** Directory with the built admin SPA. */
   WEB_DIST: z.string().optional(),
 });

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defineAbilityFor } from '../modules/auth/ability.ts';
 import { resolveViewer } from '../modules/auth/principal.ts';
 import type { AppServices, GraphQLContext } from './context.ts';
+import { hardeningPlugin, loadAllowList, operationAllowed, OperationNotAllowedError } from './hardening.ts';
 import { schema } from './schema/index.ts';
 
 type ServerContext = { req: FastifyRequest; reply: FastifyReply };
@@ -23,10 +24,22 @@ async function authContext(
 
 export type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 
+export function hardeningOptions(config: AppServices['config']) {
+  const production = config.NODE_ENV === 'production';
+  return {
+    maxDepth: config.GRAPHQL_MAX_DEPTH,
+    maxCost: config.GRAPHQL_MAX_COST,
+    maxTokens: config.GRAPHQL_MAX_TOKENS,
+    introspection: config.GRAPHQL_INTROSPECTION ?? !production,
+    allowList: (config.GRAPHQL_ALLOW_LIST ?? production) ? loadAllowList(config.GRAPHQL_ALLOW_LIST_FILE) : null,
+  };
+}
+
 export function createGraphQL(services: AppServices): Yoga {
   const production = services.config.NODE_ENV === 'production';
   return createYoga<ServerContext, GraphQLContext>({
     schema,
+    plugins: [hardeningPlugin(hardeningOptions(services.config))],
     graphqlEndpoint: '/graphql',
     logging: {
       debug: (...args) => services.log.debug(args),
@@ -56,12 +69,14 @@ export function createGraphQL(services: AppServices): Yoga {
 
 /** graphql-ws on the same port and path as HTTP GraphQL. */
 export function attachSubscriptions(yoga: Yoga, server: Server, services: AppServices): () => Promise<void> {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const { allowList, maxTokens } = hardeningOptions(services.config);
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
   const disposable = useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
+        if (!operationAllowed(allowList, ctx.extra.request.headers, payload.query, maxTokens)) return [new OperationNotAllowedError()];
         const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

@@ -30,7 +30,9 @@ export async function startAppEnvironment(opts: AppEnvironmentOptions = {}): Pro
   const [dist, browser] = await Promise.all([ensureWebBuild(), launchBrowser()]);
   let env: TestEnvironment | undefined;
   try {
-    env = await createTestEnvironment({ worker: true, env: { WEB_DIST: dist, ...opts.env } });
+    // As in production, signed-in sessions may run only the SPA's own (codegen-listed) operations, so
+    // these tests also prove the allow-list holds everything the SPA sends.
+    env = await createTestEnvironment({ worker: true, env: { WEB_DIST: dist, GRAPHQL_ALLOW_LIST: 'true', ...opts.env } });
     // Payment links (cashier URLs) must point at this server.
     env.services.config.publicUrl = env.url;
     await seedDemoData(env.prisma, { secrets: env.services.secrets, orders: opts.orders ?? 40 });

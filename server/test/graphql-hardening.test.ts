@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse, validate } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { loadConfig } from '../src/config/config.ts';
+import { costLimitRule, depthLimitRule, normalizedOperation } from '../src/graphql/hardening.ts';
+import { schema } from '../src/graphql/schema/index.ts';
+import { PERMISSIONS } from '../src/modules/auth/permissions.ts';
+import { API_TOKEN_PREFIX } from '../src/modules/auth/principal.ts';
+import { hashToken } from '../src/modules/auth/sessions.ts';
+import { createUserFixture, graphqlHttp, type UserFixture } from './support/auth-fixtures.ts';
+import { createMerchant } from './support/payin-fixtures.ts';
+import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
+
+/**
+ * Production GraphQL limits: depth, estimated cost, parser tokens, body size, introspection off, and
+ * the allow-list that lets signed-in sessions run only the admin SPA's own operations.
+ */
+const config = loadConfig({});
+const spaDocuments = Object.values(JSON.parse(readFileSync(config.GRAPHQL_ALLOW_LIST_FILE, 'utf8')) as Record<string, string>);
+const ME_DOCUMENT = spaDocuments.find((source) => /query Me\b/.test(source))!;
+
+describe('the admin SPA operations', () => {
+  it('are all within the depth and cost limits', () => {
+    expect(spaDocuments.length).toBeGreaterThan(5);
+    for (const source of spaDocuments) {
+      const errors = validate(schema, parse(source), [depthLimitRule(config.GRAPHQL_MAX_DEPTH), costLimitRule(config.GRAPHQL_MAX_COST)]);
+      expect(errors.map((e) => e.message), source.slice(0, 80)).toEqual([]);
+    }
+  });
+
+  it('normalise the same whatever the layout, field order and __typename', () => {
+    const a = normalizedOperation(parse('query Q($id: ID!) { node(id: $id) { id ... on Order { status orderNo } } }'));
+    const b = normalizedOperation(parse('query Q($id: ID!) {\n  node(id: $id) {\n    __typename\n    ... on Order { __typename orderNo status }\n    id\n  }\n}'));
+    expect(a).toBe(b);
+    expect(normalizedOperation(parse('query Q { me { email } }'))).not.toBe(normalizedOperation(parse('query Q { me { name } }')));
+  });
+});
+
+describe('GraphQL hardening in production mode', () => {
+  let env: TestEnvironment;
+  let viewer: UserFixture;
+  let token: string;
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    env = await createTestEnvironment({ env: { GRAPHQL_ALLOW_LIST: 'true', GRAPHQL_INTROSPECTION: 'false' } });
+    const merchantId = (await createMerchant(env.prisma)).id;
+    viewer = await createUserFixture(env.prisma, { roleKey: 'MERCHANT_OWNER', merchantId });
+    token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    await env.prisma.apiToken.create({
+      data: { merchantId, name: 'server', tokenHash: hashToken(token), prefix: token.slice(0, 12), permissions: [PERMISSIONS.PAYIN_READ], createdById: viewer.user.id },
+    });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await env?.stop();
+  });
+
+  const codeOf = (res: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => res.errors?.[0]?.extensions?.code;
+
+  it('lets a session run the SPA operations as the SPA client sends them, and nothing else', async () => {
+    // urql adds __typename and prints its own layout: still the same operation.
+    const asSent = ME_DOCUMENT.replace('me {', 'me { __typename').replace(/ /g, '\n ');
+    const allowed = await graphqlHttp(env.url, asSent, {}, { cookie: viewer.cookie });
+    expect(allowed.errors).toBeUndefined();
+    expect(allowed.data?.me.email).toBe(viewer.user.email);
+
+    const other = await graphqlHttp(env.url, '{ me { email } }', {}, { cookie: viewer.cookie });
+    expect(codeOf(other)).toBe('OPERATION_NOT_ALLOWED');
+    expect(other.data).toBeUndefined();
+    // Anonymous callers are held to the same list (the login page's operations are on it).
+    expect(codeOf(await graphqlHttp(env.url, '{ health }'))).toBe('OPERATION_NOT_ALLOWED');
+  });
+
+  it('lets an API token (a merchant server) run its own operations', async () => {
+    const res = await graphqlHttp(env.url, '{ me { kind merchant { id } } }', {}, { bearer: token });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.me.kind).toBe('API_TOKEN');
+  });
+
+  it('refuses introspection', async () => {
+    const res = await graphqlHttp(env.url, '{ __schema { types { name } } }', {}, { bearer: token });
+    expect(res.errors?.[0]?.message).toMatch(/introspection/i);
+    expect(res.data).toBeUndefined();
+  });
+
+  it('refuses operations that are too deep, too costly or too long', async () => {
+    let deep = 'id';
+    for (let i = 0; i < 14; i += 1) deep = `merchant { ${deep} }`;
+    // Nonsense as a query, but depth is measured before field validity matters to the caller.
+    const tooDeep = await graphqlHttp(env.url, `{ orders(first: 1) { nodes { ${deep} } } }`, {}, { bearer: token });
+    expect(tooDeep.errors?.map((e) => e.extensions?.code)).toContain('QUERY_TOO_DEEP');
+
+    const page = 'orders(first: 200) { nodes { id orderNo status createdAt amount { amount currency } } }';
+    const aliases = Array.from({ length: 30 }, (_, i) => `o${i}: ${page}`).join('\n');
+    const costly = await graphqlHttp(env.url, `{ ${aliases} }`, {}, { bearer: token });
+    expect(codeOf(costly)).toBe('QUERY_TOO_COSTLY');
+    expect(costly.data).toBeUndefined();
+
+    const long = await graphqlHttp(env.url, `{ ${Array.from({ length: 6_000 }, (_, i) => `a${i}: __typename`).join(' ')} }`, {}, { bearer: token });
+    expect(long.errors?.[0]?.message).toMatch(/token/i);
+
+    const huge = await fetch(`${env.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { kind } }', variables: { padding: 'x'.repeat(300 * 1024) } }),
+    });
+    expect(huge.status).toBe(413);
+  });
+
+  it('holds graphql-ws sessions to the allow-list too', async () => {
+    class CookieWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { cookie: viewer.cookie } });
+      }
+    }
+    const client = createClient({ url: `${env.url.replace('http', 'ws')}/graphql`, webSocketImpl: CookieWebSocket, retryAttempts: 0, lazy: true });
+    clients.push(client);
+    const run = (query: string) =>
+      new Promise<{ data?: any; errors?: Array<{ extensions?: Record<string, unknown> }> }>((resolve) => {
+        let value: any;
+        client.subscribe({ query }, { next: (v) => (value = v), error: (errors) => resolve({ errors: errors as never }), complete: () => resolve(value) });
+      });
+    expect((await run(ME_DOCUMENT)).data?.me.email).toBe(viewer.user.email);
+    const refused = await run('{ me { email } }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
+  });
+});
