@@ -14,7 +14,7 @@ export type PubSubTopics = {
   'order:changed': [StatusChange];
   'payout:changed': [StatusChange];
   'fund_request:changed': [{ id: string; merchantId: string; targetMerchantId: string | null; kind: string; status: string }];
-  'delivery:changed': [{ id: string; merchantId: string; status: string }];
+  'delivery:changed': [{ id: string; merchantId: string; orderId: string | null; payoutId: string | null; fundRequestId: string | null; status: string }];
   'export:progress': [{ id: string; userId: string; merchantId: string | null; status: string; processedRows: number; totalRows: number | null }];
 };
 

@@ -56,6 +56,9 @@ const NO_PLATFORM_KEY = 'no platform key';
 interface HeadDelivery {
   id: string;
   merchantId: string;
+  orderId: string | null;
+  payoutId: string | null;
+  fundRequestId: string | null;
   url: string;
   body: string;
   sequence: number;
@@ -85,7 +88,7 @@ export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint
     const head = await ctx.prisma.delivery.findFirst({
       where: { ...subjectColumns(ref), status: 'PENDING' },
       orderBy: [{ sequence: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
-      select: { id: true, merchantId: true, url: true, body: true, sequence: true, createdAt: true, attemptCount: true, nextAttemptAt: true, lastAttemptAt: true },
+      select: { id: true, merchantId: true, orderId: true, payoutId: true, fundRequestId: true, url: true, body: true, sequence: true, createdAt: true, attemptCount: true, nextAttemptAt: true, lastAttemptAt: true },
     });
     if (!head) return;
 
@@ -206,7 +209,10 @@ async function attempt(
   else if (status === 'FAILED') log.warn({ ...fields, error: result.error }, 'callback gave up');
   else log.info({ ...fields, error: result.error, nextAttemptAt }, 'callback failed, will retry');
 
-  await ctx.pubsub.publish('delivery:changed', { id: head.id, merchantId: head.merchantId, status });
+  // The subject columns travel with the event: read rules on deliveries depend on them.
+  await ctx.pubsub.publish('delivery:changed', {
+    id: head.id, merchantId: head.merchantId, orderId: head.orderId, payoutId: head.payoutId, fundRequestId: head.fundRequestId, status,
+  });
   return { status };
 }
 
