@@ -92,7 +92,7 @@ async function fingerprint(variables: Record<string, unknown>): Promise<string> 
     const now = (await globalFingerprint()) + (await targetRow(variables));
     if (now === previous) return now;
     previous = now;
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 80));
   }
   return previous;
 }
@@ -482,6 +482,7 @@ describe('permission matrix', () => {
     const expected: Record<string, Record<Who, Outcome>> = {};
     const actual: Record<string, Record<Who, Outcome>> = {};
     const unchanged: string[] = [];
+    const unaudited = new Set<string>();
     for (const c of MUTATIONS) {
       expected[c.field] = {} as Record<Who, Outcome>;
       actual[c.field] = {} as Record<Who, Outcome>;
@@ -489,7 +490,9 @@ describe('permission matrix', () => {
         const variables = await c.variables(who);
         const want: Outcome = c.special?.[who] ?? (c.allowed.includes(who) ? 'allowed' : 'denied');
         const before = want === 'allowed' ? null : await fingerprint(variables);
+        const auditBefore = await env.prisma.auditLog.count();
         const got = outcomeOf(await send(who, c.document, variables), c.field);
+        if (got === 'allowed' && (await env.prisma.auditLog.count()) === auditBefore) unaudited.add(c.field);
         if (before !== null && got !== 'allowed' && (await globalFingerprint()) + (await targetRow(variables)) !== before) unchanged.push(`${c.field} as ${who}`);
         expected[c.field]![who] = want;
         actual[c.field]![who] = got;
@@ -497,6 +500,7 @@ describe('permission matrix', () => {
     }
     expect(actual).toEqual(expected);
     expect(unchanged, 'denied calls that changed data').toEqual([]);
+    expect([...unaudited], 'mutations that left no audit row').toEqual([]);
   }, 240_000);
 
   it('self-service mutations: anyone signed in, about their own account only', async () => {

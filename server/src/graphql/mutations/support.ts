@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { isDomainError } from '../../lib/errors.ts';
-import type { AuditActor } from '../../modules/audit/audit.service.ts';
+import { recordAudit, type AuditActor, type AuditHook } from '../../modules/audit/audit.service.ts';
 import { requireViewer, type SignedInViewer } from '../authz.ts';
 import type { GraphQLContext } from '../context.ts';
 
@@ -27,6 +27,12 @@ export async function domain<T>(fn: () => Promise<T>): Promise<T> {
 export function actorOf(ctx: GraphQLContext, viewer: SignedInViewer = requireViewer(ctx)): AuditActor {
   if (viewer.kind === 'user') return { type: 'USER', id: viewer.userId, label: viewer.email, ip: ctx.ip ?? null };
   return { type: 'API_TOKEN', id: viewer.tokenId, label: null, ip: ctx.ip ?? null };
+}
+
+/** The audit row of a back-office call into an operation the merchant API shares (written in its transaction). */
+export function auditHook(ctx: GraphQLContext, action: string, entityType: string, details?: Record<string, string | number | boolean | null>): AuditHook {
+  const actor = actorOf(ctx);
+  return (tx, entity) => recordAudit(tx, actor, { action, merchantId: entity.merchantId, entityType, entityId: entity.id, after: details ?? null });
 }
 
 export function notFound(what: string): GraphQLError {

@@ -18,7 +18,7 @@ import { overridePayoutStatus, setPayoutOriginality } from '../../modules/payout
 import { resendDelivery } from '../../modules/deliveries/deliveries.service.ts';
 import { parseAmount } from '../../lib/money.ts';
 import { currencyDigits } from '../../modules/catalog/catalog.service.ts';
-import { actorOf, domain, notFound, reasonArg } from './support.ts';
+import { actorOf, auditHook, domain, notFound, reasonArg } from './support.ts';
 
 /**
  * Back-office actions on payins, payouts and callbacks (seed 000 "simulate callback", seed 001
@@ -145,6 +145,7 @@ builder.mutationField('createTestPayin', (t) =>
           creationType: 'MANUAL',
           params,
           channelId: input.channelId ? parseIds('Channel', 'channelId', [input.channelId])![0]! : null,
+          audit: auditHook(ctx, 'payin.create_test', 'Order', { amount: input.amount, service: input.service }),
         }),
       );
       return { paymentUrl: paymentUrl(ctx.config.publicUrl, result.order.prepayId), order: result.order };
@@ -190,6 +191,7 @@ builder.mutationField('createTestPayout', (t) =>
           createdById: viewer.kind === 'user' ? viewer.userId : null,
           creationType: 'MANUAL',
           channelId: input.channelId ? parseIds('Channel', 'channelId', [input.channelId])![0]! : null,
+          audit: auditHook(ctx, 'payout.create_test', 'Payout', { amount: input.amount, service: input.service }),
           params: {
             out_trade_no: input.outTradeNo ?? `TEST-${Date.now().toString(36).toUpperCase()}-${Math.random().toString(36).slice(2, 8).toUpperCase()}`,
             amount: input.amount,
@@ -224,7 +226,10 @@ builder.mutationField('closePayin', (t) =>
       assertCan(ctx, 'update', 'Order', order);
       const actor = actorOf(ctx);
       await domain(() =>
-        closePayin(ctx, { merchantId: order.merchantId, orderId: order.id, actor: { type: actor.type, id: actor.id ?? null }, reason: reasonArg(args.reason, false) }),
+        closePayin(ctx, {
+          merchantId: order.merchantId, orderId: order.id, actor: { type: actor.type, id: actor.id ?? null }, reason: reasonArg(args.reason, false),
+          audit: auditHook(ctx, 'payin.close', 'Order', { reason: reasonArg(args.reason, false) }),
+        }),
       );
       return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: order.id } });
     },
@@ -242,7 +247,10 @@ builder.mutationField('simulatePayinCallback', (t) =>
       const actor = actorOf(ctx);
       const amount = args.amount ? await domain(async () => parseAmount(args.amount!, await currencyDigits(ctx.prisma, order.currencyCode))) : undefined;
       await domain(() =>
-        simulateCallback(ctx, { key: { id: order.id }, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null }, ...(amount ? { amount } : {}) }),
+        simulateCallback(ctx, {
+          key: { id: order.id }, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null }, ...(amount ? { amount } : {}),
+          audit: auditHook(ctx, 'payin.simulate_callback', 'Order', { outcome: args.outcome, amount: args.amount ?? null }),
+        }),
       );
       return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: order.id } });
     },
@@ -345,7 +353,10 @@ builder.mutationField('simulatePayoutCallback', (t) =>
       const payout = await readablePayout(ctx, String(args.id));
       assertCan(ctx, 'simulate', 'Payout', payout);
       const actor = actorOf(ctx);
-      await domain(() => simulatePayoutCallback(ctx, { payoutId: payout.id, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null } }));
+      await domain(() => simulatePayoutCallback(ctx, {
+        payoutId: payout.id, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null },
+        audit: auditHook(ctx, 'payout.simulate_callback', 'Payout', { outcome: args.outcome }),
+      }));
       return ctx.prisma.payout.findUniqueOrThrow({ ...query, where: { id: payout.id } });
     },
   }),

@@ -25,6 +25,12 @@ export interface AuditEntry {
   after?: Prisma.InputJsonValue | null;
 }
 
+/**
+ * An audit row a back-office caller asks an operation shared with the merchant API (create, close,
+ * simulate) to write inside the operation's own transaction, once it knows the entity.
+ */
+export type AuditHook = (tx: Db, entity: { id: string; merchantId: string }) => Promise<void>;
+
 export async function recordAudit(db: Db, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await db.auditLog.create({
     data: {

@@ -1,3 +1,4 @@
+import type { AuditHook } from '../../audit/audit.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
 import type { OrderObject } from '../orders.presenter.ts';
@@ -18,6 +19,8 @@ export interface ClosePayinInput {
   orderId?: string;
   actor: Actor;
   reason?: string | null;
+  /** Back office: the audit row, written in the operation's transaction. */
+  audit?: AuditHook;
 }
 
 export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'pubsub'>, input: ClosePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
@@ -44,6 +47,7 @@ export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'pubs
       actor: input.actor,
       patch: { finishedAt: new Date() },
     });
+    await input.audit?.(tx, { id: closed.id, merchantId: closed.merchantId });
     return { order: closed, object: await presentOrder(tx, closed) };
   });
 }

@@ -1,3 +1,4 @@
+import type { AuditHook } from '../../audit/audit.service.ts';
 import type { Prisma, Tx } from '../../../db/prisma.ts';
 import type { Channel, CreationType } from '../../../generated/prisma/client.ts';
 import { DomainError } from '../../../lib/errors.ts';
@@ -62,6 +63,8 @@ export interface CreatePayinInput {
   randomInt?: (max: number) => number;
   /** Back office: route to this channel only (it must be bound to the service and admit the amount). */
   channelId?: string | null;
+  /** Back office: the audit row, written in the operation's transaction. */
+  audit?: AuditHook;
 }
 
 export interface CreatePayinResult {
@@ -121,6 +124,7 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
         return existing ? ({ kind: 'existing', order: existing } as const) : ({ kind: 'collision' } as const);
       }
       const id = rows[0]!.id;
+      await input.audit?.(tx, { id, merchantId: input.merchantId });
       await tx.orderEvent.createMany({
         data: [
           {

@@ -1,3 +1,4 @@
+import type { AuditHook } from '../../audit/audit.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
 import { isOpenPayin } from '../orders.state.ts';
@@ -24,6 +25,8 @@ export interface SimulateCallbackInput {
   actor: Actor;
   /** Default 0: the callback is sent at once. */
   delayMs?: number;
+  /** Back office: the audit row, written in the operation's transaction. */
+  audit?: AuditHook;
 }
 
 export async function simulateCallback(
@@ -51,6 +54,7 @@ export async function simulateCallback(
       data: { eventId: scheduled.eventId, outcome: input.outcome },
       actor: input.actor,
     });
+    await input.audit?.(tx, { id: order.id, merchantId: order.merchantId });
     return { order, eventId: scheduled.eventId, runAt: scheduled.runAt };
   });
 }

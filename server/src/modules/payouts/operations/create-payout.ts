@@ -1,3 +1,4 @@
+import type { AuditHook } from '../../audit/audit.service.ts';
 import type { Prisma } from '../../../db/prisma.ts';
 import type { CreationType } from '../../../generated/prisma/client.ts';
 import { enqueueJob } from '../../../jobs/queue.ts';
@@ -43,6 +44,8 @@ export interface CreatePayoutInput {
   randomInt?: (max: number) => number;
   /** Back office: send through this channel only. */
   channelId?: string | null;
+  /** Back office: the audit row, written in the operation's transaction. */
+  audit?: AuditHook;
 }
 
 export interface CreatePayoutResult {
@@ -89,6 +92,7 @@ export async function createPayout(services: PayoutsServices, input: CreatePayou
           return existing ? ({ kind: 'existing', payout: existing } as const) : ({ kind: 'collision' } as const);
         }
         const id = rows[0]!.id;
+        await input.audit?.(tx, { id, merchantId: input.merchantId });
         const fmt = (v: bigint) => formatAmount(v, digits);
         const status = plan.risk.action === 'REVIEW' ? 'REVIEW' : 'PENDING';
         await tx.payoutEvent.createMany({

@@ -1,3 +1,4 @@
+import type { AuditHook } from '../../audit/audit.service.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { SimulationUnsupportedError } from '../../orders/orders.errors.ts';
 import { DomainError } from '../../../lib/errors.ts';
@@ -16,7 +17,7 @@ import { lockPayout, recordPayoutEvent, runPayoutTransaction, type LoadedPayout 
  */
 export async function simulatePayoutCallback(
   services: PayoutsServices,
-  input: { payoutId: string; merchantId?: string | null; outcome: SimulatedPayoutOutcome; actor: Actor; delayMs?: number },
+  input: { payoutId: string; merchantId?: string | null; outcome: SimulatedPayoutOutcome; actor: Actor; delayMs?: number; audit?: AuditHook },
 ): Promise<{ payout: LoadedPayout; eventId: string; runAt: Date }> {
   return runPayoutTransaction(services, async (tx) => {
     const payout = await lockPayout(tx, { id: input.payoutId });
@@ -43,6 +44,7 @@ export async function simulatePayoutCallback(
       data: { eventId: scheduled.eventId, outcome: input.outcome },
       actor: input.actor,
     });
+    await input.audit?.(tx, { id: payout.id, merchantId: payout.merchantId });
     return { payout, ...scheduled };
   });
 }
