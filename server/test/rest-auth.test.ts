@@ -628,7 +628,7 @@ describe('apps service', () => {
     expect((await rejection(addMerchantKey(env.prisma, ref, keys.publicKeyPem))).code).toBe('MERCHANT_KEY_EXISTS');
     const next = await generateRsaKeyPairAsync();
     await addMerchantKey(env.prisma, ref, next.publicKeyPem);
-    await revokeMerchantKey(env.prisma, ref, created.merchantKeySerial);
+    await revokeMerchantKey(env.prisma, ref, created.merchantKeySerial!);
     const revived = await rejection(addMerchantKey(env.prisma, ref, keys.publicKeyPem));
     expect(revived.code).toBe('MERCHANT_KEY_EXISTS');
     expect(revived.details).toMatchObject({ status: 'REVOKED' });
@@ -637,9 +637,9 @@ describe('apps service', () => {
   it('keeps the last active key unless forced, and refuses unknown serials', async () => {
     const created = await createApp(env.prisma, env.services.secrets, { merchantId, name: 'Last', publicKeyPem: keys.publicKeyPem });
     const ref = { id: created.app.id };
-    expect((await rejection(revokeMerchantKey(env.prisma, ref, created.merchantKeySerial))).code).toBe('LAST_ACTIVE_MERCHANT_KEY');
+    expect((await rejection(revokeMerchantKey(env.prisma, ref, created.merchantKeySerial!))).code).toBe('LAST_ACTIVE_MERCHANT_KEY');
     expect((await rejection(revokeMerchantKey(env.prisma, ref, 'NOPE'))).code).toBe('MERCHANT_KEY_NOT_FOUND');
-    await revokeMerchantKey(env.prisma, ref, created.merchantKeySerial, { force: true });
+    await revokeMerchantKey(env.prisma, ref, created.merchantKeySerial!, { force: true });
     const key = await env.prisma.merchantKey.findFirstOrThrow({ where: { appId: created.app.id } });
     expect(key.status).toBe('REVOKED');
     expect(key.revokedAt).toBeInstanceOf(Date);

@@ -22,6 +22,9 @@ import './dashboard.schema.ts';
 import '../mutations/transactions.mutations.ts';
 import '../mutations/exports.mutations.ts';
 import '../mutations/funds.mutations.ts';
+import '../mutations/apps.mutations.ts';
+import '../mutations/admin-users.mutations.ts';
+import '../mutations/config.mutations.ts';
 import '../subscriptions/live.subscriptions.ts';
 
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -35,8 +35,12 @@ export type AppRef = { appId: string } | { id: string };
 export interface CreateAppInput {
   merchantId: string;
   name: string;
-  /** The merchant's RSA public key (PEM, SPKI or PKCS#1, 2048..8192 bits). */
-  publicKeyPem: string;
+  /**
+   * The merchant's RSA public key (PEM, SPKI or PKCS#1, 2048..8192 bits). Absent: the app is created
+   * with only the platform key (seed 000: "create the app, then exchange public keys") and every signed
+   * request is refused until the merchant adds its key.
+   */
+  publicKeyPem?: string | null;
   payinNotifyUrl?: string | null;
   payoutNotifyUrl?: string | null;
   /** CIDRs or single addresses; empty or absent = any address. */
@@ -47,7 +51,7 @@ export interface CreateAppInput {
 
 export interface CreatedApp {
   app: App;
-  merchantKeySerial: string;
+  merchantKeySerial: string | null;
   platformKey: { serial: string; publicKeyPem: string };
 }
 
@@ -58,10 +62,10 @@ export interface PlatformCertificate {
   expiresAt: Date | null;
 }
 
-/** Creates an app with its first merchant key and a fresh platform key pair, in one transaction. */
+/** Creates an app with its first merchant key (when given) and a fresh platform key pair, in one transaction. */
 export async function createApp(db: Db, secrets: SecretBox, input: CreateAppInput): Promise<CreatedApp> {
   const name = validateName(input.name);
-  const merchantKey = normalisePublicKey(input.publicKeyPem);
+  const merchantKey = input.publicKeyPem ? normalisePublicKey(input.publicKeyPem) : null;
   const payinNotifyUrl = validateNotifyUrl(input.payinNotifyUrl, 'payin_notify_url');
   const payoutNotifyUrl = validateNotifyUrl(input.payoutNotifyUrl, 'payout_notify_url');
   const ipWhitelist = validateCidrs(input.ipWhitelist ?? []);
@@ -81,11 +85,13 @@ export async function createApp(db: Db, secrets: SecretBox, input: CreateAppInpu
         ipWhitelist,
       },
     });
-    await tx.merchantKey.create({ data: { appId: app.id, serial: merchantKey.serial, publicKeyPem: merchantKey.pem, status: 'ACTIVE' } });
+    if (merchantKey) {
+      await tx.merchantKey.create({ data: { appId: app.id, serial: merchantKey.serial, publicKeyPem: merchantKey.pem, status: 'ACTIVE' } });
+    }
     await tx.platformKey.create({
       data: { appId: app.id, serial: platform.serial, publicKeyPem: platform.publicKeyPem, privateKeyEnc: platform.privateKeyEnc, status: 'ACTIVE' },
     });
-    return { app, merchantKeySerial: merchantKey.serial, platformKey: { serial: platform.serial, publicKeyPem: platform.publicKeyPem } };
+    return { app, merchantKeySerial: merchantKey?.serial ?? null, platformKey: { serial: platform.serial, publicKeyPem: platform.publicKeyPem } };
   };
 
   // A fresh app id colliding (128 random bits) is practically impossible, but ids.ts asks inserters to
