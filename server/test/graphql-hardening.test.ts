@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse, validate } from 'graphql';
+import { parse, print, validate, type DocumentNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../src/config/config.ts';
-import { costLimitRule, depthLimitRule, normalizedOperation } from '../src/graphql/hardening.ts';
+import { costLimitRule, depthLimitRule, loadAllowList, normalizedOperation, operationHash } from '../src/graphql/hardening.ts';
 import { schema } from '../src/graphql/schema/index.ts';
 import { PERMISSIONS } from '../src/modules/auth/permissions.ts';
 import { API_TOKEN_PREFIX } from '../src/modules/auth/principal.ts';
@@ -23,6 +23,17 @@ const spaDocuments = Object.values(JSON.parse(readFileSync(config.GRAPHQL_ALLOW_
 const ME_DOCUMENT = spaDocuments.find((source) => /query Me\b/.test(source))!;
 
 describe('the admin SPA operations', () => {
+  it('are each accepted by the allow-list as written in the SPA sources', async () => {
+    // The documents as the SPA sends them (web/src/gql/graphql.ts holds them unsorted, as written).
+    const { readFile } = await import('node:fs/promises');
+    const generated = await readFile(new URL('../../web/src/gql/graphql.ts', import.meta.url), 'utf8');
+    const documents = [...generated.matchAll(/^export const \w+Document = (\{.*\}) as unknown as DocumentNode/gm)].map((m) => JSON.parse(m[1]!) as DocumentNode);
+    expect(documents.length).toBeGreaterThan(5);
+    const allowList = loadAllowList(config.GRAPHQL_ALLOW_LIST_FILE);
+    const refused = documents.filter((d) => !allowList.has(operationHash(d))).map((d) => print(d).slice(0, 60));
+    expect(refused).toEqual([]);
+  });
+
   it('are all within the depth and cost limits', () => {
     expect(spaDocuments.length).toBeGreaterThan(5);
     for (const source of spaDocuments) {
@@ -36,6 +47,10 @@ describe('the admin SPA operations', () => {
     const b = normalizedOperation(parse('query Q($id: ID!) {\n  node(id: $id) {\n    __typename\n    ... on Order { __typename orderNo status }\n    id\n  }\n}'));
     expect(a).toBe(b);
     expect(normalizedOperation(parse('query Q { me { email } }'))).not.toBe(normalizedOperation(parse('query Q { me { name } }')));
+    // Codegen's persisted documents sort variables and arguments; clients send them as written.
+    const written = normalizedOperation(parse('query B($search: String, $first: Int) { merchants(first: $first, filter: { search: $search }) { nodes { id } } }'));
+    const persisted = normalizedOperation(parse('query B($first: Int, $search: String) { merchants(filter: { search: $search }, first: $first) { nodes { id } } }'));
+    expect(written).toBe(persisted);
   });
 });
 

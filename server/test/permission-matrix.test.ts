@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { schema } from '../src/graphql/schema/index.ts';
 import { PERMISSIONS } from '../src/modules/auth/permissions.ts';
+import { addMerchantKey } from '../src/modules/apps/apps.service.ts';
+import { generateRsaKeyPairAsync } from '../src/lib/crypto.ts';
 import { catchUpDailyStatements } from '../src/modules/statements/statements.service.ts';
+import { builtInRole } from './support/auth-fixtures.ts';
 import { createUserFixture, graphqlHttp } from './support/auth-fixtures.ts';
 import { createMerchantFixture, type MerchantFixture } from './support/fixtures.ts';
 import { activateService, bindChannel, createChannel, createService, ensureCurrency } from './support/payin-fixtures.ts';
@@ -67,18 +70,24 @@ async function globalFingerprint(): Promise<string> {
            (SELECT count(*) FROM payouts) AS payouts, (SELECT max("updatedAt") FROM payouts) AS payouts_at,
            (SELECT count(*) FROM fund_requests) AS funds, (SELECT max("updatedAt") FROM fund_requests) AS funds_at,
            (SELECT count(*) FROM merchant_destinations) AS destinations, (SELECT count(*) FROM exports) AS exports,
-           (SELECT count(*) FROM api_tokens) AS tokens, (SELECT count(*) FROM api_tokens WHERE "revokedAt" IS NOT NULL) AS revoked`);
+           (SELECT count(*) FROM api_tokens) AS tokens, (SELECT count(*) FROM api_tokens WHERE "revokedAt" IS NOT NULL) AS revoked,
+           ${['services', 'channels', 'channel_services', 'merchant_services', 'risk_rules', 'fx_rates', 'apps', 'merchant_keys', 'platform_keys', 'roles', 'user_roles', 'merchants']
+             .map((t) => `(SELECT md5(coalesce(string_agg(to_jsonb(x)::text, '' ORDER BY to_jsonb(x)::text), '')) FROM ${t} x) AS ${t}`).join(', ')},
+           (SELECT md5(coalesce(string_agg((to_jsonb(u) - 'updatedAt' - 'lastLoginAt' - 'failedLoginCount')::text, '' ORDER BY u.id), '')) FROM users u) AS users`);
   return JSON.stringify(rows[0], (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 const TABLES: Record<string, string> = {
   Order: 'orders', Payout: 'payouts', FundRequest: 'fund_requests', MerchantDestination: 'merchant_destinations', Delivery: 'deliveries', ApiToken: 'api_tokens',
+  Service: 'services', Channel: 'channels', ChannelService: 'channel_services', MerchantService: 'merchant_services', RiskRule: 'risk_rules', FxRate: 'fx_rates',
+  App: 'apps', User: 'users', Role: 'roles', Merchant: 'merchants',
 };
 
 /** The target row of a call (its `id` variable), as stored. */
 async function targetRow(variables: Record<string, unknown>): Promise<string> {
-  if (typeof variables.id !== 'string') return '';
-  const { typename, id } = decodeGlobalID(variables.id);
+  const raw = variables.id ?? (variables.input as { id?: unknown } | undefined)?.id;
+  if (typeof raw !== 'string') return '';
+  const { typename, id } = decodeGlobalID(raw);
   const table = TABLES[typename];
   if (!table) throw new Error(`no table for ${typename}`);
   const rows = await env.prisma.$queryRawUnsafe<Array<{ row: unknown }>>(`SELECT row_to_json(t)::text AS row FROM ${table} t WHERE id = $1::uuid`, id);
@@ -161,6 +170,43 @@ async function newApiToken(): Promise<string> {
   const id = res.data?.createApiToken?.apiToken?.id as string | undefined;
   if (!id) throw new Error(`token fixture: ${JSON.stringify(res)}`);
   return id;
+}
+
+let serial = 0;
+const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${(serial += 1)}`.toUpperCase();
+
+async function newService(): Promise<string> {
+  return gid('Service', (await createService(env.prisma, { code: unique('SVC'), currencyCode: 'THB' })).id);
+}
+async function newChannel(): Promise<{ id: string; dbId: string }> {
+  const channel = await createChannel(env.prisma, { currencyCode: 'THB', settings: { delayMs: 0 } }, { secrets: env.services.secrets });
+  return { id: gid('Channel', channel.id), dbId: channel.id };
+}
+async function newBinding(): Promise<string> {
+  const service = await createService(env.prisma, { code: unique('SVC'), currencyCode: 'THB' });
+  const channel = await newChannel();
+  return gid('ChannelService', (await bindChannel(env.prisma, channel.dbId, service.id)).id);
+}
+async function newMerchantService(): Promise<string> {
+  const service = await createService(env.prisma, { code: unique('SVC'), currencyCode: 'THB' });
+  return gid('MerchantService', (await activateService(env.prisma, shop.merchant.id, service.id)).id);
+}
+async function newRiskRule(): Promise<string> {
+  const rule = await env.prisma.riskRule.create({
+    data: { name: unique('rule'), merchantId: shop.merchant.id, direction: 'PAYOUT', kind: 'AMOUNT_ABOVE', currencyCode: 'THB', threshold: 5_000_000_00n, action: 'REVIEW' },
+  });
+  return gid('RiskRule', rule.id);
+}
+async function newFxRate(): Promise<string> {
+  const rate = await env.prisma.fxRate.upsert({ where: { base_quote: { base: 'USD', quote: 'THB' } }, create: { base: 'USD', quote: 'THB', rate: '35.5' }, update: {} });
+  return gid('FxRate', rate.id);
+}
+async function newShopUser(): Promise<string> {
+  return gid('User', (await createUserFixture(env.prisma, { roleKey: 'MERCHANT_VIEWER', merchantId: shop.merchant.id })).user.id);
+}
+async function newShopRole(): Promise<string> {
+  const role = await env.prisma.role.create({ data: { name: unique('role'), scope: 'MERCHANT', builtIn: false, merchantId: shop.merchant.id, permissions: [PERMISSIONS.PAYIN_READ] } });
+  return gid('Role', role.id);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -261,6 +307,120 @@ const MUTATIONS: MutationCase[] = [
     document: `mutation($id: ID!) { revokeApiToken(input: { id: $id }) { ... on ApiToken { id } ... on Error { code } } }`,
     variables: async () => ({ id: await newApiToken() }),
   },
+  // Platform configuration (seed 004): the administrator only (CATALOG/MERCHANT/RISK/FX_MANAGE).
+  {
+    field: 'createMerchant', allowed: ['admin'], document: `mutation($input: CreateMerchantInput!) { createMerchant(input: $input) { id } }`,
+    variables: async () => ({ input: { name: unique('Merchant'), timezone: 'Asia/Bangkok' } }),
+  },
+  {
+    field: 'updateMerchant', allowed: ['admin'], document: `mutation($input: UpdateMerchantInput!) { updateMerchant(input: $input) { id } }`,
+    variables: async () => ({ input: { id: merchantA(), name: unique('Shop A') } }),
+  },
+  {
+    field: 'createService', allowed: ['admin'], document: `mutation($input: CreateServiceInput!) { createService(input: $input) { id } }`,
+    variables: async () => ({ input: { code: unique('SVC'), name: 'Matrix QR', currency: 'THB', direction: 'PAYIN', kind: 'QR' } }),
+  },
+  {
+    field: 'updateService', allowed: ['admin'], document: `mutation($input: UpdateServiceInput!) { updateService(input: $input) { id } }`,
+    variables: async () => ({ input: { id: await newService(), name: 'Renamed' } }),
+  },
+  {
+    field: 'createChannel', allowed: ['admin'], document: `mutation($input: CreateChannelInput!) { createChannel(input: $input) { id } }`,
+    variables: async () => ({ input: { code: unique('ch').toLowerCase(), name: 'Matrix channel', connector: 'sandbox', currency: 'THB', credentials: { secret: 'matrix-secret' } } }),
+  },
+  {
+    field: 'updateChannel', allowed: ['admin'], document: `mutation($input: UpdateChannelInput!) { updateChannel(input: $input) { id } }`,
+    variables: async () => ({ input: { id: (await newChannel()).id, name: 'Renamed channel' } }),
+  },
+  {
+    field: 'bindChannelService', allowed: ['admin'], document: `mutation($input: BindChannelServiceInput!) { bindChannelService(input: $input) { id } }`,
+    variables: async () => ({ input: { channelId: (await newChannel()).id, serviceId: await newService() } }),
+  },
+  {
+    field: 'updateChannelService', allowed: ['admin'], document: `mutation($input: UpdateChannelServiceInput!) { updateChannelService(input: $input) { id } }`,
+    variables: async () => ({ input: { id: await newBinding(), weight: 5 } }),
+  },
+  {
+    field: 'unbindChannelService', allowed: ['admin'], document: `mutation($input: UnbindChannelServiceInput!) { unbindChannelService(input: $input) { __typename } }`,
+    variables: async () => ({ input: { id: await newBinding() } }),
+  },
+  {
+    field: 'upsertMerchantService', allowed: ['admin'], document: `mutation($input: UpsertMerchantServiceInput!) { upsertMerchantService(input: $input) { id } }`,
+    variables: async () => ({ input: { merchantId: merchantA(), serviceId: await newService(), feeRate: '1.5', feeFixed: '0.50' } }),
+  },
+  {
+    field: 'updateMerchantService', allowed: ['admin'], document: `mutation($input: UpdateMerchantServiceInput!) { updateMerchantService(input: $input) { id } }`,
+    variables: async () => ({ input: { id: await newMerchantService(), feeRate: '0' } }),
+  },
+  {
+    field: 'createRiskRule', allowed: ['admin'], document: `mutation($input: CreateRiskRuleInput!) { createRiskRule(input: $input) { id } }`,
+    variables: async () => ({ input: { name: unique('rule'), merchantId: merchantA(), direction: 'PAYOUT', kind: 'AMOUNT_ABOVE', currency: 'THB', threshold: '9000000.00', action: 'REVIEW' } }),
+  },
+  {
+    field: 'updateRiskRule', allowed: ['admin'], document: `mutation($input: UpdateRiskRuleInput!) { updateRiskRule(input: $input) { id } }`,
+    variables: async () => ({ input: { id: await newRiskRule(), name: unique('renamed') } }),
+  },
+  {
+    field: 'deleteRiskRule', allowed: ['admin'], document: `mutation($input: DeleteRiskRuleInput!) { deleteRiskRule(input: $input) { __typename } }`,
+    variables: async () => ({ input: { id: await newRiskRule() } }),
+  },
+  {
+    field: 'setFxRate', allowed: ['admin'], document: `mutation($input: SetFxRateInput!) { setFxRate(input: $input) { id } }`,
+    variables: async () => ({ input: { base: 'USD', quote: 'THB', rate: '35.25' } }),
+  },
+  {
+    field: 'deleteFxRate', allowed: ['admin'], document: `mutation($input: DeleteFxRateInput!) { deleteFxRate(input: $input) { __typename } }`,
+    variables: async () => ({ input: { id: await newFxRate() } }),
+  },
+  // Applications and keys (seed 000 merchant center): the administrator and the merchant's owner.
+  {
+    field: 'createApp', allowed: ['admin', 'owner'], document: `mutation($input: CreateAppInput!) { createApp(input: $input) { id } }`,
+    variables: async () => ({ input: { merchantId: merchantA(), name: 'Matrix app' } }),
+  },
+  {
+    field: 'updateApp', allowed: ['admin', 'owner'], document: `mutation($input: UpdateAppInput!) { updateApp(input: $input) { id } }`,
+    variables: async () => ({ input: { id: ids.app, name: unique('Checkout') } }),
+  },
+  {
+    field: 'addMerchantPublicKey', allowed: ['admin', 'owner'],
+    document: `mutation($input: AddMerchantPublicKeyInput!) { addMerchantPublicKey(input: $input) { id } }`,
+    variables: async () => ({ input: { id: ids.app, publicKeyPem: (await generateRsaKeyPairAsync()).publicKeyPem } }),
+  },
+  {
+    field: 'revokeMerchantKey', allowed: ['admin', 'owner'], document: `mutation($input: RevokeMerchantKeyInput!) { revokeMerchantKey(input: $input) { id } }`,
+    variables: async () => {
+      const { serial: added } = await addMerchantKey(env.prisma, { id: shop.app.id }, (await generateRsaKeyPairAsync()).publicKeyPem);
+      return { input: { id: ids.app, serial: added } };
+    },
+  },
+  {
+    field: 'rotatePlatformKey', allowed: ['admin', 'owner'], document: `mutation($input: RotatePlatformKeyInput!) { rotatePlatformKey(input: $input) { id } }`,
+    variables: async () => ({ input: { id: ids.app } }),
+  },
+  // The merchant's team: the administrator and the owner (TEAM_WRITE); operators only read it.
+  {
+    field: 'createUser', allowed: ['admin', 'owner'], document: `mutation($input: CreateUserInput!) { createUser(input: $input) { __typename } }`,
+    variables: async () => ({ input: { email: `${unique('u').toLowerCase()}@shop-a.test`, name: 'New cashier', merchantId: merchantA(), roleIds: [ids.viewerRole], password: 'Str0ng-passphrase-for-matrix' } }),
+  },
+  {
+    field: 'updateUser', allowed: ['admin', 'owner'], document: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { id } }`,
+    variables: async () => ({ input: { id: await newShopUser(), name: 'Renamed cashier' } }),
+  },
+  { field: 'resetUserTotp', allowed: ['admin', 'owner'], document: `mutation($input: UserIdInput!) { resetUserTotp(input: $input) { id } }`, variables: async () => ({ input: { id: await newShopUser() } }) },
+  {
+    field: 'resetUserPassword', allowed: ['admin', 'owner'], document: `mutation($input: ResetUserPasswordInput!) { resetUserPassword(input: $input) { __typename } }`,
+    variables: async () => ({ input: { id: await newShopUser() } }),
+  },
+  { field: 'unlockUser', allowed: ['admin', 'owner'], document: `mutation($input: UserIdInput!) { unlockUser(input: $input) { id } }`, variables: async () => ({ input: { id: await newShopUser() } }) },
+  {
+    field: 'createRole', allowed: ['admin', 'owner'], document: `mutation($input: CreateRoleInput!) { createRole(input: $input) { id } }`,
+    variables: async () => ({ input: { name: unique('Cashiers'), scope: 'MERCHANT', merchantId: merchantA(), permissions: [PERMISSIONS.PAYIN_READ] } }),
+  },
+  {
+    field: 'updateRole', allowed: ['admin', 'owner'], document: `mutation($input: UpdateRoleInput!) { updateRole(input: $input) { id } }`,
+    variables: async () => ({ input: { id: await newShopRole(), permissions: [PERMISSIONS.PAYIN_READ, PERMISSIONS.PAYOUT_READ] } }),
+  },
+  { field: 'deleteRole', allowed: ['admin', 'owner'], document: `mutation($input: DeleteRoleInput!) { deleteRole(input: $input) { __typename } }`, variables: async () => ({ input: { id: await newShopRole() } }) },
 ];
 
 /** The signed-in user's own account: anyone signed in, nobody anonymously (each caller a fresh user). */
@@ -364,6 +524,7 @@ beforeAll(async () => {
   env.services.config.publicUrl = env.url;
   const db = env.prisma;
   await ensureCurrency(db, 'THB', 2);
+  await ensureCurrency(db, 'USD', 2);
   shop = await createMerchantFixture(db, env.services.secrets, { merchantName: 'Shop A' });
   otherShop = await createMerchantFixture(db, env.services.secrets, { merchantName: 'Shop B' });
   const payin = await createService(db, { code: 'THB_QR', currencyCode: 'THB', requiredFields: ['payer_name'] });
@@ -424,6 +585,7 @@ beforeAll(async () => {
   ids.service = gid('Service', payin.id);
   ids.fxRate = gid('FxRate', (await db.fxRate.create({ data: { base: 'THB', quote: 'USD', rate: '0.028' } })).id);
   ids.apiToken = await newApiToken();
+  ids.viewerRole = gid('Role', (await builtInRole(env.prisma, 'MERCHANT_VIEWER')).id);
 }, 180_000);
 
 afterAll(async () => {
@@ -486,14 +648,25 @@ describe('permission matrix', () => {
     for (const c of MUTATIONS) {
       expected[c.field] = {} as Record<Who, Outcome>;
       actual[c.field] = {} as Record<Who, Outcome>;
-      for (const who of WHO) {
-        const variables = await c.variables(who);
-        const want: Outcome = c.special?.[who] ?? (c.allowed.includes(who) ? 'allowed' : 'denied');
-        const before = want === 'allowed' ? null : await fingerprint(variables);
+      const wanted = (who: Who): Outcome => c.special?.[who] ?? (c.allowed.includes(who) ? 'allowed' : 'denied');
+      // Denied callers first, on targets all made beforehand: once the fixtures' background work has
+      // settled, every denied call must leave the data exactly as it was.
+      const order = [...WHO.filter((w) => wanted(w) !== 'allowed'), ...WHO.filter((w) => wanted(w) === 'allowed')];
+      const prepared = new Map<Who, Record<string, unknown>>();
+      for (const who of order) prepared.set(who, await c.variables(who));
+      let baseline = await fingerprint({});
+      for (const who of order) {
+        const variables = prepared.get(who)!;
+        const want = wanted(who);
+        const target = want === 'allowed' ? '' : await targetRow(variables);
         const auditBefore = await env.prisma.auditLog.count();
         const got = outcomeOf(await send(who, c.document, variables), c.field);
         if (got === 'allowed' && (await env.prisma.auditLog.count()) === auditBefore) unaudited.add(c.field);
-        if (before !== null && got !== 'allowed' && (await globalFingerprint()) + (await targetRow(variables)) !== before) unchanged.push(`${c.field} as ${who}`);
+        if (want !== 'allowed' && got !== 'allowed') {
+          const now = await globalFingerprint();
+          if (now !== baseline || (await targetRow(variables)) !== target) unchanged.push(`${c.field} as ${who}`);
+          baseline = now;
+        }
         expected[c.field]![who] = want;
         actual[c.field]![who] = got;
       }
@@ -501,7 +674,7 @@ describe('permission matrix', () => {
     expect(actual).toEqual(expected);
     expect(unchanged, 'denied calls that changed data').toEqual([]);
     expect([...unaudited], 'mutations that left no audit row').toEqual([]);
-  }, 240_000);
+  }, 480_000);
 
   it('self-service mutations: anyone signed in, about their own account only', async () => {
     const expected: Record<string, Record<Who, Outcome>> = {};

@@ -156,6 +156,11 @@ export function costLimitRule(maxCost: number): ValidationRule {
   };
 }
 
+function sortByName<T>(items: readonly T[], name: (item: T) => string): T[] {
+  return [...items].sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+}
+
+/** Selections (and each field's arguments) in one order, `__typename` left out. */
 function sortSelections(selectionSet: SelectionSetNode): SelectionSetNode {
   const key = (selection: SelectionNode): string => {
     if (selection.kind === Kind.FIELD) return `0${selection.alias?.value ?? ''}:${selection.name.value}`;
@@ -164,6 +169,7 @@ function sortSelections(selectionSet: SelectionSetNode): SelectionSetNode {
   };
   const selections = selectionSet.selections
     .filter((selection) => !(selection.kind === Kind.FIELD && selection.name.value === '__typename'))
+    .map((selection) => (selection.kind === Kind.FIELD && selection.arguments?.length ? { ...selection, arguments: sortByName(selection.arguments, (a) => a.name.value) } : selection))
     .map((selection) => ('selectionSet' in selection && selection.selectionSet ? { ...selection, selectionSet: sortSelections(selection.selectionSet) } : selection))
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return { ...selectionSet, selections };
@@ -176,9 +182,13 @@ function sortSelections(selectionSet: SelectionSetNode): SelectionSetNode {
  */
 export function normalizedOperation(document: DocumentNode): string {
   const definitions = document.definitions
-    .map((definition): DefinitionNode =>
-      'selectionSet' in definition && definition.selectionSet ? { ...definition, selectionSet: sortSelections(definition.selectionSet) } : definition,
-    )
+    .map((definition): DefinitionNode => {
+      if (!('selectionSet' in definition) || !definition.selectionSet) return definition;
+      const sorted = { ...definition, selectionSet: sortSelections(definition.selectionSet) };
+      return definition.kind === Kind.OPERATION_DEFINITION && definition.variableDefinitions
+        ? { ...sorted, variableDefinitions: sortByName(definition.variableDefinitions, (v) => v.variable.name.value) }
+        : sorted;
+    })
     .map((definition) => print(definition).replace(/\s+/g, ' ').trim())
     .sort();
   return definitions.join(' ');
