@@ -1,6 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import PulseIcon from '@/components/icons/pulse-icon.vue';
 import { DashboardIcon, SettingsIcon } from '@/components/icons/outline-icons';
+import { AppsIcon, InfoIcon, LedgerIcon, PayinIcon, PayoutIcon, ReviewIcon, SearchIcon, WalletIcon } from '@/components/icons/outline-icons';
 import BaseLayout from '@/layouts/base-layout.vue';
 
 /**
@@ -32,6 +33,54 @@ export const routes: RouteRecordRaw[] = [
           menu: { icon: DashboardIcon },
           can: [['read', 'Order'], ['read', 'Payout'], ['read', 'LedgerAccount']],
         },
+      },
+      {
+        path: 'finance/funds',
+        name: 'finance-funds',
+        component: () => import('@/views/finance/funds/index.vue'),
+        meta: { i18nKey: 'finance.route.funds', menu: { icon: WalletIcon, group: 'finance' }, can: [['read', 'FundRequest'], ['read', 'LedgerAccount']] },
+      },
+      {
+        path: 'finance/review',
+        name: 'finance-review',
+        component: () => import('@/views/finance/review/index.vue'),
+        meta: { i18nKey: 'finance.route.review', menu: { icon: ReviewIcon, group: 'finance' }, can: [['review', 'FundRequest'], ['adjust', 'LedgerAccount']] },
+      },
+      {
+        path: 'finance/statements',
+        name: 'finance-statements',
+        component: () => import('@/views/finance/statements/index.vue'),
+        meta: { i18nKey: 'finance.route.statements', menu: { icon: LedgerIcon, group: 'finance' }, can: [['read', 'DailyStatement']] },
+      },
+      {
+        path: 'merchant/info',
+        name: 'merchant-info',
+        component: () => import('@/views/merchant/info/index.vue'),
+        meta: { i18nKey: 'merchant.route.info', menu: { icon: InfoIcon, group: 'merchant' }, can: [['read', 'MerchantService']] },
+      },
+      {
+        path: 'merchant/apps',
+        name: 'merchant-apps',
+        component: () => import('@/views/merchant/apps/index.vue'),
+        meta: { i18nKey: 'merchant.route.apps', menu: { icon: AppsIcon, group: 'merchant' }, can: [['read', 'App']] },
+      },
+      {
+        path: 'operations/create-payin',
+        name: 'operations-create-payin',
+        component: () => import('@/views/operations/create-payin/index.vue'),
+        meta: { i18nKey: 'operations.route.createPayin', menu: { icon: PayinIcon, group: 'operations' }, can: [['create', 'Order']] },
+      },
+      {
+        path: 'operations/create-payout',
+        name: 'operations-create-payout',
+        component: () => import('@/views/operations/create-payout/index.vue'),
+        meta: { i18nKey: 'operations.route.createPayout', menu: { icon: PayoutIcon, group: 'operations' }, can: [['create', 'Payout']] },
+      },
+      {
+        path: 'operations/order-query',
+        name: 'operations-order-query',
+        component: () => import('@/views/operations/order-query/index.vue'),
+        meta: { i18nKey: 'operations.route.orderQuery', menu: { icon: SearchIcon, group: 'operations' }, can: [['read', 'Order'], ['read', 'Payout']] },
       },
       {
         path: 'settings',

@@ -1,8 +1,14 @@
+import * as financeArea from '../areas/finance';
+import * as merchantArea from '../areas/merchant';
+import * as operationsArea from '../areas/operations';
 /**
  * English messages: the reference language. Its shape is the `LocaleSchema` type every other language
  * must match key for key. vue-i18n reserves `{ } @ $ |` inside messages.
  */
 const enUS = {
+  finance: financeArea.en,
+  operations: operationsArea.en,
+  merchant: merchantArea.en,
   app: {
     name: 'Payrail',
     subtitle: 'Back office',

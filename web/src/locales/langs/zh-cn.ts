@@ -1,7 +1,13 @@
+import * as financeArea from '../areas/finance';
+import * as merchantArea from '../areas/merchant';
+import * as operationsArea from '../areas/operations';
 import type { LocaleSchema } from './en-us';
 
 /** Simplified Chinese messages; the `LocaleSchema` annotation makes a missing or extra key a type error. */
 const zhCN: LocaleSchema = {
+  finance: financeArea.zh,
+  operations: operationsArea.zh,
+  merchant: merchantArea.zh,
   app: {
     name: 'Payrail',
     subtitle: '管理后台',
