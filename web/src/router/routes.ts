@@ -2,6 +2,7 @@ import type { RouteRecordRaw } from 'vue-router';
 import PulseIcon from '@/components/icons/pulse-icon.vue';
 import { DashboardIcon, SettingsIcon } from '@/components/icons/outline-icons';
 import { AppsIcon, InfoIcon, LedgerIcon, PayinIcon, PayoutIcon, ReviewIcon, SearchIcon, WalletIcon } from '@/components/icons/outline-icons';
+import { DownloadIcon, PayinIcon as PayinsMenuIcon, PayoutIcon as PayoutsMenuIcon } from '@/components/icons/outline-icons';
 import BaseLayout from '@/layouts/base-layout.vue';
 
 /**
@@ -33,6 +34,24 @@ export const routes: RouteRecordRaw[] = [
           menu: { icon: DashboardIcon },
           can: [['read', 'Order'], ['read', 'Payout'], ['read', 'LedgerAccount']],
         },
+      },
+      {
+        path: 'transactions/payins',
+        name: 'payins',
+        component: () => import('@/views/transactions/payins/index.vue'),
+        meta: { i18nKey: 'transactions.route.payins', menu: { icon: PayinsMenuIcon, group: 'transactions' }, can: [['read', 'Order']] },
+      },
+      {
+        path: 'transactions/payouts',
+        name: 'payouts',
+        component: () => import('@/views/transactions/payouts/index.vue'),
+        meta: { i18nKey: 'transactions.route.payouts', menu: { icon: PayoutsMenuIcon, group: 'transactions' }, can: [['read', 'Payout']] },
+      },
+      {
+        path: 'downloads',
+        name: 'downloads',
+        component: () => import('@/views/downloads/index.vue'),
+        meta: { i18nKey: 'downloads.title', menu: { icon: DownloadIcon, group: 'transactions' }, can: [['read', 'Export']] },
       },
       {
         path: 'finance/funds',

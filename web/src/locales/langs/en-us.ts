@@ -1,3 +1,5 @@
+import * as downloadsArea from '../areas/downloads';
+import * as transactionsArea from '../areas/transactions';
 import * as financeArea from '../areas/finance';
 import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
@@ -6,6 +8,8 @@ import * as operationsArea from '../areas/operations';
  * must match key for key. vue-i18n reserves `{ } @ $ |` inside messages.
  */
 const enUS = {
+  transactions: transactionsArea.en,
+  downloads: downloadsArea.en,
   finance: financeArea.en,
   operations: operationsArea.en,
   merchant: merchantArea.en,

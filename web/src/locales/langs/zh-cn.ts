@@ -1,3 +1,5 @@
+import * as downloadsArea from '../areas/downloads';
+import * as transactionsArea from '../areas/transactions';
 import * as financeArea from '../areas/finance';
 import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
@@ -5,6 +7,8 @@ import type { LocaleSchema } from './en-us';
 
 /** Simplified Chinese messages; the `LocaleSchema` annotation makes a missing or extra key a type error. */
 const zhCN: LocaleSchema = {
+  transactions: transactionsArea.zh,
+  downloads: downloadsArea.zh,
   finance: financeArea.zh,
   operations: operationsArea.zh,
   merchant: merchantArea.zh,

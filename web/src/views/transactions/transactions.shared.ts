@@ -1,0 +1,211 @@
+import type { CombinedError } from '@urql/vue';
+import type { AccumulationStatus, CreationType, OrderFilter, OrderStatus, Originality, PayoutFilter, PayoutStatus, PostbackStatus, ServiceKind } from '@/gql/graphql';
+import { i18n } from '@/locales';
+import { combinedErrorText } from '@/utils/errors';
+import { minorToDecimal, parseDecimal } from '@/utils/money';
+import type { MoneyValue } from '@/utils/money';
+import { dayRangeInput } from '@/utils/time';
+
+/**
+ * What the payin and payout lists share: their URL filter shapes (seed 002 basic filters and the
+ * "more filters" block), how a filter in the URL becomes the GraphQL filter (the same one the export
+ * receives), amount-range checks, and how failures read.
+ */
+
+/** Payin list filters as kept in the URL (defaults are left out of it). */
+export const PAYIN_FILTER_DEFAULTS = {
+  q: '',
+  status: [] as string[],
+  cFrom: '',
+  cTo: '',
+  id: '',
+  orderNo: '',
+  outTradeNo: '',
+  label: '',
+  type: '',
+  originality: '',
+  postback: [] as string[],
+  stockpiling: [] as string[],
+  services: [] as string[],
+  kinds: [] as string[],
+  channels: [] as string[],
+  aFrom: '',
+  aTo: '',
+  amountCurrency: '',
+  min: '',
+  max: '',
+  merchants: [] as string[],
+  test: '',
+};
+
+/** Payout list filters as kept in the URL. */
+export const PAYOUT_FILTER_DEFAULTS = {
+  q: '',
+  status: [] as string[],
+  cFrom: '',
+  cTo: '',
+  id: '',
+  payoutNo: '',
+  outTradeNo: '',
+  label: '',
+  recipient: '',
+  type: '',
+  originality: '',
+  postback: [] as string[],
+  services: [] as string[],
+  kinds: [] as string[],
+  channels: [] as string[],
+  fFrom: '',
+  fTo: '',
+  amountCurrency: '',
+  min: '',
+  max: '',
+  merchants: [] as string[],
+  test: '',
+};
+
+export type PayinFilterValues = typeof PAYIN_FILTER_DEFAULTS;
+export type PayoutFilterValues = typeof PAYOUT_FILTER_DEFAULTS;
+
+/** Keys of the "more filters" block (the rest are the quick filters). */
+export const MORE_FILTER_KEYS = [
+  'id', 'orderNo', 'payoutNo', 'outTradeNo', 'label', 'recipient', 'type', 'originality', 'postback', 'stockpiling', 'services',
+  'kinds', 'channels', 'aFrom', 'aTo', 'fFrom', 'fTo', 'amountCurrency', 'min', 'max', 'merchants', 'test',
+] as const;
+
+const text = (value: string) => (value.trim() === '' ? undefined : value.trim());
+const list = <T extends string>(value: readonly string[]) => (value.length ? (value as T[]) : undefined);
+
+function testFlag(value: string): boolean | undefined {
+  if (value === 'test') return true;
+  if (value === 'live') return false;
+  return undefined;
+}
+
+function amountRange(f: { amountCurrency: string; min: string; max: string }) {
+  if (!f.amountCurrency || (!text(f.min) && !text(f.max))) return undefined;
+  return { currency: f.amountCurrency, ...(text(f.min) ? { min: text(f.min) } : {}), ...(text(f.max) ? { max: text(f.max) } : {}) };
+}
+
+/** Drops undefined keys (the export stores its filter as JSON: keep it as small as what is set). */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+/**
+ * Staff narrowed to one merchant in the header see only that merchant; otherwise the list's own
+ * merchant filter applies (merchant users are narrowed by the server anyway).
+ */
+export function merchantIdsOf(scope: string | null, chosen: readonly string[]): string[] | undefined {
+  if (scope) return [scope];
+  return chosen.length ? [...chosen] : undefined;
+}
+
+export function payinFilterOf(f: PayinFilterValues, scope: string | null): OrderFilter {
+  return compact<OrderFilter>({
+    search: text(f.q),
+    status: list<OrderStatus>(f.status),
+    createdAt: dayRangeInput(f.cFrom, f.cTo) ?? undefined,
+    ids: text(f.id) ? [text(f.id)!] : undefined,
+    orderNo: text(f.orderNo),
+    outTradeNo: text(f.outTradeNo),
+    userLabel: text(f.label),
+    creationType: (f.type || undefined) as CreationType | undefined,
+    originality: (f.originality || undefined) as Originality | undefined,
+    postbackStatus: list<PostbackStatus>(f.postback),
+    accumulationStatus: list<AccumulationStatus>(f.stockpiling),
+    serviceCodes: list(f.services),
+    serviceKinds: list<ServiceKind>(f.kinds),
+    channelIds: list(f.channels),
+    paidAt: dayRangeInput(f.aFrom, f.aTo) ?? undefined,
+    amount: amountRange(f),
+    // A currency picked without bounds narrows the list to that currency.
+    currencies: f.amountCurrency && !amountRange(f) ? [f.amountCurrency] : undefined,
+    merchantIds: merchantIdsOf(scope, f.merchants),
+    test: testFlag(f.test),
+  });
+}
+
+export function payoutFilterOf(f: PayoutFilterValues, scope: string | null): PayoutFilter {
+  return compact<PayoutFilter>({
+    search: text(f.q),
+    status: list<PayoutStatus>(f.status),
+    createdAt: dayRangeInput(f.cFrom, f.cTo) ?? undefined,
+    ids: text(f.id) ? [text(f.id)!] : undefined,
+    payoutNo: text(f.payoutNo),
+    outTradeNo: text(f.outTradeNo),
+    userLabel: text(f.label),
+    recipientAccount: text(f.recipient),
+    creationType: (f.type || undefined) as CreationType | undefined,
+    originality: (f.originality || undefined) as Originality | undefined,
+    postbackStatus: list<PostbackStatus>(f.postback),
+    serviceCodes: list(f.services),
+    serviceKinds: list<ServiceKind>(f.kinds),
+    channelIds: list(f.channels),
+    finishedAt: dayRangeInput(f.fFrom, f.fTo) ?? undefined,
+    amount: amountRange(f),
+    // A currency picked without bounds narrows the list to that currency.
+    currencies: f.amountCurrency && !amountRange(f) ? [f.amountCurrency] : undefined,
+    merchantIds: merchantIdsOf(scope, f.merchants),
+    test: testFlag(f.test),
+  });
+}
+
+/**
+ * The amount range of a filter form, checked before it is applied: a currency is needed, bounds are
+ * plain decimals with at most the currency's digits, and min ≤ max. Returns an i18n key or null.
+ */
+export function amountRangeProblem(f: { amountCurrency: string; min: string; max: string }, digitsOf: (currency: string) => number | undefined): string | null {
+  const min = f.min.trim();
+  const max = f.max.trim();
+  if (!min && !max) return null;
+  if (!f.amountCurrency) return 'transactions.filters.amountNeedsCurrency';
+  const digits = digitsOf(f.amountCurrency);
+  if (digits === undefined) return 'transactions.filters.amountNeedsCurrency';
+  const low = min ? parseDecimal(min, digits) : null;
+  const high = max ? parseDecimal(max, digits) : null;
+  if ((min && low === null) || (max && high === null)) return 'transactions.filters.amountInvalid';
+  if (low !== null && high !== null && low > high) return 'transactions.filters.amountOrder';
+  return null;
+}
+
+/** amount − fee of one currency, exactly (minor units), as a Money value for money-text. */
+export function netOf(amount: MoneyValue & { minorUnits: string; digits: number }, fee: { minorUnits: string }): MoneyValue {
+  const units = BigInt(amount.minorUnits) - BigInt(fee.minorUnits);
+  return { amount: minorToDecimal(units, amount.digits), currency: amount.currency, digits: amount.digits, minorUnits: units.toString() };
+}
+
+export function isZero(value: { minorUnits: string } | null | undefined): boolean {
+  return !value || BigInt(value.minorUnits) === 0n;
+}
+
+/** The stable code of a failed operation (`extensions.code`), or NETWORK / UNKNOWN. */
+export function failureCode(error: CombinedError | null | undefined): string {
+  if (!error) return '';
+  if (error.networkError) return 'NETWORK';
+  const code = error.graphQLErrors[0]?.extensions?.code;
+  return typeof code === 'string' ? code : 'UNKNOWN';
+}
+
+/**
+ * How a failure reads: this area's wording of the code (`transactions.errors.<CODE>`, with the error's
+ * details as parameters) when there is one, else the shared errors table or the server's message.
+ */
+export function failureText(error: CombinedError | null | undefined): string {
+  if (!error) return '';
+  const code = failureCode(error);
+  const { t, te } = i18n.global;
+  const key = `transactions.errors.${code}`;
+  if (te(key)) {
+    const extensions = (error.graphQLErrors[0]?.extensions ?? {}) as Record<string, unknown>;
+    return t(key as never, { ...extensions, message: error.graphQLErrors[0]?.message ?? '' });
+  }
+  return combinedErrorText(error);
+}
+
+/** A timeline event type in the viewer's language (unknown types as they are). */
+export function eventTypeLabel(type: string): string {
+  const { t, te } = i18n.global;
+  const key = `transactions.eventTypes.${type}`;
+  return te(key) ? t(key as never) : type;
+}
