@@ -9,7 +9,7 @@ const SERVER = process.env.PAYRAIL_SERVER ?? 'http://127.0.0.1:4000';
  * Server-owned paths. Keys starting with `^` are regular expressions: a plain '/pay' key would also
  * swallow SPA routes such as '/payins' or '/payouts'.
  */
-const serverPaths = ['graphql', 'v1', 'pay', 'healthz'];
+const serverPaths = ['graphql', 'v1', 'pay', 'healthz', 'api'];
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
