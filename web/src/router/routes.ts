@@ -3,6 +3,7 @@ import PulseIcon from '@/components/icons/pulse-icon.vue';
 import { DashboardIcon, SettingsIcon } from '@/components/icons/outline-icons';
 import { AppsIcon, InfoIcon, LedgerIcon, PayinIcon, PayoutIcon, ReviewIcon, SearchIcon, WalletIcon } from '@/components/icons/outline-icons';
 import { DownloadIcon, PayinIcon as PayinsMenuIcon, PayoutIcon as PayoutsMenuIcon } from '@/components/icons/outline-icons';
+import { AuditIcon, ChannelIcon, CurrencyIcon, KeyIcon, MerchantsIcon, ServiceIcon, ShieldIcon, UsersIcon } from '@/components/icons/outline-icons';
 import BaseLayout from '@/layouts/base-layout.vue';
 
 /**
@@ -100,6 +101,54 @@ export const routes: RouteRecordRaw[] = [
         name: 'operations-order-query',
         component: () => import('@/views/operations/order-query/index.vue'),
         meta: { i18nKey: 'operations.route.orderQuery', menu: { icon: SearchIcon, group: 'operations' }, can: [['read', 'Order'], ['read', 'Payout']] },
+      },
+      {
+        path: 'config/merchants',
+        name: 'config-merchants',
+        component: () => import('@/views/config/merchants/index.vue'),
+        meta: { i18nKey: 'config.route.merchants', menu: { icon: MerchantsIcon, group: 'configuration' }, can: [['update', 'Merchant']] },
+      },
+      {
+        path: 'config/services',
+        name: 'config-services',
+        component: () => import('@/views/config/services/index.vue'),
+        meta: { i18nKey: 'config.route.services', menu: { icon: ServiceIcon, group: 'configuration' }, can: [['update', 'Service']] },
+      },
+      {
+        path: 'config/channels',
+        name: 'config-channels',
+        component: () => import('@/views/config/channels/index.vue'),
+        meta: { i18nKey: 'config.route.channels', menu: { icon: ChannelIcon, group: 'configuration' }, can: [['update', 'Channel']] },
+      },
+      {
+        path: 'config/risk-rules',
+        name: 'config-risk-rules',
+        component: () => import('@/views/config/risk-rules/index.vue'),
+        meta: { i18nKey: 'config.route.riskRules', menu: { icon: ShieldIcon, group: 'configuration' }, can: [['update', 'RiskRule']] },
+      },
+      {
+        path: 'config/fx-rates',
+        name: 'config-fx-rates',
+        component: () => import('@/views/config/fx-rates/index.vue'),
+        meta: { i18nKey: 'config.route.fxRates', menu: { icon: CurrencyIcon, group: 'configuration' }, can: [['update', 'FxRate']] },
+      },
+      {
+        path: 'config/users',
+        name: 'config-users',
+        component: () => import('@/views/config/users/index.vue'),
+        meta: { i18nKey: 'config.route.users', menu: { icon: UsersIcon, group: 'configuration' }, can: [['update', 'User']] },
+      },
+      {
+        path: 'config/roles',
+        name: 'config-roles',
+        component: () => import('@/views/config/roles/index.vue'),
+        meta: { i18nKey: 'config.route.roles', menu: { icon: KeyIcon, group: 'configuration' }, can: [['update', 'Role']] },
+      },
+      {
+        path: 'config/audit',
+        name: 'config-audit',
+        component: () => import('@/views/config/audit/index.vue'),
+        meta: { i18nKey: 'config.route.audit', menu: { icon: AuditIcon, group: 'configuration' }, can: [['read', 'AuditLog']] },
       },
       {
         path: 'settings',

@@ -1,8 +1,9 @@
 import * as downloadsArea from '../areas/downloads';
-import * as transactionsArea from '../areas/transactions';
 import * as financeArea from '../areas/finance';
+import * as transactionsArea from '../areas/transactions';
 import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
+import * as configArea from '../areas/config';
 /**
  * English messages: the reference language. Its shape is the `LocaleSchema` type every other language
  * must match key for key. vue-i18n reserves `{ } @ $ |` inside messages.
@@ -13,6 +14,7 @@ const enUS = {
   finance: financeArea.en,
   operations: operationsArea.en,
   merchant: merchantArea.en,
+  config: configArea.en,
   app: {
     name: 'Payrail',
     subtitle: 'Back office',

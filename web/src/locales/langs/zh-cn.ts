@@ -1,9 +1,10 @@
+import type { LocaleSchema } from './en-us';
 import * as downloadsArea from '../areas/downloads';
-import * as transactionsArea from '../areas/transactions';
 import * as financeArea from '../areas/finance';
+import * as transactionsArea from '../areas/transactions';
 import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
-import type { LocaleSchema } from './en-us';
+import * as configArea from '../areas/config';
 
 /** Simplified Chinese messages; the `LocaleSchema` annotation makes a missing or extra key a type error. */
 const zhCN: LocaleSchema = {
@@ -12,6 +13,7 @@ const zhCN: LocaleSchema = {
   finance: financeArea.zh,
   operations: operationsArea.zh,
   merchant: merchantArea.zh,
+  config: configArea.zh,
   app: {
     name: 'Payrail',
     subtitle: '管理后台',

@@ -1,0 +1,301 @@
+import type { CombinedError } from '@urql/vue';
+import type { DialogApi } from 'naive-ui';
+import type { StatusDisplay } from '@/constants/status';
+import { i18n } from '@/locales';
+import { errorText } from '@/utils/errors';
+import { minorToDecimal, parseDecimal } from '@/utils/money';
+
+/**
+ * What the configuration pages share: status display tables, the server's failures as people read
+ * them (with the input field they blame), exact checks of typed amounts, rates and percentages
+ * (never through a JS number), confirmations, and the permission code catalogue of the role editor.
+ */
+
+// ─────────────────────────────── statuses ───────────────────────────────
+
+export const ENABLE_STATUS = {
+  ENABLED: { i18nKey: 'config.status.ENABLED', type: 'success' },
+  DISABLED: { i18nKey: 'config.status.DISABLED', type: 'default' },
+} satisfies Record<string, StatusDisplay>;
+
+export const MERCHANT_STATUS = {
+  ACTIVE: { i18nKey: 'config.merchantStatus.ACTIVE', type: 'success' },
+  SUSPENDED: { i18nKey: 'config.merchantStatus.SUSPENDED', type: 'warning' },
+  CLOSED: { i18nKey: 'config.merchantStatus.CLOSED', type: 'error' },
+} satisfies Record<string, StatusDisplay>;
+
+export const USER_STATUS = {
+  ACTIVE: { i18nKey: 'config.userStatus.ACTIVE', type: 'success' },
+  DISABLED: { i18nKey: 'config.userStatus.DISABLED', type: 'error' },
+} satisfies Record<string, StatusDisplay>;
+
+export const RISK_ACTION = {
+  REJECT: { i18nKey: 'config.riskAction.REJECT', type: 'error' },
+  REVIEW: { i18nKey: 'config.riskAction.REVIEW', type: 'warning' },
+} satisfies Record<string, StatusDisplay>;
+
+export const SERVICE_KINDS = ['BANK_CARD', 'BANK_TRANSFER', 'E_WALLET', 'QR', 'PIX', 'CRYPTO'] as const;
+export const DIRECTIONS = ['PAYIN', 'PAYOUT'] as const;
+export const RISK_RULE_KINDS = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE', 'DAILY_COUNT_ABOVE', 'BLOCKED_ACCOUNT'] as const;
+export type RiskRuleKindName = (typeof RISK_RULE_KINDS)[number];
+export const AMOUNT_RULE_KINDS: readonly string[] = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE'];
+
+/** Payer fields of payin services and recipient fields of payout services (seed 001 table). */
+export const PAYER_FIELDS = ['payer_name', 'payer_account', 'bank_code', 'payer_phone', 'payer_id_number', 'remark_code'] as const;
+export const RECIPIENT_FIELDS = ['recipient_name', 'recipient_account', 'bank_code', 'recipient_phone', 'recipient_id_number'] as const;
+
+// ─────────────────────────────── failures ───────────────────────────────
+
+/** A failure of a configuration query or mutation: stable code, the field it blames, details. */
+export interface ConfigFailure {
+  code: string;
+  message: string;
+  field: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The configuration mutations throw GraphQL errors whose `extensions` hold the stable code
+ * (INVALID_PARAMETER, INVALID_AMOUNT, DUPLICATE, IN_USE …) and its details (`field`, `reason` …).
+ */
+export function configFailureOf(error: CombinedError | null | undefined): ConfigFailure | null {
+  if (!error) return null;
+  if (error.networkError) return { code: 'NETWORK', message: error.networkError.message, field: null, details: {} };
+  const first = error.graphQLErrors[0];
+  const details = { ...(first?.extensions ?? {}) } as Record<string, unknown>;
+  const code = typeof details.code === 'string' ? details.code : 'UNKNOWN';
+  return { code, message: first?.message ?? error.message, field: typeof details.field === 'string' ? details.field : null, details };
+}
+
+/** A failure found by the form itself, in the same shape. */
+export function localConfigFailure(code: string, message = ''): ConfigFailure {
+  return { code, message, field: null, details: {} };
+}
+
+/** `config.errors.<CODE>` in the viewer's language, else the shared `errors.<CODE>`, else the server's message. */
+export function configFailureText(failure: ConfigFailure | null | undefined): string {
+  if (!failure) return '';
+  const { t, te } = i18n.global;
+  const params: Record<string, unknown> = { message: failure.message };
+  for (const [key, value] of Object.entries(failure.details)) params[key] = value === null || value === undefined ? '—' : String(value);
+  const key = `config.errors.${failure.code}`;
+  if (te(key)) return t(key as never, params);
+  return errorText({ code: failure.code, message: failure.message, details: failure.details });
+}
+
+// ─────────────────────────────── exact input checks ───────────────────────────────
+
+export type AmountProblem = 'REQUIRED' | 'FORMAT' | 'DIGITS' | 'POSITIVE' | 'RANGE';
+
+export interface AmountCheck {
+  problem: AmountProblem | null;
+  /** The normalised decimal string to send (exactly the currency's digits); null when empty or wrong. */
+  value: string | null;
+  units: bigint | null;
+}
+
+const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
+
+/**
+ * A typed amount in a currency with `digits` fractional digits: exact (bigint minor units), more
+ * digits than the currency has is refused, never rounded. Empty is fine unless `required`.
+ */
+export function checkAmount(text: string | null | undefined, digits: number, opts: { required?: boolean; positive?: boolean } = {}): AmountCheck {
+  const trimmed = (text ?? '').trim().replace(/,/g, '');
+  if (trimmed === '') return { problem: opts.required ? 'REQUIRED' : null, value: null, units: null };
+  if (!PLAIN_DECIMAL.test(trimmed)) return { problem: 'FORMAT', value: null, units: null };
+  const units = parseDecimal(trimmed, digits);
+  if (units === null) return { problem: 'DIGITS', value: null, units: null };
+  if (opts.positive && units <= 0n) return { problem: 'POSITIVE', value: null, units };
+  return { problem: null, value: minorToDecimal(units, digits), units };
+}
+
+/** Lower and upper bounds of one source (0 or empty = no limit on that side): upper must not be below lower. */
+export function boundsProblem(lower: AmountCheck, upper: AmountCheck): boolean {
+  return lower.units !== null && upper.units !== null && upper.units !== 0n && upper.units < lower.units;
+}
+
+/** A fee rate in percent: 0 to 100 with at most 4 decimals, e.g. "2.5". */
+export function checkPercent(text: string | null | undefined, opts: { required?: boolean } = {}): AmountCheck {
+  const check = checkAmount(text, 4, opts);
+  if (check.units !== null && check.units > 1_000_000n) return { problem: 'RANGE', value: null, units: check.units };
+  return check;
+}
+
+/** An FX rate: > 0 with at most 12 decimals; sent exactly as typed (without grouping). */
+export function checkRate(text: string | null | undefined): AmountCheck {
+  const check = checkAmount(text, 12, { required: true, positive: true });
+  if (check.problem) return check;
+  return { ...check, value: (text ?? '').trim().replace(/,/g, '') };
+}
+
+/** A whole number of transactions, at least 1. */
+export function checkCount(text: string | null | undefined): AmountCheck {
+  const trimmed = (text ?? '').trim();
+  if (trimmed === '') return { problem: 'REQUIRED', value: null, units: null };
+  if (!/^\d{1,10}$/.test(trimmed)) return { problem: 'FORMAT', value: null, units: null };
+  const units = BigInt(trimmed);
+  if (units <= 0n) return { problem: 'POSITIVE', value: null, units };
+  return { problem: null, value: units.toString(), units };
+}
+
+/** A Money value as the editable decimal string of a form ("" for none / no limit). */
+export function moneyInput(value: { amount: string; minorUnits: string } | null | undefined): string {
+  return value && value.minorUnits !== '0' ? value.amount : '';
+}
+
+// ─────────────────────────────── other helpers ───────────────────────────────
+
+/** The database id inside a Relay global id (`base64("Type:id")`), e.g. for the audit log's actorId. */
+export function rawIdOf(globalId: string): string {
+  try {
+    const match = /^[A-Z][A-Za-z]+:(.+)$/.exec(atob(globalId));
+    return match ? match[1]! : globalId;
+  } catch {
+    return globalId;
+  }
+}
+
+/** Asks before a consequential action; resolves true when confirmed. */
+export function confirmAction(
+  dialog: DialogApi,
+  opts: { title: string; content: string; positiveText: string; negativeText: string; danger?: boolean },
+): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (value: boolean) => {
+      if (settled) return;
+      settled = true;
+      resolve(value);
+    };
+    dialog[opts.danger ? 'error' : 'warning']({
+      title: opts.title,
+      content: opts.content,
+      positiveText: opts.positiveText,
+      negativeText: opts.negativeText,
+      positiveButtonProps: { 'data-testid': 'confirm-ok' } as never,
+      negativeButtonProps: { 'data-testid': 'confirm-cancel' } as never,
+      onPositiveClick: () => settle(true),
+      onNegativeClick: () => settle(false),
+      onClose: () => settle(false),
+      onMaskClick: () => settle(false),
+      onAfterLeave: () => settle(false),
+    });
+  });
+}
+
+/** IANA time zones the browser knows (for the merchant's statement time zone). */
+export function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
+  return zones.includes('UTC') ? zones : ['UTC', ...zones];
+}
+
+// ─────────────────────────────── permission codes ───────────────────────────────
+
+/**
+ * The permission codes of server/src/modules/auth/permissions.ts, by family: 1xxx payins and payouts,
+ * 2xxx finance, 3xxx exports, 4xxx merchant, 5xxx platform. `platform` codes grant nothing in a
+ * MERCHANT-scope role (server ability.ts PLATFORM_ONLY_CODES).
+ */
+export const PERMISSION_CATALOG: readonly { code: number; name: string; platform: boolean }[] = [
+  { code: 1001, name: 'PAYIN_READ', platform: false },
+  { code: 1002, name: 'PAYOUT_READ', platform: false },
+  { code: 1003, name: 'PAYIN_WRITE', platform: false },
+  { code: 1004, name: 'PAYOUT_WRITE', platform: false },
+  { code: 1005, name: 'PAYOUT_REVIEW', platform: true },
+  { code: 1006, name: 'ORDER_STATUS_OVERRIDE', platform: true },
+  { code: 1007, name: 'ORDER_MARK_FRAUD', platform: true },
+  { code: 1008, name: 'CALLBACK_RESEND', platform: false },
+  { code: 1014, name: 'OPERATION_PAYMENT_WRITE', platform: false },
+  { code: 1021, name: 'OPERATION_PAYMENT_GLOBAL_WRITE', platform: false },
+  { code: 2001, name: 'BALANCE_READ', platform: false },
+  { code: 2002, name: 'FUND_REQUEST_CREATE', platform: false },
+  { code: 2003, name: 'FUND_REQUEST_REVIEW', platform: true },
+  { code: 2004, name: 'STATEMENT_READ', platform: false },
+  { code: 2005, name: 'LEDGER_READ', platform: false },
+  { code: 2006, name: 'LEDGER_ADJUST', platform: true },
+  { code: 3001, name: 'EXPORT_CREATE', platform: false },
+  { code: 3002, name: 'EXPORT_READ', platform: false },
+  { code: 4001, name: 'APP_READ', platform: false },
+  { code: 4002, name: 'APP_WRITE', platform: false },
+  { code: 4003, name: 'MERCHANT_INFO_READ', platform: false },
+  { code: 4004, name: 'TEAM_READ', platform: false },
+  { code: 4005, name: 'TEAM_WRITE', platform: false },
+  { code: 4006, name: 'API_TOKEN_WRITE', platform: false },
+  { code: 5001, name: 'MERCHANT_MANAGE', platform: true },
+  { code: 5002, name: 'CATALOG_MANAGE', platform: true },
+  { code: 5003, name: 'RISK_MANAGE', platform: true },
+  { code: 5004, name: 'FX_MANAGE', platform: true },
+  { code: 5005, name: 'USER_MANAGE', platform: true },
+  { code: 5006, name: 'ROLE_MANAGE', platform: true },
+  { code: 5007, name: 'AUDIT_READ', platform: false },
+  { code: 5008, name: 'SETTINGS_MANAGE', platform: true },
+];
+
+export const PERMISSION_FAMILIES = ['1', '2', '3', '4', '5'] as const;
+export type PermissionFamily = (typeof PERMISSION_FAMILIES)[number];
+
+export function familyOf(code: number): PermissionFamily {
+  const first = String(code)[0] as PermissionFamily;
+  return (PERMISSION_FAMILIES as readonly string[]).includes(first) ? first : '5';
+}
+
+export function permissionName(code: number): string {
+  return PERMISSION_CATALOG.find((p) => p.code === code)?.name ?? String(code);
+}
+
+/** What is wrong with a typed amount, rate or count, in the viewer's language (null: nothing). */
+export function amountProblemText(problem: AmountProblem | null, params: { digits?: number; currency?: string | null } = {}): string | null {
+  if (!problem) return null;
+  const { t } = i18n.global;
+  return t(`config.validation.amount.${problem}` as never, { digits: params.digits ?? 0, currency: params.currency ?? '' });
+}
+
+// ─────────────────────────────── channel credentials and settings ───────────────────────────────
+
+/** One row of the write-only credentials editor. */
+export interface CredentialRow {
+  key: string;
+  value: string;
+}
+
+const JSON_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** Setting names that look like secrets belong in the write-only credentials (the server refuses them in settings). */
+const SECRET_KEY_NAME = /(secret|password|passwd|private|token|api[_-]?key|credential|signing[_-]?key)/i;
+
+/** Per row: what is wrong with it (null: fine), as the server checks it. */
+export function credentialProblems(rows: readonly CredentialRow[]): (string | null)[] {
+  const { t } = i18n.global;
+  return rows.map((row, index) => {
+    const key = row.key.trim();
+    if (!JSON_KEY.test(key)) return t('config.channels.credentialKeyInvalid');
+    if (rows.findIndex((r) => r.key.trim() === key) !== index) return t('config.channels.credentialKeyDuplicate');
+    if (row.value === '') return t('config.channels.credentialValueRequired');
+    return null;
+  });
+}
+
+/** The rows as the credentials object to send (values are strings). */
+export function credentialsObject(rows: readonly CredentialRow[]): Record<string, string> {
+  return Object.fromEntries(rows.map((row) => [row.key.trim(), row.value]));
+}
+
+/** Parses the settings text: a JSON object without secret-looking keys; `error` says what is wrong. */
+export function parseSettings(text: string): { value: Record<string, unknown> | null; error: string | null } {
+  const { t } = i18n.global;
+  if (text.trim() === '') return { value: {}, error: null };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { value: null, error: t('config.channels.settingsNotJson') };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { value: null, error: t('config.channels.settingsNotObject') };
+  const object = parsed as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    if (!JSON_KEY.test(key)) return { value: null, error: t('config.channels.settingsKeyInvalid', { key }) };
+    if (SECRET_KEY_NAME.test(key)) return { value: null, error: t('config.channels.settingsSecretKey', { key }) };
+  }
+  return { value: object, error: null };
+}
