@@ -26,7 +26,13 @@ describe('admin SPA in a real browser', () => {
     await viewer.page.goto('/');
     await signIn(viewer.page, 'viewer@golden-lotus.demo', app.password);
     const viewerMenu = await menuLabels(viewer.page);
-    console.log({ adminMenu, viewerMenu });
+    // The menu is built from each user's ability: hidden, not disabled, where nothing is allowed.
+    expect(adminMenu).toEqual(expect.arrayContaining(['Dashboard', 'Transaction center', 'Financial center', 'Merchant center', 'Operations', 'Configuration']));
+    expect(viewerMenu).toEqual(expect.arrayContaining(['Dashboard', 'Transaction center', 'Financial center', 'Merchant center']));
+    expect(viewerMenu).not.toContain('Configuration');
+    // A viewer reads but never writes: no test orders, no fund review, no configuration.
+    for (const hidden of ['Test deposit', 'Test payout', 'Fund review', 'Users', 'Audit log']) expect(viewerMenu).not.toContain(hidden);
+    expect(viewerMenu).not.toEqual(adminMenu);
     expect(admin.problems.errors).toEqual([]);
     expect(viewer.problems.errors).toEqual([]);
     await admin.context.close();
