@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../src/lib/crypto.ts';
+import { openPlatformPrivateKey } from '../src/modules/apps/platform-keys.ts';
 import { verifyPassword } from '../src/lib/password.ts';
 import { BUILT_IN_ROLES } from '../src/modules/auth/permissions.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from '../src/modules/demo/demo-seed.ts';
@@ -89,7 +90,7 @@ describe('demo seed', () => {
     expect(JSON.parse(secrets.open(channel.credentialsEnc!))).toHaveProperty('apiKey');
     expect(channel.connector).toBe('sandbox');
     const key = await db.prisma.platformKey.findFirstOrThrow();
-    expect(secrets.open(key.privateKeyEnc)).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(openPlatformPrivateKey(secrets, key.serial, key.privateKeyEnc).export({ type: 'pkcs8', format: 'pem' }).toString()).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 
   it('keeps orders within the amount limits of seed 001 and their timelines consistent', async () => {

@@ -37,7 +37,8 @@ import {
  * high-cardinality queue names (one row per queue, never collected).
  *
  * HTTP failures never throw (they are recorded and rescheduled); unexpected errors (database, a
- * sealed key that does not open) throw and graphile-worker retries the job.
+ * sealed key that does not open) throw and graphile-worker retries the job. The signing key is opened
+ * before the claim, so a key that does not open leaves no lease that would hold its retries back.
  */
 
 /** Longer than the 10 s HTTP timeout: a claim outlives its attempt, so no second flush sends meanwhile. */
@@ -103,6 +104,9 @@ export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint
       await enqueueFlush(ctx.prisma, { subjectKey, appDbId: appDbIdHint }, due);
       return;
     }
+    // The key before the claim: one that does not open throws here, leaving no lease behind (a lease
+    // without an attempt would hold the subject "in flight" for CLAIM_LEASE_MS on every retry).
+    const signingKey = await findSigningKey(ctx, ref, head.merchantId, appDbIdHint);
     const claimed = await ctx.prisma.delivery.updateMany({
       where: {
         id: head.id,
@@ -114,7 +118,7 @@ export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint
     });
     if (claimed.count === 0) continue; // changed under us: look at the head again
 
-    const outcome = await attempt(ctx, ref, head, appDbIdHint, log);
+    const outcome = await attempt(ctx, ref, head, appDbIdHint, signingKey, log);
     if (outcome.status === 'PENDING') return; // rescheduled in the same transaction as the failure
   }
   // More to send: continue in a fresh job so other subjects get a turn.
@@ -126,10 +130,10 @@ async function attempt(
   ref: SubjectRef,
   head: HeadDelivery,
   appDbIdHint: string | null,
+  signingKey: SigningKey | null,
   log: JobContext['log'],
 ): Promise<{ status: DeliveryStatus }> {
   const attemptNo = head.attemptCount + 1;
-  const signingKey = await findSigningKey(ctx, ref, head.merchantId, appDbIdHint);
 
   let result: CallbackResult;
   if (!signingKey) {
@@ -219,6 +223,11 @@ async function attempt(
 // ---------------------------------------------------------------------------------------------------
 // Signing key
 
+interface SigningKey {
+  serial: string;
+  key: KeyObject;
+}
+
 /**
  * The newest ACTIVE platform key (effective now, not expired) of the app that signs: the app the
  * callback was enqueued for, else the subject's app, else the merchant's first app that has one.
@@ -229,7 +238,7 @@ async function findSigningKey(
   ref: SubjectRef,
   merchantId: string,
   appDbIdHint: string | null,
-): Promise<{ serial: string; key: KeyObject } | null> {
+): Promise<SigningKey | null> {
   const now = new Date();
   const usable = { status: 'ACTIVE' as const, effectiveAt: { lte: now }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
   let appId = appDbIdHint ?? (await subjectAppId(ctx.prisma, ref));

@@ -59,6 +59,7 @@ import { checkAmountInRange, computeFee, formatAmount, intersectLimits, parseRat
 import { newAppId, newMchId, newOrderNo, newPrepayId } from '../../lib/ids.ts';
 import { generateRsaKeyPairAsync, keySerial, type RsaKeyPair, type SecretBox } from '../../lib/crypto.ts';
 import { hashPassword } from '../../lib/password.ts';
+import { sealPlatformPrivateKey } from '../apps/platform-keys.ts';
 import type { AuditActor } from '../audit/audit.service.ts';
 import { createDestinationInTx } from '../funds/destinations.service.ts';
 import { writeFundFeeSchedule } from '../funds/funds.fees.ts';
@@ -653,12 +654,13 @@ async function seedAll(tx: Tx, input: SeedInput): Promise<void> {
     await tx.merchantKey.create({
       data: { appId: app.id, serial: keySerial(keyPair.merchant.publicKeyPem), publicKeyPem: keyPair.merchant.publicKeyPem, createdAt: appCreatedAt },
     });
+    const platformSerial = keySerial(keyPair.platform.publicKeyPem);
     await tx.platformKey.create({
       data: {
         appId: app.id,
-        serial: keySerial(keyPair.platform.publicKeyPem),
+        serial: platformSerial,
         publicKeyPem: keyPair.platform.publicKeyPem,
-        privateKeyEnc: secrets.seal(keyPair.platform.privateKeyPem),
+        privateKeyEnc: sealPlatformPrivateKey(secrets, platformSerial, keyPair.platform.privateKeyPem),
         effectiveAt: appCreatedAt,
         createdAt: appCreatedAt,
       },
