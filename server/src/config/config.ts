@@ -59,7 +59,7 @@ const schema = z.object({
   /** GraphQL: deepest field nesting one operation may have. */
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
   /** GraphQL: estimated cost limit (a field costs 1, multiplied by the rows of the lists above it). */
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(25_000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(50_000),
   /** GraphQL: parser token limit per document. */
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(10_000),
   /** GraphQL schema introspection. Unset: off in production, on otherwise. */

@@ -12,7 +12,11 @@ import {
   type ASTVisitor,
   type DefinitionNode,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValueNode,
   type GraphQLOutputType,
   type SelectionNode,
   type SelectionSetNode,
@@ -24,8 +28,9 @@ import { MAX_PAGE_SIZE } from './lists/connection.ts';
 
 /**
  * Limits on what one GraphQL operation may ask for, and the production allow-list of the admin SPA's
- * operations. Depth and cost are validation rules (they depend on the document and schema only, so
- * yoga's validation cache keeps them sound); the allow-list depends on who asks and runs per request.
+ * operations. Depth is a validation rule (it depends on the document and schema only, so yoga's
+ * validation cache keeps it sound); cost depends on the variables (page sizes) and the allow-list on
+ * who asks, so both run per request.
  */
 export interface HardeningOptions {
   maxDepth: number;
@@ -91,69 +96,78 @@ function isListOutput(type: GraphQLOutputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-/** Rows assumed for a list without `first`/`last` (roles of a user, currencies, days of a chart). */
-const UNPAGED_LIST_ROWS = 25;
+/** Rows assumed for a list without `first`/`last` (payments of an order, roles of a user, currencies). */
+const UNPAGED_LIST_ROWS = 10;
 
 /**
- * Estimated cost: every field costs 1, and whatever is selected under a list or a paginated field is
- * paid once per row it can return — `first`/`last` when given literally, the largest page otherwise
- * (a variable's value is not known at validation time), UNPAGED_LIST_ROWS for other lists.
+ * Estimated cost of one operation: every field costs 1, and whatever is selected under a list or a
+ * paginated field is paid once per row it can return — its `first`/`last` (a literal, or the
+ * variable's value; the largest page when absent from the request), UNPAGED_LIST_ROWS for other lists.
+ * Computed per request (variables are known then), so a page of 20 costs a tenth of a page of 200.
  */
-export function costLimitRule(maxCost: number): ValidationRule {
-  return (context) => {
-    const fragments = fragmentsOf(context);
-    const schema = context.getSchema();
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName?: string | null,
+  variables: Record<string, unknown> = {},
+): number {
+  const fragments: FragmentMap = {};
+  let operation: OperationDefinitionNode | undefined;
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    else if (definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName)) operation ??= definition;
+  }
+  if (!operation) return 0;
 
-    const rowsOf = (selection: Extract<SelectionNode, { kind: Kind.FIELD }>, returnsList: boolean, parentTypeName: string): number => {
-      const pageArg = selection.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
-      if (pageArg) {
-        return pageArg.value.kind === Kind.INT ? Math.max(1, Math.min(MAX_PAGE_SIZE, Number.parseInt(pageArg.value.value, 10))) : MAX_PAGE_SIZE;
-      }
-      // A connection's rows were paid for by the paginated field that returned it.
-      if (parentTypeName.endsWith('Connection')) return 1;
-      return returnsList ? UNPAGED_LIST_ROWS : 1;
-    };
-
-    const costOf = (
-      selectionSet: SelectionSetNode | undefined,
-      parentTypeName: string,
-      seen: ReadonlySet<string>,
-    ): number => {
-      if (!selectionSet) return 0;
-      const parent = schema.getType(parentTypeName);
-      const fieldsOf = parent && 'getFields' in parent ? (parent.getFields() as Record<string, { type: GraphQLOutputType }>) : {};
-      let total = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) {
-          if (selection.name.value.startsWith('__')) continue;
-          const field = fieldsOf[selection.name.value];
-          if (!field) continue; // unknown fields are reported by the standard rules
-          const childType = getNamedType(field.type).name;
-          const rows = selection.selectionSet ? rowsOf(selection, isListOutput(field.type), parentTypeName) : 1;
-          total += 1 + rows * costOf(selection.selectionSet, childType, seen);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          total += costOf(selection.selectionSet, selection.typeCondition?.name.value ?? parentTypeName, seen);
-        } else {
-          const name = selection.name.value;
-          const fragment = fragments[name];
-          if (!fragment || seen.has(name)) continue;
-          total += costOf(fragment.selectionSet, fragment.typeCondition.name.value, new Set([...seen, name]));
-        }
-      }
-      return total;
-    };
-
-    return {
-      OperationDefinition(node) {
-        const root = node.operation === 'query' ? schema.getQueryType() : node.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-        if (!root) return;
-        const cost = costOf(node.selectionSet, root.name, new Set());
-        if (cost > maxCost) {
-          context.reportError(errorWith('QUERY_TOO_COSTLY', `Operation costs an estimated ${cost}; the limit is ${maxCost}. Ask for smaller pages or fewer fields.`));
-        }
-      },
-    } satisfies ASTVisitor;
+  const pageSize = (value: ValueNode): number => {
+    let raw: unknown = MAX_PAGE_SIZE;
+    if (value.kind === Kind.INT) raw = Number.parseInt(value.value, 10);
+    else if (value.kind === Kind.VARIABLE) {
+      const given = variables[value.name.value];
+      const fallback = operation!.variableDefinitions?.find((v) => v.variable.name.value === value.name.value)?.defaultValue;
+      raw = typeof given === 'number' ? given : fallback?.kind === Kind.INT ? Number.parseInt(fallback.value, 10) : MAX_PAGE_SIZE;
+    }
+    return Math.max(1, Math.min(MAX_PAGE_SIZE, typeof raw === 'number' && Number.isFinite(raw) ? raw : MAX_PAGE_SIZE));
   };
+
+  const rowsOf = (selection: FieldNode, returnsList: boolean, parentTypeName: string): number => {
+    const pageArg = selection.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
+    if (pageArg) return pageSize(pageArg.value);
+    // A connection's rows were paid for by the paginated field that returned it.
+    if (parentTypeName.endsWith('Connection')) return 1;
+    return returnsList ? UNPAGED_LIST_ROWS : 1;
+  };
+
+  const costOf = (selectionSet: SelectionSetNode | undefined, parentTypeName: string, seen: ReadonlySet<string>): number => {
+    if (!selectionSet) return 0;
+    const parent = schema.getType(parentTypeName);
+    const fieldsOf = parent && 'getFields' in parent ? (parent.getFields() as Record<string, { type: GraphQLOutputType }>) : {};
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value.startsWith('__')) continue;
+        const field = fieldsOf[selection.name.value];
+        if (!field) continue; // unknown fields are reported by validation
+        const rows = selection.selectionSet ? rowsOf(selection, isListOutput(field.type), parentTypeName) : 1;
+        total += 1 + rows * costOf(selection.selectionSet, getNamedType(field.type).name, seen);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        total += costOf(selection.selectionSet, selection.typeCondition?.name.value ?? parentTypeName, seen);
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments[name];
+        if (!fragment || seen.has(name)) continue;
+        total += costOf(fragment.selectionSet, fragment.typeCondition.name.value, new Set([...seen, name]));
+      }
+    }
+    return total;
+  };
+
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  return root ? costOf(operation.selectionSet, root.name, new Set()) : 0;
+}
+
+export function costError(cost: number, maxCost: number): GraphQLError {
+  return errorWith('QUERY_TOO_COSTLY', `Operation costs an estimated ${cost}; the limit is ${maxCost}. Ask for smaller pages or fewer fields.`);
 }
 
 function sortByName<T>(items: readonly T[], name: (item: T) => string): T[] {
@@ -246,7 +260,11 @@ export function operationAllowed(
 const recentHashes = new Map<string, string>();
 
 export function hardeningPlugin(options: HardeningOptions): Plugin {
-  const rules = [depthLimitRule(options.maxDepth), costLimitRule(options.maxCost)];
+  const rules = [depthLimitRule(options.maxDepth)];
+  const tooCostly = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
+    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
+    return cost > options.maxCost ? costError(cost, options.maxCost) : null;
+  };
   if (!options.introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return {
     onParams({ params, request, setResult }) {
@@ -259,6 +277,14 @@ export function hardeningPlugin(options: HardeningOptions): Plugin {
     },
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule);
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const error = tooCostly(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const error = tooCostly(args);
+      if (error) setResultAndStopExecution({ errors: [error] });
     },
   };
 }
