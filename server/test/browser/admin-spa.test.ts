@@ -21,6 +21,12 @@ describe('admin SPA in a real browser', () => {
     await screenshot(admin.page, 'login');
     await signIn(admin.page, 'admin@payrail.local', app.password);
     const adminMenu = await menuLabels(admin.page);
+    // The dashboard (seed 002 statistics): balances, and the charts by day once the data is in.
+    await admin.page.goto('/dashboard');
+    await admin.page.getByTestId('dashboard-stats').waitFor();
+    await admin.page.getByTestId('metric-amount').waitFor();
+    await admin.page.locator('svg path, canvas').first().waitFor();
+    await screenshot(admin.page, 'dashboard-en-light');
 
     const viewer = await openPage(app.browser, app.env.url);
     await viewer.page.goto('/');
