@@ -75,7 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   receiver?.closeAllConnections();
-  await new Promise((resolve) => receiver?.close(resolve));
+  if (receiver) await new Promise((resolve) => receiver.close(resolve));
   await env?.stop();
 });
 

@@ -75,7 +75,8 @@ class Receiver {
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    const server = this.server;
+    if (server) await new Promise((resolve) => server.close(resolve));
   }
 }
 

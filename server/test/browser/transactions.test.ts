@@ -42,7 +42,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await new Promise((resolve) => callbacks?.close(resolve));
+  if (callbacks) await new Promise((resolve) => callbacks.close(resolve));
   await app?.stop();
 });
 

@@ -5,6 +5,59 @@ import { graphql } from '@/gql';
  * drawer (sub-payments, timeline, callbacks) and the back-office actions on one transaction.
  */
 
+/** What both rows name of their merchant, service and channel (one definition for payins and payouts). */
+export const TxMerchantRefFragment = graphql(`
+  fragment TxMerchantRef on Merchant {
+    id
+    mchId
+    name
+  }
+`);
+
+export const TxServiceRefFragment = graphql(`
+  fragment TxServiceRef on Service {
+    id
+    code
+    name
+  }
+`);
+
+export const TxChannelRefFragment = graphql(`
+  fragment TxChannelRef on Channel {
+    id
+    code
+    name
+  }
+`);
+
+export const TxPageInfoFragment = graphql(`
+  fragment TxPageInfo on PageInfo {
+    hasNextPage
+    hasPreviousPage
+    startCursor
+    endCursor
+  }
+`);
+
+/** The app a transaction came through (detail drawers). */
+export const TxAppRefFragment = graphql(`
+  fragment TxAppRef on App {
+    id
+    appId
+    name
+  }
+`);
+
+/** A newly requested export (both lists' export buttons). */
+export const TxExportStartedFragment = graphql(`
+  fragment TxExportStarted on Export {
+    id
+    kind
+    status
+    createdAt
+  }
+`);
+
 export const PayinRowFieldsFragment = graphql(`
   fragment PayinRowFields on Order {
     id
@@ -33,19 +86,13 @@ export const PayinRowFieldsFragment = graphql(`
       ...MoneyFields
     }
     merchant {
-      id
-      mchId
-      name
+      ...TxMerchantRef
     }
     service {
-      id
-      code
-      name
+      ...TxServiceRef
     }
     channel {
-      id
-      code
-      name
+      ...TxChannelRef
     }
   }
 `);
@@ -78,19 +125,13 @@ export const PayoutRowFieldsFragment = graphql(`
       ...MoneyFields
     }
     merchant {
-      id
-      mchId
-      name
+      ...TxMerchantRef
     }
     service {
-      id
-      code
-      name
+      ...TxServiceRef
     }
     channel {
-      id
-      code
-      name
+      ...TxChannelRef
     }
   }
 `);
@@ -100,10 +141,7 @@ export const payinListQuery = graphql(`
     orders(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...TxPageInfo
       }
       nodes {
         ...PayinRowFields
@@ -117,10 +155,7 @@ export const payoutListQuery = graphql(`
     payouts(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...TxPageInfo
       }
       nodes {
         ...PayoutRowFields
@@ -194,9 +229,7 @@ export const payinDetailQuery = graphql(`
         toAddress
         locale
         app {
-          id
-          appId
-          name
+          ...TxAppRef
         }
         payments {
           id
@@ -247,9 +280,7 @@ export const payoutDetailQuery = graphql(`
         recipientIdNumber
         chain
         app {
-          id
-          appId
-          name
+          ...TxAppRef
         }
         events {
           id
@@ -400,10 +431,7 @@ export const resendDeliveryMutation = graphql(`
 export const createPayinExportMutation = graphql(`
   mutation CreatePayinExport($filter: OrderFilter) {
     createExport(kind: PAYINS, payinFilter: $filter) {
-      id
-      kind
-      status
-      createdAt
+      ...TxExportStarted
     }
   }
 `);
@@ -411,10 +439,7 @@ export const createPayinExportMutation = graphql(`
 export const createPayoutExportMutation = graphql(`
   mutation CreatePayoutExport($filter: PayoutFilter) {
     createExport(kind: PAYOUTS, payoutFilter: $filter) {
-      id
-      kind
-      status
-      createdAt
+      ...TxExportStarted
     }
   }
 `);

@@ -101,53 +101,47 @@ export function merchantIdsOf(scope: string | null, chosen: readonly string[]): 
   return chosen.length ? [...chosen] : undefined;
 }
 
-export function payinFilterOf(f: PayinFilterValues, scope: string | null): OrderFilter {
-  return compact<OrderFilter>({
+/** The filters both lists have (the keys both URL shapes share), as their GraphQL filter fields. */
+type SharedFilterValues = Omit<PayinFilterValues, 'orderNo' | 'stockpiling' | 'aFrom' | 'aTo'>;
+
+function sharedFilterOf(f: SharedFilterValues, scope: string | null) {
+  return {
     search: text(f.q),
-    status: list<OrderStatus>(f.status),
     createdAt: dayRangeInput(f.cFrom, f.cTo) ?? undefined,
     ids: text(f.id) ? [text(f.id)!] : undefined,
-    orderNo: text(f.orderNo),
     outTradeNo: text(f.outTradeNo),
     userLabel: text(f.label),
     creationType: (f.type || undefined) as CreationType | undefined,
     originality: (f.originality || undefined) as Originality | undefined,
     postbackStatus: list<PostbackStatus>(f.postback),
-    accumulationStatus: list<AccumulationStatus>(f.stockpiling),
     serviceCodes: list(f.services),
     serviceKinds: list<ServiceKind>(f.kinds),
     channelIds: list(f.channels),
-    paidAt: dayRangeInput(f.aFrom, f.aTo) ?? undefined,
     amount: amountRange(f),
     // A currency picked without bounds narrows the list to that currency.
     currencies: f.amountCurrency && !amountRange(f) ? [f.amountCurrency] : undefined,
     merchantIds: merchantIdsOf(scope, f.merchants),
     test: testFlag(f.test),
+  } satisfies OrderFilter & PayoutFilter;
+}
+
+export function payinFilterOf(f: PayinFilterValues, scope: string | null): OrderFilter {
+  return compact<OrderFilter>({
+    ...sharedFilterOf(f, scope),
+    status: list<OrderStatus>(f.status),
+    orderNo: text(f.orderNo),
+    accumulationStatus: list<AccumulationStatus>(f.stockpiling),
+    paidAt: dayRangeInput(f.aFrom, f.aTo) ?? undefined,
   });
 }
 
 export function payoutFilterOf(f: PayoutFilterValues, scope: string | null): PayoutFilter {
   return compact<PayoutFilter>({
-    search: text(f.q),
+    ...sharedFilterOf(f, scope),
     status: list<PayoutStatus>(f.status),
-    createdAt: dayRangeInput(f.cFrom, f.cTo) ?? undefined,
-    ids: text(f.id) ? [text(f.id)!] : undefined,
     payoutNo: text(f.payoutNo),
-    outTradeNo: text(f.outTradeNo),
-    userLabel: text(f.label),
     recipientAccount: text(f.recipient),
-    creationType: (f.type || undefined) as CreationType | undefined,
-    originality: (f.originality || undefined) as Originality | undefined,
-    postbackStatus: list<PostbackStatus>(f.postback),
-    serviceCodes: list(f.services),
-    serviceKinds: list<ServiceKind>(f.kinds),
-    channelIds: list(f.channels),
     finishedAt: dayRangeInput(f.fFrom, f.fTo) ?? undefined,
-    amount: amountRange(f),
-    // A currency picked without bounds narrows the list to that currency.
-    currencies: f.amountCurrency && !amountRange(f) ? [f.amountCurrency] : undefined,
-    merchantIds: merchantIdsOf(scope, f.merchants),
-    test: testFlag(f.test),
   });
 }
 
