@@ -195,4 +195,28 @@ describe('callbacks of a back-office test payin (demo data)', () => {
     expect(deliveries.map((d) => d.attempts)).toEqual(deliveries.map(() => [{ attemptNo: 1, statusCode: 200, error: null }]));
     expect(receivedOn('/broken-key').map((r) => [r.eventId, r.signatureValid])).toEqual(deliveries.map((d) => [d.eventId, true]));
   });
+
+  it('with private networks disallowed (production), a notify URL on 127.0.0.1 fails its attempt without a request', { timeout: 60_000 }, async () => {
+    env.services.config.callbackAllowPrivateNetworks = false;
+    try {
+      const order = await paidTestPayin(merchant.id, {
+        service: 'THB_BANK',
+        amount: '700.00',
+        payerName: 'Somchai Jaidee',
+        payerAccount: '1234567890',
+        bankCode: 'KBANK',
+        notifyUrl: `${receiverUrl}/private`,
+      });
+      const [first] = await waitFor('the first attempt', async () => {
+        const rows = await deliveriesOf(order.id);
+        return rows[0]?.attempts.length ? rows : null;
+      }, 15_000);
+      expect(first).toMatchObject({ status: 'PENDING', attemptCount: 1 }); // retried later: the URL may be fixed
+      expect(first!.attempts[0]).toMatchObject({ attemptNo: 1, statusCode: null });
+      expect(first!.attempts[0]!.error).toMatch(/127\.0\.0\.1, a private or reserved address/);
+      expect(receivedOn('/private')).toHaveLength(0);
+    } finally {
+      env.services.config.callbackAllowPrivateNetworks = true;
+    }
+  });
 });

@@ -139,7 +139,13 @@ async function attempt(
   if (!signingKey) {
     result = { requestedAt: new Date(), statusCode: null, latencyMs: 0, responseExcerpt: null, error: NO_PLATFORM_KEY, acknowledged: false };
   } else {
-    result = await postCallback({ url: head.url, body: head.body, serial: signingKey.serial, privateKey: signingKey.key });
+    result = await postCallback({
+      url: head.url,
+      body: head.body,
+      serial: signingKey.serial,
+      privateKey: signingKey.key,
+      allowPrivateNetworks: ctx.config.callbackAllowPrivateNetworks,
+    });
   }
 
   let status: DeliveryStatus;

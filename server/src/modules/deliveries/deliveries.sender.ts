@@ -1,6 +1,9 @@
 import type { KeyObject } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { randomNonce, signPayload } from '../../lib/crypto.ts';
+import { guardedLookup, isPrivateAddress, PrivateAddressError } from '../../lib/private-networks.ts';
 
 /**
  * One HTTP attempt of a callback (REST-CONTRACT "Signing responses and callbacks", "Callbacks"):
@@ -23,6 +26,11 @@ export interface CallbackRequest {
   serial: string;
   privateKey: KeyObject;
   timeoutMs?: number;
+  /**
+   * Whether the URL may reach loopback, private and link-local addresses (CALLBACK_ALLOW_PRIVATE_NETWORKS).
+   * Off, a notify URL pointing inside our network fails without a request (server-side request forgery).
+   */
+  allowPrivateNetworks?: boolean;
 }
 
 export interface CallbackResult {
@@ -61,34 +69,76 @@ export async function postCallback(request: CallbackRequest): Promise<CallbackRe
     acknowledged: false,
   });
 
-  if (!isHttpUrl(request.url)) return failure('notify URL is not an absolute http(s) URL');
+  const url = httpUrl(request.url);
+  if (!url) return failure('notify URL is not an absolute http(s) URL');
+  // A name is checked on the address it resolves to (guardedLookup); an IP literal is never looked up.
+  if (!request.allowPrivateNetworks && isPrivateAddress(url.hostname)) {
+    return failure(new PrivateAddressError(url.hostname, url.hostname.replace(/^\[|\]$/g, '')).message);
+  }
 
+  const body = Buffer.from(request.body, 'utf8');
   const headers = {
     'Content-Type': 'application/json',
+    'Content-Length': String(body.byteLength),
     'User-Agent': CALLBACK_USER_AGENT,
     ...callbackSignatureHeaders(request.body, request.serial, request.privateKey, requestedAt),
   };
-  const signal = AbortSignal.timeout(timeoutMs);
   const started = performance.now();
-  let response: Response;
-  try {
-    // Redirects are not followed: a 3xx is an answer that does not acknowledge.
-    response = await fetch(request.url, { method: 'POST', headers, body: request.body, redirect: 'manual', signal });
-  } catch (error) {
-    return failure(describeFetchError(error, timeoutMs), elapsed(started));
-  }
-  const latencyMs = elapsed(started);
-  const responseExcerpt = await readExcerpt(response, RESPONSE_EXCERPT_BYTES);
-  const acknowledged = response.status >= 200 && response.status < 300;
-  return { requestedAt, statusCode: response.status, latencyMs, responseExcerpt, error: null, acknowledged };
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<CallbackResult>((resolve) => {
+    let latencyMs: number | null = null;
+    let settled = false;
+    const finish = (result: CallbackResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outgoing.destroy();
+      resolve(result);
+    };
+    // Redirects are not followed (node:http never does): a 3xx is an answer that does not acknowledge.
+    const outgoing = send(url, {
+      method: 'POST',
+      headers,
+      agent: false,
+      ...(request.allowPrivateNetworks ? {} : { lookup: guardedLookup }),
+    });
+    const timer = setTimeout(() => finish(failure(`timeout after ${timeoutMs} ms`, elapsed(started))), timeoutMs);
+    outgoing.on('error', (error) => finish(failure(describeError(error), elapsed(started))));
+    outgoing.on('response', (response) => {
+      latencyMs = elapsed(started);
+      const statusCode = response.statusCode ?? 0;
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      const done = (): void => {
+        finish({
+          requestedAt,
+          statusCode,
+          latencyMs: latencyMs ?? elapsed(started),
+          responseExcerpt: excerptOf(chunks, RESPONSE_EXCERPT_BYTES),
+          error: null,
+          acknowledged: statusCode >= 200 && statusCode < 300,
+        });
+      };
+      response.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        bytes += chunk.byteLength;
+        if (bytes >= RESPONSE_EXCERPT_BYTES) done(); // enough: the rest is not downloaded
+      });
+      response.on('end', done);
+      // Reset while reading: keep what arrived.
+      response.on('error', done);
+      response.on('close', done);
+    });
+    outgoing.end(body);
+  });
 }
 
-function isHttpUrl(url: string): boolean {
+function httpUrl(text: string): URL | null {
   try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:';
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -96,40 +146,16 @@ function elapsed(started: number): number {
   return Math.max(0, Math.round(performance.now() - started));
 }
 
-/** At most the first `maxBytes` bytes of the answer as text, read without downloading the rest. */
-async function readExcerpt(response: Response, maxBytes: number): Promise<string | null> {
-  if (!response.body) return null;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
-  try {
-    while (bytes < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      bytes += value.byteLength;
-    }
-  } catch {
-    // Timeout or reset while reading: keep what arrived.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
+/** At most the first `maxBytes` bytes of the answer as text. */
+function excerptOf(chunks: Buffer[], maxBytes: number): string | null {
   const head = Buffer.concat(chunks).subarray(0, maxBytes);
   // stream: true holds back a UTF-8 sequence cut at the limit instead of emitting U+FFFD for it.
   const text = new TextDecoder('utf-8').decode(head, { stream: true }).replace(/\u0000/g, ''); // PostgreSQL text cannot hold NUL
   return text === '' ? null : text;
 }
 
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `timeout after ${timeoutMs} ms`;
-  }
-  if (error instanceof Error) {
-    // undici wraps the socket error: "fetch failed" with the cause "connect ECONNREFUSED 127.0.0.1:9".
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message) return cause.message;
-    return error.message || error.name;
-  }
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
 
