@@ -40,6 +40,8 @@ const schema = z.object({
   AUTH_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(0).default(30),
   /** Staff (users with a GLOBAL role) must use TOTP. Unset: true, except the embedded-database demo. */
   AUTH_REQUIRE_STAFF_MFA: bool.optional(),
+  /** Open GraphQL WebSockets re-check their session or token this often, closing when it has ended. */
+  WS_SESSION_CHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /** Run the background worker inside the server process (`false` when workers run as their own processes). */
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
@@ -52,6 +54,8 @@ const schema = z.object({
   TRUST_PROXY: z.string().default('false'),
   /** Signed /v1 requests allowed per app per second (0 = no limit); shared through Redis when set. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(200),
+  /** Callbacks may reach loopback, private and link-local addresses. Unset: allowed except in production. */
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
   /** A payout PROCESSING longer than this is re-queried from its connector by the janitor. */
   PAYOUT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
   /** A payin PROCESSING longer than this (and not yet expired) is re-queried from its connector. */
@@ -72,7 +76,7 @@ const schema = z.object({
   WEB_DIST: z.string().optional(),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; trustProxy: boolean | string[] };
+export type Config = z.infer<typeof schema> & { publicUrl: string; trustProxy: boolean | string[]; callbackAllowPrivateNetworks: boolean };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -86,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   const trustProxy = c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY.split(',').map((s) => s.trim());
-  return { ...c, publicUrl, trustProxy };
+  const callbackAllowPrivateNetworks = c.CALLBACK_ALLOW_PRIVATE_NETWORKS ?? c.NODE_ENV !== 'production';
+  return { ...c, publicUrl, trustProxy, callbackAllowPrivateNetworks };
 }

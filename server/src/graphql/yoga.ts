@@ -8,6 +8,7 @@ import { resolveViewer } from '../modules/auth/principal.ts';
 import type { AppServices, GraphQLContext } from './context.ts';
 import { hardeningPlugin, loadAllowList, operationAllowed, OperationNotAllowedError } from './hardening.ts';
 import { schema } from './schema/index.ts';
+import { watchSocketSessions } from './socket-sessions.ts';
 
 type ServerContext = { req: FastifyRequest; reply: FastifyReply };
 
@@ -71,8 +72,16 @@ export function createGraphQL(services: AppServices): Yoga {
 export function attachSubscriptions(yoga: Yoga, server: Server, services: AppServices): () => Promise<void> {
   const { allowList, maxTokens } = hardeningOptions(services.config);
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
+  // Sockets end with their session (sign-out, revocation, expiry) and reconnect when abilities change.
+  const sessions = watchSocketSessions(services, services.config.WS_SESSION_CHECK_SECONDS * 1000);
   const disposable = useServer(
     {
+      onConnect: async (ctx) => {
+        const socket = ctx.extra.socket;
+        socket.once('close', () => sessions.untrack(socket));
+        await sessions.track(socket, ctx.extra.request);
+        return true;
+      },
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, payload) => {
@@ -107,6 +116,7 @@ export function attachSubscriptions(yoga: Yoga, server: Server, services: AppSer
     wss,
   );
   return async () => {
+    sessions.stop();
     await disposable.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };

@@ -33,6 +33,9 @@ export function authFailureOf(error: CombinedError | undefined | null): AuthFail
   return null;
 }
 
+/** Close code of a WebSocket whose session ended (server: graphql/socket-sessions.ts). */
+const SESSION_ENDED_CLOSE_CODE = 4401;
+
 let wsClient: WsClient | null = null;
 
 /**
@@ -43,7 +46,19 @@ let wsClient: WsClient | null = null;
 function createUrqlClient(): Client {
   wsClient?.dispose();
   // Subscriptions over graphql-ws; lazy, so the socket opens with the first subscription only.
-  const ws = createWsClient({ url: graphqlWsUrl(), lazy: true, retryAttempts: 20 });
+  // The server closes a socket whose session ended (signed out elsewhere, revoked, expired) with 4401,
+  // which is final: the app goes to its sign-in page as for any UNAUTHENTICATED answer. 4205 (roles
+  // changed) is not final: the client reconnects and subscribes again under the new permissions.
+  const ws = createWsClient({
+    url: graphqlWsUrl(),
+    lazy: true,
+    retryAttempts: 20,
+    on: {
+      closed: (event) => {
+        if ((event as { code?: number } | null)?.code === SESSION_ENDED_CLOSE_CODE) authFailureHandler?.('UNAUTHENTICATED');
+      },
+    },
+  });
   wsClient = ws;
   return new Client({
     url: GRAPHQL_PATH,

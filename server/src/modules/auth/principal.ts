@@ -32,7 +32,8 @@ export interface ViewerRequest {
 export const API_TOKEN_PREFIX = 'prt_';
 const API_TOKEN = /^prt_[A-Za-z0-9_-]{43}$/;
 
-export async function resolveViewer(services: ViewerServices, req: ViewerRequest): Promise<Viewer> {
+/** `touch: false` leaves the session's idle clock alone (re-checks that are not the user's activity). */
+export async function resolveViewer(services: ViewerServices, req: ViewerRequest, opts: { touch?: boolean } = {}): Promise<Viewer> {
   const authorization = header(req.headers, 'authorization');
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -42,7 +43,7 @@ export async function resolveViewer(services: ViewerServices, req: ViewerRequest
   const token = req.cookies?.[SESSION_COOKIE] ?? readCookie(header(req.headers, 'cookie'), SESSION_COOKIE);
   if (!token) return ANONYMOUS;
   const settings = authSettings(services.config);
-  const session = await resolveSession(services.prisma, token, settings.sessions);
+  const session = await resolveSession(services.prisma, token, settings.sessions, new Date(), opts);
   return session ? viewerFromSession(session, settings.requireStaffMfa) : ANONYMOUS;
 }
 

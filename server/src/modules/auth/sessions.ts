@@ -103,16 +103,18 @@ interface SessionRow {
 
 /**
  * The session of a cookie token, or null when the token is malformed, unknown, revoked, expired
- * (absolute or idle) or its user is disabled. Refreshes `lastSeenAt` at most once per `touchEveryMs`.
+ * (absolute or idle) or its user is disabled. Refreshes `lastSeenAt` at most once per `touchEveryMs`,
+ * unless `touch: false` (a check that is not the user's activity, e.g. of an open WebSocket).
  */
 export async function resolveSession(
   db: Db,
   token: string | null | undefined,
   timeouts: SessionTimeouts = DEFAULT_SESSION_TIMEOUTS,
   now: Date = new Date(),
+  opts: { touch?: boolean } = {},
 ): Promise<ResolvedSession | null> {
   if (!token || !TOKEN.test(token)) return null;
-  return resolveSessionById(db, hashToken(token), timeouts, now);
+  return resolveSessionById(db, hashToken(token), timeouts, now, opts);
 }
 
 /** Same as resolveSession, by session id (sha256 of the token), e.g. to re-read the viewer after a change. */
@@ -121,6 +123,7 @@ export async function resolveSessionById(
   sessionId: string,
   timeouts: SessionTimeouts = DEFAULT_SESSION_TIMEOUTS,
   now: Date = new Date(),
+  opts: { touch?: boolean } = {},
 ): Promise<ResolvedSession | null> {
   const rows = await db.$queryRaw<SessionRow[]>`
     SELECT s.id, s."mfaVerified", s."createdAt", s."lastSeenAt", s."expiresAt", s."revokedAt",
@@ -144,7 +147,7 @@ export async function resolveSessionById(
   if (row.status !== 'ACTIVE') return null;
 
   let lastSeenAt = row.lastSeenAt;
-  if (now.getTime() - row.lastSeenAt.getTime() >= timeouts.touchEveryMs) {
+  if (opts.touch !== false && now.getTime() - row.lastSeenAt.getTime() >= timeouts.touchEveryMs) {
     lastSeenAt = now;
     await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { lastSeenAt: now } });
   }
