@@ -160,4 +160,21 @@ describe('open WebSockets follow their session', () => {
     await env.prisma.apiToken.updateMany({ where: { merchantId, name: 'ws-live' }, data: { revokedAt: new Date() } });
     expect(await within(socket.closed, 5_000, 'close after revoking the token')).toBe(4401);
   });
+
+  it('refuses a browser socket from another site (Origin), even with a valid session cookie', async () => {
+    const owner = await createUserFixture(env.prisma, { roleKey: 'MERCHANT_OWNER', merchantId });
+    const open = (origin: string) =>
+      new Promise<number | 'open'>((resolve) => {
+        const socket = new WebSocket(`${env.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie: owner.cookie, origin } });
+        socket.on('open', () => {
+          socket.close();
+          resolve('open');
+        });
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.on('error', () => {});
+      });
+    expect(await open('https://evil.example')).toBe(401);
+    expect(await open('null')).toBe(401);
+    expect(await open(env.url)).toBe('open');
+  });
 });

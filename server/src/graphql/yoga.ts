@@ -71,7 +71,14 @@ export function createGraphQL(services: AppServices): Yoga {
 /** graphql-ws on the same port and path as HTTP GraphQL. */
 export function attachSubscriptions(yoga: Yoga, server: Server, services: AppServices): () => Promise<void> {
   const { allowList, maxTokens } = hardeningOptions(services.config);
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 256 * 1024 });
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: 256 * 1024,
+    // Cross-site WebSocket hijacking: a browser sends its Origin; a page of another site may not open
+    // a socket here (whatever cookies it might carry). Servers' clients send no Origin and are let in.
+    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) => originAllowed(origin, req.headers.host, services.config.publicUrl),
+  });
   // Sockets end with their session (sign-out, revocation, expiry) and reconnect when abilities change.
   const sessions = watchSocketSessions(services, services.config.WS_SESSION_CHECK_SECONDS * 1000);
   const disposable = useServer(
@@ -120,4 +127,21 @@ export function attachSubscriptions(yoga: Yoga, server: Server, services: AppSer
     await disposable.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
+}
+
+/** A WebSocket's Origin may be absent (not a browser), or name this server as the browser reached it (Host) or PUBLIC_URL. */
+export function originAllowed(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (origin === undefined || origin === '') return true;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (host && originHost === host.toLowerCase()) return true;
+  try {
+    return originHost === new URL(publicUrl).host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
