@@ -174,7 +174,7 @@ export type CreateRiskRuleInput = {
   action: RiskAction;
   /** Required for amount rules. */
   currency?: string | null | undefined;
-  /** Only PAYOUT rules are evaluated today. */
+  /** PAYIN rules refuse (REJECT) or flag on the timeline (REVIEW); PAYOUT rules refuse or hold in REVIEW for finance. */
   direction: Direction;
   kind: RiskRuleKind;
   /** Left out: the rule applies to every merchant. */

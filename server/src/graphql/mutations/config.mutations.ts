@@ -408,7 +408,7 @@ const CreateRiskRuleInput = builder.inputType('CreateRiskRuleInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     merchantId: t.id({ description: 'Left out: the rule applies to every merchant.' }),
-    direction: t.field({ type: DirectionEnum, required: true, description: 'Only PAYOUT rules are evaluated today.' }),
+    direction: t.field({ type: DirectionEnum, required: true, description: 'PAYIN rules refuse (REJECT) or flag on the timeline (REVIEW); PAYOUT rules refuse or hold in REVIEW for finance.' }),
     kind: t.field({ type: RiskRuleKindEnum, required: true }),
     currency: t.string({ description: 'Required for amount rules.' }),
     threshold: t.field({ type: 'Decimal', description: 'Amount (decimal in the currency) or count (whole number).' }),

@@ -6,17 +6,14 @@ import { ConfigNotFoundError, CurrencyNotSupportedError, InvalidParameterError }
 import { amountOf, auditedTransaction, currencyCodeOf, jsonSafe, requiredText } from './config.input.ts';
 
 /**
- * Risk rules (seed 004 "Risk Rules"), evaluated by modules/payouts/payouts.risk.ts for payouts:
+ * Risk rules (seed 004 "Risk Rules"), evaluated by modules/risk/risk.service.ts for payins and payouts:
  *   AMOUNT_ABOVE        amount > threshold                 threshold: money, currency required
  *   DAILY_VOLUME_ABOVE  today's volume + amount > threshold threshold: money, currency required
  *   DAILY_COUNT_ABOVE   today's count + 1 > threshold       threshold: a whole number ≥ 1; currency optional
- *   BLOCKED_ACCOUNT     recipient account = value           value: the account; currency optional
- * REJECT refuses the transaction, REVIEW holds it for finance. A rule without a merchant applies to
+ *   BLOCKED_ACCOUNT     payer/recipient account = value     value: the account; currency optional
+ * REJECT refuses the transaction; REVIEW holds a payout for finance and flags a payin. A rule without a merchant applies to
  * every merchant. Amount thresholds are stored in minor units of the rule's currency, so a change of
  * kind or currency must give the threshold again.
- *
- * Payin rules (direction PAYIN) are stored and listed like the demo seed's, but only payout rules are
- * evaluated today.
  *
  * Audit rows about risk rules carry no merchantId (the thresholds are not for merchants' eyes, even a
  * merchant role with audit access); the merchant's mch_id is in the snapshot.

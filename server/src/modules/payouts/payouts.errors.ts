@@ -25,8 +25,4 @@ export class PayoutAlreadySubmittedError extends DomainError {
   }
 }
 
-export class RiskRejectedError extends DomainError {
-  constructor(rule: { id: string; name: string; kind: string }) {
-    super('RISK_REJECTED', `refused by risk rule "${rule.name}"`, { rule: rule.id, kind: rule.kind });
-  }
-}
+export { RiskRejectedError } from '../risk/risk.service.ts';

@@ -5,6 +5,7 @@ import { DomainError } from '../../../lib/errors.ts';
 import { newOrderNo, newPrepayId } from '../../../lib/ids.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
+import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
 import { getConnector, type Connector, type CreatedPayin, type PayinRequest } from '../../routing/connectors/connector.ts';
 import { choosePayinChannel, type RoutingDecision } from '../../routing/routing.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
@@ -32,7 +33,7 @@ import {
  * Create a payin order (POST /v1/transaction/prepayment and the back office's "create test deposit").
  *
  * validate (every field, amount with the currency's digits) → decide (merchant service, required payer
- * fields, seed-001 limits and routing, local connector's instructions) → write in ONE transaction
+ * fields, risk rules, seed-001 limits and routing, local connector's instructions) → write in ONE transaction
  * (`INSERT … ON CONFLICT DO NOTHING` + timeline CREATED, ROUTED, UPSTREAM_CREATED) → publish.
  *
  * Idempotency on (merchant, out_trade_no): the insert either creates the row or finds the existing
@@ -150,6 +151,17 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
             data: plan.route.reason as unknown as Prisma.InputJsonValue,
             actorType: 'SYSTEM',
           },
+          ...(plan.risk.matched.length > 0
+            ? [
+                {
+                  orderId: id,
+                  type: 'RISK_FLAGGED',
+                  message: `flagged for review by ${plan.risk.matched.map((r) => `"${r.name}"`).join(', ')}`,
+                  data: { rules: plan.risk.matched },
+                  actorType: 'SYSTEM' as const,
+                },
+              ]
+            : []),
           ...(upstream
             ? [
                 {
@@ -182,6 +194,8 @@ interface Plan {
   serviceKind: PayinRequest['serviceKind'];
   route: RoutingDecision;
   connector: Connector;
+  /** REVIEW rules that matched: the payin goes ahead, flagged on its timeline. */
+  risk: RiskVerdict;
 }
 
 async function decide(services: OrdersServices, input: CreatePayinInput, fields: PrepaymentFields, amount: bigint, digits: number): Promise<Plan> {
@@ -196,6 +210,14 @@ async function decide(services: OrdersServices, input: CreatePayinInput, fields:
     const missing = missingPayerFields(service.requiredFields, fields.payer);
     if (missing.length > 0) throw new InvalidParameterError(missing[0]!, `required by service ${service.code}`);
   }
+  // A REJECT rule refuses the payin here (RISK_REJECTED, nothing is written).
+  const risk = await evaluateRisk(services.prisma, {
+    direction: 'PAYIN',
+    merchantId: input.merchantId,
+    currency: fields.currency,
+    amount,
+    account: fields.payer.payer_account,
+  });
   const route = await choosePayinChannel(services.prisma, {
     merchantService,
     service,
@@ -204,7 +226,7 @@ async function decide(services: OrdersServices, input: CreatePayinInput, fields:
     channelId: input.channelId ?? null,
     ...(input.randomInt ? { randomInt: input.randomInt } : {}),
   });
-  return { serviceId: service.id, serviceCode: service.code, serviceKind: service.kind, route, connector: getConnector(route.channel.connector) };
+  return { serviceId: service.id, serviceCode: service.code, serviceKind: service.kind, route, connector: getConnector(route.channel.connector), risk };
 }
 
 async function replay(services: OrdersServices, order: LoadedOrder, requestHash: string, digits: number): Promise<CreatePayinResult> {

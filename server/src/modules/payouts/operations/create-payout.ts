@@ -13,7 +13,7 @@ import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.cont
 import { freezePayoutFunds } from '../payouts.ledger.ts';
 import { parsePayoutAmount, parsePayoutFields, payoutRequestHash, validateRecipient, type PayoutFields } from '../payouts.params.ts';
 import type { PayoutObject } from '../payouts.presenter.ts';
-import { evaluatePayoutRisk, type RiskVerdict } from '../payouts.risk.ts';
+import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
 import { findPayout, presentPayout, runPayoutTransaction, type LoadedPayout } from '../payouts.transition.ts';
 
 /**
@@ -184,11 +184,12 @@ async function decide(services: PayoutsServices, input: CreatePayoutInput, field
       digits,
     );
   }
-  const risk = await evaluatePayoutRisk(services.prisma, {
+  const risk = await evaluateRisk(services.prisma, {
+    direction: 'PAYOUT',
     merchantId: input.merchantId,
     currency: fields.currency,
     amount,
-    recipientAccount: fields.recipient.recipient_account,
+    account: fields.recipient.recipient_account,
   });
   const route = await choosePayoutChannel(services.prisma, {
     merchantService,
