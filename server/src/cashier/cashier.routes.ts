@@ -17,7 +17,7 @@ import {
   renderCashierPage,
   renderMessagePage,
 } from './cashier.page.ts';
-import { FixedWindowLimiter } from './cashier.rate-limit.ts';
+import { windowLimiter } from '../lib/window-limiter.ts';
 import { getCashierStatus, toCashierStatus } from './cashier.service.ts';
 
 /**
@@ -50,7 +50,13 @@ export interface CashierErrorBody {
 
 export async function cashierRoutes(app: FastifyInstance, opts: CashierRoutesOptions): Promise<void> {
   const { services } = opts;
-  const limiter = new FixedWindowLimiter(opts.submitLimit?.max ?? 10, opts.submitLimit?.windowMs ?? 60_000);
+  // Submits per client and order; shared by every replica through Redis when REDIS_URL is set.
+  const limiter = windowLimiter({
+    name: 'cashier-submit',
+    limit: opts.submitLimit?.max ?? 10,
+    windowMs: opts.submitLimit?.windowMs ?? 60_000,
+    redisUrl: services.config.REDIS_URL,
+  });
 
   // A form posted without JavaScript (this plugin's scope only).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: CASHIER_BODY_LIMIT }, (_request, body, done) => {
@@ -126,7 +132,7 @@ export async function cashierRoutes(app: FastifyInstance, opts: CashierRoutesOpt
     };
 
     if (!PREPAY_ID.test(prepayId)) return fail(404, 'ORDER_NOT_FOUND', 'order not found');
-    const gate = limiter.hit(`${request.ip}|${prepayId}`);
+    const gate = await limiter.hit(`${request.ip}|${prepayId}`);
     if (!gate.allowed) {
       reply.header('Retry-After', String(gate.retryAfterSeconds));
       return fail(429, 'RATE_LIMITED', `too many submissions; try again in ${gate.retryAfterSeconds} s`);

@@ -1,5 +1,5 @@
 import { DomainError } from '../../lib/errors.ts';
-import { redisClient } from './nonce-store.ts';
+import { windowLimiter } from '../../lib/window-limiter.ts';
 
 /**
  * Requests per app per second (fixed one-second windows). Shared by every replica through Redis when
@@ -37,12 +37,10 @@ export function memoryRateLimiter(limit: number, now: () => number = Date.now): 
 }
 
 function redisRateLimiter(limit: number, url: string): RateLimiter {
-  const redis = redisClient(url);
+  const window = windowLimiter({ name: 'rl', limit, windowMs: 1000, redisUrl: url });
   return {
     async hit(appId) {
-      const key = `payrail:rl:${appId}:${Math.floor(Date.now() / 1000)}`;
-      const [[, count]] = (await redis.multi().incr(key).expire(key, 2).exec()) as [[unknown, number], [unknown, number]];
-      if (count > limit) refuse(limit);
+      if (!(await window.hit(appId)).allowed) refuse(limit);
     },
   };
 }
