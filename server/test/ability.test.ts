@@ -19,7 +19,7 @@ function role(key: BuiltInRole['key']): BuiltInRole {
   return BUILT_IN_ROLES.find((r) => r.key === key)!;
 }
 
-function userViewer(permissions: Iterable<number>, opts: { global: boolean; merchantId?: string | null; mfaVerified?: boolean; userId?: string }): Viewer {
+function userViewer(permissions: Iterable<number>, opts: { global: boolean; merchantId?: string | null; mfaVerified?: boolean; passwordChangeRequired?: boolean; userId?: string }): Viewer {
   return {
     kind: 'user',
     userId: opts.userId ?? '0190a5e0-0000-7000-8000-0000000000ff',
@@ -29,6 +29,7 @@ function userViewer(permissions: Iterable<number>, opts: { global: boolean; merc
     global: opts.global,
     permissions: new Set(permissions),
     mfaVerified: opts.mfaVerified ?? true,
+    passwordChangeRequired: opts.passwordChangeRequired ?? false,
     sessionId: 's',
   };
 }
@@ -166,13 +167,16 @@ describe('defineAbilityFor: what each built-in role can and cannot do', () => {
     expect(can(ability, 'update', 'User', { merchantId: A })).toBe(false);
   });
 
-  it('gives nothing to anonymous callers and to sessions that still owe the second factor', () => {
+  it('gives nothing to anonymous callers, to sessions that still owe the second factor and to users who must change their password', () => {
     expect(defineAbilityFor({ kind: 'anonymous' }).rules).toEqual([]);
     const pending = userViewer(role('ADMINISTRATOR').permissions, { global: true, mfaVerified: false });
     const ability = defineAbilityFor(pending);
     expect(ability.rules).toEqual([]);
     expect(accessibleWhere(ability, 'read', 'Order')).toEqual({ id: { in: [] } });
     expect(accessibleWhere(ability, 'read', 'Currency')).toEqual({ code: { in: [] } });
+    // Nor to a user who must first replace a password an administrator set.
+    const mustChange = userViewer(role('ADMINISTRATOR').permissions, { global: true, passwordChangeRequired: true });
+    expect(defineAbilityFor(mustChange).rules).toEqual([]);
   });
 
   it('scopes an API token to its merchant and its codes', () => {

@@ -42,12 +42,15 @@ const DELETE_ROLE = `mutation($input: DeleteRoleInput!) { deleteRole(input: $inp
 const LOGIN = `mutation($input: LoginInput!) {
   login(input: $input) {
     __typename
-    ... on Me { email global permissions merchant { id } roles { key } }
+    ... on Me { email global permissions passwordChangeRequired merchant { id } roles { key } }
     ... on Error { code }
     ... on AuthError { enrolmentRequired details }
   }
 }`;
-const ME = '{ me { email permissions } }';
+const ME = '{ me { email permissions passwordChangeRequired } }';
+const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) {
+  changePassword(input: $input) { __typename ... on ChangePasswordPayload { revokedSessions } ... on Error { code } }
+}`;
 
 interface UserShape {
   id: string;
@@ -62,6 +65,18 @@ interface UserShape {
 
 const login = (email: string, password: string) => graphqlHttp(env.url, LOGIN, { input: { email, password } });
 const me = async (cookie: string) => (await graphqlHttp(env.url, ME, {}, { cookie })).data?.me ?? null;
+/** Signs in with a password an owner or administrator set, and replaces it as the app makes the user do; returns the session cookie. */
+async function signInAndChoosePassword(email: string, password: string): Promise<string> {
+  const signedIn = await login(email, password);
+  expect(signedIn.data?.login).toMatchObject({ __typename: 'Me', passwordChangeRequired: true, permissions: [] });
+  const cookie = signedIn.sessionCookie!;
+  const own = `${password}-own`;
+  secretsSeen.push(own);
+  const changed = await graphqlHttp(env.url, CHANGE_PASSWORD, { input: { currentPassword: password, newPassword: own } }, { cookie });
+  expect(changed.data?.changePassword).toMatchObject({ __typename: 'ChangePasswordPayload' });
+  return cookie;
+}
+
 let counter = 0;
 const newEmail = (tag: string) => `${tag}-${Date.now().toString(36)}-${++counter}@team.payrail.test`;
 
@@ -118,8 +133,21 @@ describe('creating users', () => {
 
     const signedIn = await login(email.toUpperCase(), password);
     expect(signedIn.data?.login).toMatchObject({ __typename: 'Me', email, global: false, merchant: { id: shopId }, roles: [{ key: 'MERCHANT_OPERATOR' }] });
-    expect(signedIn.data!.login.permissions).toContain(PERMISSIONS.PAYIN_READ);
-    expect(signedIn.data!.login.permissions).not.toContain(PERMISSIONS.TEAM_WRITE);
+    // The owner knows this password: nothing but choosing a new one works until the member does.
+    expect(signedIn.data!.login).toMatchObject({ passwordChangeRequired: true, permissions: [] });
+    const cookie = signedIn.sessionCookie!;
+    expect(codeOf(await gql(cookie, '{ orders(first: 1) { totalCount } }'))).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect(codeOf(await gql(cookie, CREATE_USER, { input: { email: newEmail('x'), name: 'x', roleIds: [] } }))).toBe('PASSWORD_CHANGE_REQUIRED');
+    const own = `${password}-own`;
+    secretsSeen.push(own);
+    const changed = await graphqlHttp(env.url, CHANGE_PASSWORD, { input: { currentPassword: password, newPassword: own } }, { cookie });
+    expect(changed.data?.changePassword).toMatchObject({ __typename: 'ChangePasswordPayload' });
+    const after = await me(cookie);
+    expect(after).toMatchObject({ passwordChangeRequired: false });
+    expect(after.permissions).toContain(PERMISSIONS.PAYIN_READ);
+    expect(after.permissions).not.toContain(PERMISSIONS.TEAM_WRITE);
+    expect((await gql(cookie, '{ orders(first: 1) { totalCount } }')).errors).toBeUndefined();
+    expect((await login(email, password)).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
 
     const audit = await env.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.create', entityId: row.id } });
     expect(audit).toMatchObject({ actorId: fx.owner.user.id, merchantId: shopId, entityType: 'User' });
@@ -221,7 +249,7 @@ describe('who may create users and with which roles', () => {
 describe('changing users', () => {
   it('an owner renames and re-roles a member; the new roles apply to the next request', async () => {
     const { user, email, password } = await ownerCreatesMember('MERCHANT_VIEWER');
-    const cookie = (await login(email, password)).sessionCookie!;
+    const cookie = await signInAndChoosePassword(email, password);
     expect((await me(cookie)).permissions).not.toContain(PERMISSIONS.PAYIN_WRITE);
     const res = await gql<{ updateUser: UserShape }>('owner', UPDATE_USER, { input: { id: user.id, name: ' Renamed ', roleIds: [roleGid('MERCHANT_OPERATOR')] } });
     expect(res.errors).toBeUndefined();
@@ -323,7 +351,7 @@ describe('resets and unlocks', () => {
     expect(generated.data!.resetUserPassword.user.id).toBe(user.id);
     expect(await me(cookie)).toBeNull();
     expect((await login(email, password)).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
-    expect((await login(email, temporary)).data?.login).toMatchObject({ __typename: 'Me' });
+    expect((await login(email, temporary)).data?.login).toMatchObject({ __typename: 'Me', passwordChangeRequired: true });
 
     expect(codeOf(await gql('owner', RESET_PASSWORD, { input: { id: user.id, password: 'short' } }))).toBe('PASSWORD_POLICY');
     const chosen = 'chosen-by-the-owner-42';
@@ -331,7 +359,10 @@ describe('resets and unlocks', () => {
     const set = await gql<{ resetUserPassword: { temporaryPassword: string | null } }>('owner', RESET_PASSWORD, { input: { id: user.id, password: chosen } });
     expect(set.data!.resetUserPassword.temporaryPassword).toBeNull();
     expect((await login(email, temporary)).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
-    expect((await login(email, chosen)).data?.login).toMatchObject({ __typename: 'Me' });
+    expect((await login(email, chosen)).data?.login).toMatchObject({ __typename: 'Me', passwordChangeRequired: true });
+    // Once the member chose their own, they are back to normal, also at the next sign-in.
+    await signInAndChoosePassword(email, chosen);
+    expect((await login(email, `${chosen}-own`)).data?.login).toMatchObject({ __typename: 'Me', passwordChangeRequired: false });
     const audits = await env.prisma.auditLog.findMany({ where: { action: 'user.reset_password', entityId: (await env.prisma.user.findUniqueOrThrow({ where: { email } })).id }, orderBy: { id: 'asc' } });
     expect(audits.map((a) => a.after)).toEqual([
       { password: 'GENERATED', revokedSessions: 1 },
@@ -376,7 +407,7 @@ describe('custom roles', () => {
     secretsSeen.push(password);
     const member = await gql<{ createUser: { user: UserShape } }>('owner', CREATE_USER, { input: { email, name: 'Rec', roleIds: [role.id], password } });
     expect(member.errors).toBeUndefined();
-    const cookie = (await login(email, password)).sessionCookie!;
+    const cookie = await signInAndChoosePassword(email, password);
     expect((await me(cookie)).permissions).toEqual([1001, 2001]);
 
     const updated = await gql<{ updateRole: { permissions: number[]; name: string; description: string | null } }>('owner', UPDATE_ROLE, {

@@ -10,7 +10,8 @@ import { loadSession, sessionExpired } from './store/session-store';
 
 /**
  * An operation answered UNAUTHENTICATED (the session ended: idle timeout, logout elsewhere, password
- * change) or MFA_REQUIRED: forget the viewer and go to the login page, which brings the user back here.
+ * change): forget the viewer and go to the login page, which brings the user back here. MFA_REQUIRED or
+ * PASSWORD_CHANGE_REQUIRED: reload the viewer and let the login page ask for what is owed.
  */
 onAuthFailure((failure) => {
   const current = router.currentRoute.value;

@@ -8,6 +8,8 @@ import type { GraphQLContext } from './context.ts';
  * Authorization helpers for resolvers. Errors carry a stable `extensions.code`:
  * - UNAUTHENTICATED: no session or token (or an expired one).
  * - MFA_REQUIRED: a session that still owes its second factor (staff without verified TOTP).
+ * - PASSWORD_CHANGE_REQUIRED: an administrator set the user's password; they must choose their own
+ *   (changePassword) before anything else.
  * - FORBIDDEN: the ability denies the action.
  *
  * ```ts
@@ -35,20 +37,29 @@ export function mfaRequired(): GraphQLError {
   return new GraphQLError('two-factor verification required', { extensions: { code: 'MFA_REQUIRED' } });
 }
 
-/** The signed-in viewer (a user whose session passed MFA, or an API token); throws otherwise. */
+export function passwordChangeRequired(): GraphQLError {
+  return new GraphQLError('choose a new password first', { extensions: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+}
+
+/** The signed-in viewer (a user whose session passed MFA and who owes no password change, or an API token); throws otherwise. */
 export function requireViewer(ctx: Pick<GraphQLContext, 'viewer'>): SignedInViewer {
   const viewer = ctx.viewer;
   if (viewer.kind === 'anonymous') throw unauthenticated();
   if (viewer.kind === 'user' && !viewer.mfaVerified) throw mfaRequired();
+  if (viewer.kind === 'user' && viewer.passwordChangeRequired) throw passwordChangeRequired();
   return viewer;
 }
 
-/** A signed-in person (not an API token). `allowPendingMfa` admits a session that still owes TOTP. */
-export function requireUser(ctx: Pick<GraphQLContext, 'viewer'>, opts: { allowPendingMfa?: boolean } = {}): UserViewer {
+/**
+ * A signed-in person (not an API token). `allowPendingMfa` admits a session that still owes TOTP;
+ * `allowPasswordChange` one whose user must change the password first.
+ */
+export function requireUser(ctx: Pick<GraphQLContext, 'viewer'>, opts: { allowPendingMfa?: boolean; allowPasswordChange?: boolean } = {}): UserViewer {
   const viewer = ctx.viewer;
   if (viewer.kind === 'anonymous') throw unauthenticated();
   if (viewer.kind !== 'user') throw forbidden('only a signed-in user can do this (not an API token)');
   if (!viewer.mfaVerified && !opts.allowPendingMfa) throw mfaRequired();
+  if (viewer.passwordChangeRequired && !opts.allowPasswordChange && !opts.allowPendingMfa) throw passwordChangeRequired();
   return viewer;
 }
 

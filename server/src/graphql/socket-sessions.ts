@@ -103,7 +103,7 @@ function fingerprintOf(viewer: Viewer): string | null {
     case 'anonymous':
       return null;
     case 'user':
-      return ['user', viewer.userId, viewer.merchantId ?? '', viewer.global, viewer.mfaVerified, [...viewer.permissions].sort((a, b) => a - b).join(',')].join('|');
+      return ['user', viewer.userId, viewer.merchantId ?? '', viewer.global, viewer.mfaVerified, viewer.passwordChangeRequired, [...viewer.permissions].sort((a, b) => a - b).join(',')].join('|');
     case 'token':
       return ['token', viewer.tokenId, viewer.merchantId, [...viewer.permissions].sort((a, b) => a - b).join(',')].join('|');
   }

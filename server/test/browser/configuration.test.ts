@@ -279,10 +279,17 @@ async function adminScenario(page: Page): Promise<void> {
   expect(await page.content()).not.toContain(temporaryPassword);
 
   lap('user');
-  // The new user signs in with it (enrolling TOTP as staff do) and gets exactly the role's pages.
+  // The new user signs in with it (enrolling TOTP as staff do), must replace the password the
+  // administrator saw, and gets exactly the role's pages.
   const auditor = await openPage(app.browser, app.env.url);
   await auditor.page.goto('/');
-  await signIn(auditor.page, 'auditor@payrail.local', temporaryPassword);
+  await signIn(auditor.page, 'auditor@payrail.local', temporaryPassword, {
+    newPassword: 'auditor-chose-this-one',
+    onPasswordStep: async () => {
+      await screenshot(auditor.page, 'login-new-password-en-light');
+    },
+  });
+  expect(await prisma.user.findUniqueOrThrow({ where: { email: 'auditor@payrail.local' } })).toMatchObject({ mustChangePassword: false });
   const auditorMenu = await menuLabels(auditor.page);
   expect(auditorMenu).toEqual(expect.arrayContaining(['Audit log']));
   for (const label of EDITOR_LABELS) expect(auditorMenu).not.toContain(label);

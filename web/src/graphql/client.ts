@@ -14,9 +14,10 @@ export function graphqlWsUrl(location: Location = window.location): string {
 
 /**
  * `extensions.code` of the authorization errors the server throws (graphql/authz.ts):
- * UNAUTHENTICATED (no or expired session), MFA_REQUIRED (second factor still owed).
+ * UNAUTHENTICATED (no or expired session), MFA_REQUIRED (second factor still owed),
+ * PASSWORD_CHANGE_REQUIRED (an administrator set the password; the user must choose their own).
  */
-export type AuthFailure = 'UNAUTHENTICATED' | 'MFA_REQUIRED';
+export type AuthFailure = 'UNAUTHENTICATED' | 'MFA_REQUIRED' | 'PASSWORD_CHANGE_REQUIRED';
 
 let authFailureHandler: ((failure: AuthFailure) => void) | null = null;
 
@@ -28,7 +29,7 @@ export function onAuthFailure(handler: (failure: AuthFailure) => void): void {
 export function authFailureOf(error: CombinedError | undefined | null): AuthFailure | null {
   for (const graphQLError of error?.graphQLErrors ?? []) {
     const code = graphQLError.extensions?.code;
-    if (code === 'UNAUTHENTICATED' || code === 'MFA_REQUIRED') return code;
+    if (code === 'UNAUTHENTICATED' || code === 'MFA_REQUIRED' || code === 'PASSWORD_CHANGE_REQUIRED') return code;
   }
   return null;
 }

@@ -30,6 +30,7 @@ export const ViewerFieldsFragment = graphql(`
       verified
       required
     }
+    passwordChangeRequired
     sessionExpiresAt
     sessionIdleTimeoutSeconds
   }

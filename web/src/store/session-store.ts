@@ -10,9 +10,10 @@ import { ability, updateAbility } from '@/permissions/ability';
  * - `unknown`: not asked yet (page just loaded).
  * - `anonymous`: no session; `expired` tells that one ended under us (show "signed out" on the login page).
  * - `mfa`: password accepted, the second factor (or TOTP enrolment) is owed: only the login page works.
+ * - `password`: signed in with a password an administrator set: the login page asks for a new one first.
  * - `ready`: signed in; `viewer` holds `me` and the CASL ability has its rules.
  */
-export type SessionStatus = 'unknown' | 'anonymous' | 'mfa' | 'ready';
+export type SessionStatus = 'unknown' | 'anonymous' | 'mfa' | 'password' | 'ready';
 
 export type Viewer = ViewerFieldsFragment;
 
@@ -37,9 +38,9 @@ export function applyViewer(viewer: Viewer | null): void {
     updateAbility(ability, null);
     return;
   }
-  session.status = viewer.mfa.verified ? 'ready' : 'mfa';
+  session.status = !viewer.mfa.verified ? 'mfa' : viewer.passwordChangeRequired ? 'password' : 'ready';
   if (viewer.mfa.verified) session.enrolmentRequired = false;
-  updateAbility(ability, viewer.mfa.verified ? viewer.abilityRules : null);
+  updateAbility(ability, session.status === 'ready' ? viewer.abilityRules : null);
   if (session.status === 'ready') {
     session.expired = false;
     for (const listener of listeners) listener(viewer);

@@ -125,6 +125,10 @@ const Me = builder.objectRef<MeShape>('Me').implement({
     locale: t.string({ resolve: (m) => m.user?.locale ?? 'en' }),
     timezone: t.string({ resolve: (m) => m.user?.timezone ?? m.merchant?.timezone ?? 'UTC' }),
     mfa: t.field({ type: MfaStatus, resolve: (m) => m }),
+    passwordChangeRequired: t.boolean({
+      description: 'An administrator set this password: only changePassword and sign-out work until the user chooses their own (PASSWORD_CHANGE_REQUIRED).',
+      resolve: (m) => m.viewer.kind === 'user' && m.viewer.passwordChangeRequired,
+    }),
     sessionExpiresAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -136,7 +140,7 @@ const Me = builder.objectRef<MeShape>('Me').implement({
 });
 
 function isVerified(viewer: Viewer): boolean {
-  return viewer.kind === 'token' || (viewer.kind === 'user' && viewer.mfaVerified);
+  return viewer.kind === 'token' || (viewer.kind === 'user' && viewer.mfaVerified && !viewer.passwordChangeRequired);
 }
 
 /** Loads what `me` shows about a viewer (one query for a user, one for a token's merchant). */
@@ -362,7 +366,7 @@ builder.mutationField('changePassword', (t) =>
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     errors: { types: [AuthError], directResult: true, union: { name: 'ChangePasswordResult' } },
     resolve: (_root, { input }, ctx) =>
-      changePassword(ctx.prisma, requireUser(ctx), { currentPassword: input.currentPassword, newPassword: input.newPassword, ip: ctx.ip ?? null }),
+      changePassword(ctx.prisma, requireUser(ctx, { allowPasswordChange: true }), { currentPassword: input.currentPassword, newPassword: input.newPassword, ip: ctx.ip ?? null }),
   }),
 );
 

@@ -330,7 +330,7 @@ const ALL_CODES = Object.values(PERMISSIONS) as number[];
 /** The raw CASL rules of a viewer (what `defineAbilityFor` builds and `packAbility` ships). */
 export function rulesFor(viewer: Viewer): AppRawRule[] {
   if (viewer.kind === 'anonymous') return [];
-  if (viewer.kind === 'user' && !viewer.mfaVerified) return [];
+  if (viewer.kind === 'user' && (!viewer.mfaVerified || viewer.passwordChangeRequired)) return [];
 
   const rules: AppRawRule[] = [];
   const add = (action: Action | Action[], subject: ModelName | ModelName[] | 'all', conditions?: Condition) => {

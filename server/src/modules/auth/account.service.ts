@@ -30,7 +30,7 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword);
   return prisma.$transaction(async (tx) => {
     const now = new Date();
-    await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: now } });
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: now, mustChangePassword: false } });
     const revokedSessions = await revokeUserSessions(tx, user.id, { except: viewer.sessionId, now });
     await recordAudit(tx, userActor(viewer, input.ip), {
       action: 'auth.password_changed',

@@ -72,6 +72,7 @@ export function viewerFromSession(session: ResolvedSession, requireStaffMfa: boo
     global,
     permissions,
     mfaVerified: session.mfaVerified && !mfaOwed,
+    passwordChangeRequired: user.mustChangePassword,
     sessionId: session.sessionId,
   };
 }

@@ -81,6 +81,7 @@ export interface ResolvedSession {
     status: 'ACTIVE' | 'DISABLED';
     merchantId: string | null;
     totpEnabled: boolean;
+    mustChangePassword: boolean;
   };
   roles: SessionRole[];
 }
@@ -98,6 +99,7 @@ interface SessionRow {
   status: 'ACTIVE' | 'DISABLED';
   merchantId: string | null;
   totpEnabled: boolean;
+  mustChangePassword: boolean;
   roles: SessionRole[] | null;
 }
 
@@ -127,7 +129,7 @@ export async function resolveSessionById(
 ): Promise<ResolvedSession | null> {
   const rows = await db.$queryRaw<SessionRow[]>`
     SELECT s.id, s."mfaVerified", s."createdAt", s."lastSeenAt", s."expiresAt", s."revokedAt",
-           u.id AS "userId", u.email, u.name, u.status::text AS status, u."merchantId", u."totpEnabled",
+           u.id AS "userId", u.email, u.name, u.status::text AS status, u."merchantId", u."totpEnabled", u."mustChangePassword",
            COALESCE(
              json_agg(json_build_object('id', r.id, 'key', r.key, 'scope', r.scope, 'merchantId', r."merchantId",
                                         'permissions', COALESCE(r.permissions, '{}')))
@@ -164,6 +166,7 @@ export async function resolveSessionById(
       status: row.status,
       merchantId: row.merchantId,
       totpEnabled: row.totpEnabled,
+      mustChangePassword: row.mustChangePassword,
     },
     roles: row.roles ?? [],
   };

@@ -144,7 +144,8 @@ export async function createUser(db: PrismaClient, actor: AdminActor, input: Cre
     let user: { id: string };
     try {
       user = await tx.user.create({
-        data: { email, name, passwordHash, merchantId, roles: { create: roles.map((r) => ({ roleId: r.id })) } },
+        // The administrator knows this password: the user replaces it at first sign-in.
+        data: { email, name, passwordHash, mustChangePassword: true, merchantId, roles: { create: roles.map((r) => ({ roleId: r.id })) } },
         select: { id: true },
       });
     } catch (error) {
@@ -262,7 +263,7 @@ export async function resetUserPassword(
   return db.$transaction(async (tx) => {
     const target = await loadTarget(tx, actor, userId);
     const now = new Date();
-    await tx.user.update({ where: { id: target.id }, data: { passwordHash, passwordChangedAt: now } });
+    await tx.user.update({ where: { id: target.id }, data: { passwordHash, passwordChangedAt: now, mustChangePassword: true } });
     const revokedSessions = await revokeUserSessions(tx, target.id, { now });
     await recordAudit(tx, actor.audit, {
       action: 'user.reset_password',

@@ -19,6 +19,8 @@ export type Viewer =
       global: boolean;
       permissions: ReadonlySet<number>;
       mfaVerified: boolean;
+      /** An administrator set the password: only changePassword (and sign-out) work until the user picks their own. */
+      passwordChangeRequired: boolean;
       sessionId: string;
     }
   | { kind: 'token'; tokenId: string; merchantId: string; permissions: ReadonlySet<number> };

@@ -80,7 +80,7 @@ async function viewerOf(db: Db, userId: string): Promise<UserViewer | null> {
       createdAt: new Date(),
       lastSeenAt: new Date(),
       expiresAt: new Date(),
-      user: { id: user.id, email: user.email, name: user.name, status: user.status, merchantId: user.merchantId, totpEnabled: user.totpEnabled },
+      user: { id: user.id, email: user.email, name: user.name, status: user.status, merchantId: user.merchantId, totpEnabled: user.totpEnabled, mustChangePassword: user.mustChangePassword },
       roles: user.roles.map(({ role }) => ({ id: role.id, key: role.key, scope: role.scope, merchantId: role.merchantId, permissions: role.permissions })),
     },
     false,

@@ -15,10 +15,16 @@ export async function typeTotp(page: Page, code: string): Promise<void> {
 
 /**
  * Signs in through the login form. Staff without TOTP are made to enrol: the test reads the secret
- * the page shows (as a person would type it into their app) and answers with the current code.
- * Returns the TOTP secret when one was enrolled.
+ * the page shows (as a person would type it into their app) and answers with the current code. A
+ * user whose password an administrator set is asked for a new one: `newPassword` answers that step
+ * (`onPasswordStep` runs first, e.g. for a screenshot). Returns the TOTP secret when one was enrolled.
  */
-export async function signIn(page: Page, email: string, password: string, opts: { totpSecret?: string } = {}): Promise<{ totpSecret?: string }> {
+export async function signIn(
+  page: Page,
+  email: string,
+  password: string,
+  opts: { totpSecret?: string; newPassword?: string; onPasswordStep?: () => Promise<void> } = {},
+): Promise<{ totpSecret?: string }> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByTestId('login-submit').click();
@@ -26,20 +32,38 @@ export async function signIn(page: Page, email: string, password: string, opts: 
     page.getByTestId('main-menu').waitFor().then(() => 'in' as const),
     page.getByTestId('totp-enrol').waitFor().then(() => 'enrol' as const),
     page.getByTestId('totp-step').waitFor().then(() => 'totp' as const),
+    page.getByTestId('password-step').waitFor().then(() => 'password' as const),
     page.getByTestId('login-error').waitFor().then(() => 'error' as const),
   ]);
   if (outcome === 'error') throw new Error(`sign-in refused: ${await page.getByTestId('login-error').innerText()}`);
   if (outcome === 'in') return {};
+  if (outcome === 'password') {
+    await choosePassword(page, opts);
+    return {};
+  }
+  let totpSecret: string;
   if (outcome === 'totp') {
     if (!opts.totpSecret) throw new Error('a TOTP code is asked but no secret was given');
-    await typeTotp(page, totpCode(opts.totpSecret));
-    await page.getByTestId('main-menu').waitFor();
-    return { totpSecret: opts.totpSecret };
+    totpSecret = opts.totpSecret;
+  } else {
+    totpSecret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
   }
-  const secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
-  await typeTotp(page, totpCode(secret));
+  await typeTotp(page, totpCode(totpSecret));
+  const next = await Promise.race([
+    page.getByTestId('main-menu').waitFor().then(() => 'in' as const),
+    page.getByTestId('password-step').waitFor().then(() => 'password' as const),
+  ]);
+  if (next === 'password') await choosePassword(page, opts);
+  return { totpSecret };
+}
+
+async function choosePassword(page: Page, opts: { newPassword?: string; onPasswordStep?: () => Promise<void> }): Promise<void> {
+  if (!opts.newPassword) throw new Error('a new password is asked but none was given');
+  await opts.onPasswordStep?.();
+  await page.getByTestId('new-password').locator('input').fill(opts.newPassword);
+  await page.getByTestId('confirm-password').locator('input').fill(opts.newPassword);
+  await page.getByTestId('password-submit').click();
   await page.getByTestId('main-menu').waitFor();
-  return { totpSecret: secret };
 }
 
 /** The labels of the sider menu (groups expanded), top to bottom. */

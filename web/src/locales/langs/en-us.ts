@@ -77,6 +77,8 @@ const enUS = {
     verify: 'Verify',
     enable: 'Turn on and continue',
     back: 'Back',
+    newPasswordHint: 'Your password was set by an administrator. Choose your own to continue; it replaces the one you were given.',
+    setPassword: 'Set password and continue',
   },
   errors: {
     UNKNOWN: 'Something went wrong. Try again.',
@@ -84,6 +86,7 @@ const enUS = {
     UNAUTHENTICATED: 'Your session has ended. Sign in again.',
     FORBIDDEN: 'You are not allowed to do this.',
     MFA_REQUIRED: 'Two-factor verification is required.',
+    PASSWORD_CHANGE_REQUIRED: 'Choose a new password first.',
     INVALID_CREDENTIALS: 'The email or password is not correct.',
     ACCOUNT_LOCKED: 'Too many failed attempts: this account is locked until {until}.',
     MFA_INVALID: 'That code is not valid. Enter the current code from your app.',

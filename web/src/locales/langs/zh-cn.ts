@@ -76,6 +76,8 @@ const zhCN: LocaleSchema = {
     verify: '验证',
     enable: '启用并继续',
     back: '返回',
+    newPasswordHint: '你的密码由管理员设置。请设置自己的新密码后继续，新密码将替换原密码。',
+    setPassword: '设置密码并继续',
   },
   errors: {
     UNKNOWN: '出现错误，请重试。',
@@ -83,6 +85,7 @@ const zhCN: LocaleSchema = {
     UNAUTHENTICATED: '会话已结束，请重新登录。',
     FORBIDDEN: '您无权执行此操作。',
     MFA_REQUIRED: '需要双重验证。',
+    PASSWORD_CHANGE_REQUIRED: '请先设置新密码。',
     INVALID_CREDENTIALS: '邮箱或密码不正确。',
     ACCOUNT_LOCKED: '失败次数过多，账户已锁定至 {until}。',
     MFA_INVALID: '验证码无效，请输入应用中的当前验证码。',
