@@ -18,6 +18,7 @@ import './audit.schema.ts';
 import './risk.schema.ts';
 import './limits.schema.ts';
 import './dashboard.schema.ts';
+import './health.schema.ts';
 
 import '../mutations/transactions.mutations.ts';
 import '../mutations/exports.mutations.ts';

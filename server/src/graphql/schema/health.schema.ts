@@ -1,0 +1,129 @@
+import { redisClient } from '../../modules/apps/nonce-store.ts';
+import { accessibleWhere, type ModelName } from '../../modules/auth/ability.ts';
+import { requireViewer } from '../authz.ts';
+import { builder } from '../builder.ts';
+import type { GraphQLContext } from '../context.ts';
+import { parseIds } from '../lists/filters.ts';
+
+/**
+ * What needs attention now (seed 004 dashboard "system health status"), for the dashboard: work waiting
+ * for people (payouts in review, fund requests to decide), work the platform is retrying (callbacks),
+ * and transactions stuck at an upstream past the janitor's timeout. Every count is over the rows the
+ * viewer may read (optionally only some merchants); a count of a kind the viewer may not read is null,
+ * not 0. The platform's own parts (database, Redis, job queue) are shown to staff only.
+ */
+
+interface HealthShape {
+  checkedAt: Date;
+  payoutsInReview: number | null;
+  payoutsStuck: number | null;
+  payinsStuck: number | null;
+  callbacksRetrying: number | null;
+  callbacksFailed24h: number | null;
+  fundRequestsWaiting: number | null;
+  platform: PlatformShape | null;
+}
+
+interface PlatformShape {
+  database: boolean;
+  redisConfigured: boolean;
+  redis: boolean | null;
+  jobsReady: number;
+  jobsOverdue: number;
+  jobsFailed: number;
+}
+
+const PlatformHealthRef = builder.objectRef<PlatformShape>('PlatformHealth').implement({
+  description: "The platform's own parts (staff only).",
+  fields: (t) => ({
+    database: t.exposeBoolean('database', { description: 'PostgreSQL answers.' }),
+    redisConfigured: t.exposeBoolean('redisConfigured', { description: 'REDIS_URL is set (events and limits shared between replicas).' }),
+    redis: t.exposeBoolean('redis', { nullable: true, description: 'Redis answers a PING within a second; null when not configured.' }),
+    jobsReady: t.exposeInt('jobsReady', { description: 'Background jobs due now and not yet taken by a worker.' }),
+    jobsOverdue: t.exposeInt('jobsOverdue', { description: 'Of those, due for more than a minute: no worker is keeping up (or none runs).' }),
+    jobsFailed: t.exposeInt('jobsFailed', { description: 'Jobs that used up their attempts.' }),
+  }),
+});
+
+const OperationsHealthRef = builder.objectRef<HealthShape>('OperationsHealth').implement({
+  description: 'What needs attention now. Counts are over what the viewer may read; null where the viewer may not read that kind.',
+  fields: (t) => ({
+    checkedAt: t.field({ type: 'DateTime', resolve: (h) => h.checkedAt }),
+    payoutsInReview: t.exposeInt('payoutsInReview', { nullable: true, description: 'Payouts held by a risk rule, waiting for finance.' }),
+    payoutsStuck: t.exposeInt('payoutsStuck', { nullable: true, description: 'Payouts PROCESSING at the upstream longer than PAYOUT_RECONCILE_AFTER_SECONDS.' }),
+    payinsStuck: t.exposeInt('payinsStuck', { nullable: true, description: 'Payins PROCESSING (payer submitted) longer than PAYIN_RECONCILE_AFTER_SECONDS, not expired.' }),
+    callbacksRetrying: t.exposeInt('callbacksRetrying', { nullable: true, description: 'Callbacks that failed at least once and will be retried.' }),
+    callbacksFailed24h: t.exposeInt('callbacksFailed24h', { nullable: true, description: 'Callbacks that gave up in the last 24 hours.' }),
+    fundRequestsWaiting: t.exposeInt('fundRequestsWaiting', {
+      nullable: true,
+      description: 'Recharges, withdrawals and transfers (sent or received) waiting for a decision.',
+    }),
+    platform: t.field({ type: PlatformHealthRef, nullable: true, description: 'Staff only.', resolve: (h) => h.platform }),
+  }),
+});
+
+builder.queryField('operationsHealth', (t) =>
+  t.field({
+    type: OperationsHealthRef,
+    description: 'What needs attention now (dashboard). Optionally only these merchants.',
+    args: { merchantIds: t.arg.idList({ required: false }) },
+    resolve: async (_root, args, ctx) => {
+      const viewer = requireViewer(ctx);
+      const merchantIds = parseIds('Merchant', 'merchantIds', args.merchantIds);
+      const now = new Date();
+      const ago = (ms: number) => new Date(now.getTime() - ms);
+      const count = <M extends 'Order' | 'Payout' | 'Delivery' | 'FundRequest'>(model: M, where: Record<string, unknown>) =>
+        countReadable(ctx, model, merchantIds, where);
+      const [payoutsInReview, payoutsStuck, payinsStuck, callbacksRetrying, callbacksFailed24h, fundRequestsWaiting, platform] = await Promise.all([
+        count('Payout', { status: 'REVIEW' }),
+        count('Payout', { status: 'PROCESSING', submittedAt: { lte: ago(ctx.config.PAYOUT_RECONCILE_AFTER_SECONDS * 1000) } }),
+        count('Order', { status: 'PROCESSING', updatedAt: { lte: ago(ctx.config.PAYIN_RECONCILE_AFTER_SECONDS * 1000) }, expireAt: { gt: now } }),
+        count('Delivery', { status: 'PENDING', attemptCount: { gt: 0 } }),
+        count('Delivery', { status: 'FAILED', lastAttemptAt: { gte: ago(86_400_000) } }),
+        count('FundRequest', { status: 'NEW' }),
+        viewer.kind === 'user' && viewer.global ? platformHealth(ctx) : Promise.resolve(null),
+      ]);
+      return { checkedAt: now, payoutsInReview, payoutsStuck, payinsStuck, callbacksRetrying, callbacksFailed24h, fundRequestsWaiting, platform };
+    },
+  }),
+);
+
+async function countReadable(ctx: GraphQLContext, model: ModelName & ('Order' | 'Payout' | 'Delivery' | 'FundRequest'), merchantIds: string[] | undefined, where: Record<string, unknown>): Promise<number | null> {
+  if (!ctx.ability.can('read', model)) return null;
+  // A transfer concerns both merchants: the one that sends and the one that receives.
+  const ofMerchants = model === 'FundRequest' ? { OR: [{ merchantId: { in: merchantIds } }, { targetMerchantId: { in: merchantIds } }] } : { merchantId: { in: merchantIds } };
+  const and = [accessibleWhere(ctx.ability, 'read', model), where, ...(merchantIds ? [ofMerchants] : [])];
+  const delegate = {
+    Order: ctx.prisma.order,
+    Payout: ctx.prisma.payout,
+    Delivery: ctx.prisma.delivery,
+    FundRequest: ctx.prisma.fundRequest,
+  }[model] as unknown as { count(args: { where: Record<string, unknown> }): Promise<number> };
+  return delegate.count({ where: { AND: and } });
+}
+
+async function platformHealth(ctx: GraphQLContext): Promise<PlatformShape> {
+  const database = await ctx.prisma.$queryRaw`SELECT 1`.then(() => true, () => false);
+  const redisUrl = ctx.config.REDIS_URL;
+  const redis = redisUrl ? await pingRedis(redisUrl) : null;
+  const [jobs] = database
+    ? await ctx.prisma.$queryRaw<{ ready: bigint; overdue: bigint; failed: bigint }[]>`
+        SELECT count(*) FILTER (WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts) AS ready,
+               count(*) FILTER (WHERE run_at <= now() - interval '1 minute' AND locked_at IS NULL AND attempts < max_attempts) AS overdue,
+               count(*) FILTER (WHERE attempts >= max_attempts) AS failed
+          FROM graphile_worker.jobs`.catch(() => [undefined])
+    : [undefined];
+  return {
+    database,
+    redisConfigured: Boolean(redisUrl),
+    redis,
+    jobsReady: Number(jobs?.ready ?? 0n),
+    jobsOverdue: Number(jobs?.overdue ?? 0n),
+    jobsFailed: Number(jobs?.failed ?? 0n),
+  };
+}
+
+async function pingRedis(url: string): Promise<boolean> {
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+  return Promise.race([redisClient(url).ping().then((answer) => answer === 'PONG', () => false), timeout]);
+}
