@@ -27,8 +27,8 @@ describe('money never passes through a JS number', () => {
     for (const line of fine) expect(lintMoneySource(line, 'x.ts'), line).toEqual([]);
   });
 
-  it('server/src and web/src are clean', () => {
-    const violations = [...lintMoneyTree(`${root}server/src`), ...lintMoneyTree(`${root}web/src`)];
+  it('server/src, web/src and bench are clean', () => {
+    const violations = [...lintMoneyTree(`${root}server/src`), ...lintMoneyTree(`${root}web/src`), ...lintMoneyTree(`${root}bench`)];
     expect(violations).toEqual([]);
   });
 });

@@ -3,20 +3,30 @@ import { inject } from 'vitest';
 import { quoteIdent, withDatabase, withPgClient } from '../../src/db/database.ts';
 import { createPrisma, type PrismaClient } from '../../src/db/prisma.ts';
 
+/** Where test databases come from: a server, the migrated template to clone, the run's name prefix. */
+export interface TestPostgres {
+  serverUrl: string;
+  templateDatabase: string;
+  runPrefix: string;
+}
+
 export interface TestDatabase {
   url: string;
   prisma: PrismaClient;
   drop(): Promise<void>;
 }
 
-/** A fresh, fully migrated database cloned from the run's template (milliseconds, isolated per file). */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const serverUrl = inject('pgServerUrl');
-  const name = `${inject('runPrefix')}_${randomBytes(5).toString('hex')}`;
+/**
+ * A fresh, fully migrated database cloned from the run's template (milliseconds, isolated per file).
+ * Inside vitest the template is the global setup's; elsewhere (benchmarks) pass `startTestPostgres()`'s.
+ */
+export async function createTestDatabase(postgres: TestPostgres = providedPostgres()): Promise<TestDatabase> {
+  const { serverUrl, templateDatabase } = postgres;
+  const name = `${postgres.runPrefix}_${randomBytes(5).toString('hex')}`;
   await withPgClient(serverUrl, async (client) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(inject('templateDatabase'))}`);
+        await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(templateDatabase)}`);
         return;
       } catch (error) {
         // 55006: the template is briefly in use by another clone; try again.
@@ -37,3 +47,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+function providedPostgres(): TestPostgres {
+  return { serverUrl: inject('pgServerUrl'), templateDatabase: inject('templateDatabase'), runPrefix: inject('runPrefix') };
+}

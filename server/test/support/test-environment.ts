@@ -7,7 +7,7 @@ import type { PrismaClient } from '../../src/db/prisma.ts';
 import type { AppServices } from '../../src/graphql/context.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startPlatform } from '../../src/platform.ts';
-import { createTestDatabase } from './test-database.ts';
+import { createTestDatabase, type TestPostgres } from './test-database.ts';
 
 export interface TestEnvironment {
   /** Base URL of the running server, e.g. http://127.0.0.1:41234 */
@@ -20,9 +20,17 @@ export interface TestEnvironment {
   stop(): Promise<void>;
 }
 
+export interface TestEnvironmentOptions {
+  worker?: boolean;
+  /** Config overrides (DB_POOL_SIZE, RATE_LIMIT_PER_SECOND …). */
+  env?: Record<string, string>;
+  /** Outside vitest (benchmarks): the server and template to clone, from `startTestPostgres()`. */
+  postgres?: TestPostgres;
+}
+
 /** A running platform (HTTP server, optional worker) on its own fresh database. */
-export async function createTestEnvironment(opts: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestEnvironment> {
-  const database = await createTestDatabase();
+export async function createTestEnvironment(opts: TestEnvironmentOptions = {}): Promise<TestEnvironment> {
+  const database = await createTestDatabase(opts.postgres);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'payrail-test-'));
   const config = loadConfig({
     NODE_ENV: 'test',

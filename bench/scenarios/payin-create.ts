@@ -1,0 +1,143 @@
+import { newOrderNo, newPrepayId } from '../../server/src/lib/ids.ts';
+import { createMerchantFixture, type MerchantFixture } from '../../server/test/support/fixtures.ts';
+import type { MerchantClient } from '../../server/test/support/merchant-client.ts';
+import { activateService, bindChannel, createChannel, createService, ensureCurrency } from '../../server/test/support/payin-fixtures.ts';
+import { inTransaction, type BenchEnvironment } from '../lib/environment.ts';
+import { clientSigningNote } from '../lib/client-signing.ts';
+import { check, type Scenario } from '../lib/harness.ts';
+import { rowTemplate, uuidv7, type RowTemplate } from '../lib/row-template.ts';
+
+/**
+ * a. A merchant's server creating payins: signed `POST /v1/transaction/prepayment` over real HTTP
+ * (RSA signature made by the client, verified by Payrail, response signed by Payrail), against one
+ * INSERT transaction writing the same order row and the same timeline rows with parameterised SQL.
+ */
+
+const EXPIRE_SECONDS = 600;
+
+export interface PayinMerchant {
+  fixture: MerchantFixture;
+  client: MerchantClient;
+  serviceCode: string;
+  /** A prepayment body for a fresh out_trade_no. */
+  prepayment(outTradeNo: string): Record<string, unknown>;
+}
+
+/** An active merchant with an app, a THB bank-transfer payin service and a sandbox channel bound to it. */
+export async function seedPayinMerchant(bench: BenchEnvironment, name: string): Promise<PayinMerchant> {
+  const db = bench.env.prisma;
+  const secrets = bench.env.services.secrets;
+  await ensureCurrency(db, 'THB', 2);
+  const fixture = await createMerchantFixture(db, secrets, { merchantName: name });
+  const service = await createService(db, { code: `BENCH_PAYIN_${bench.tag}_${fixture.mchId}`, currencyCode: 'THB' });
+  await activateService(db, fixture.merchant.id, service.id);
+  const channel = await createChannel(db, { currencyCode: 'THB' }, { secrets });
+  await bindChannel(db, channel.id, service.id);
+  return {
+    fixture,
+    client: fixture.client(bench.env.url),
+    serviceCode: service.code,
+    prepayment: (outTradeNo) => ({
+      out_trade_no: outTradeNo,
+      amount: '150.00',
+      currency: 'THB',
+      service: service.code,
+      expire_second: EXPIRE_SECONDS,
+      order_type: 'platform_order',
+      payer_name: 'Bench Payer',
+    }),
+  };
+}
+
+/** Creates one payin through the REST API; throws unless Payrail answered code 0 with a PENDING order. */
+export async function createPayinThroughApi(merchant: PayinMerchant, outTradeNo: string): Promise<void> {
+  const res = await merchant.client.post<{ status?: string }>('/v1/transaction/prepayment', merchant.prepayment(outTradeNo));
+  if (res.status !== 200 || res.body?.code !== 0 || res.body.data?.status !== 'PENDING') {
+    throw new Error(`POST /v1/transaction/prepayment answered HTTP ${res.status}: ${res.rawBody.slice(0, 300)}`);
+  }
+}
+
+export function payinCreateScenario(bench: BenchEnvironment, size: { operations: number; warmup: number }): Scenario {
+  const { pool } = bench;
+  const payrailPrefix = `BENCH-PAYIN-${bench.tag}-`;
+  const rawPrefix = `BENCH-RAWPAYIN-${bench.tag}-`;
+  let merchant: PayinMerchant;
+  let order: RowTemplate;
+  let timeline: RowTemplate;
+
+  const countOrders = async (prefix: string) => {
+    const { rows } = await pool.query<{ orders: string; events: string; per_order: string[] }>(
+      `SELECT count(*) AS orders, sum(e.n) AS events, array_agg(DISTINCT e.n::text) AS per_order
+       FROM orders o CROSS JOIN LATERAL (SELECT count(*) AS n FROM order_events WHERE "orderId" = o.id) e
+       WHERE o."merchantId" = $1 AND o."outTradeNo" LIKE $2`,
+      [merchant.fixture.merchant.id, `${prefix}%`],
+    );
+    return { orders: BigInt(rows[0]!.orders), events: BigInt(rows[0]!.events ?? 0), perOrder: rows[0]!.per_order ?? [] };
+  };
+
+  return {
+    key: 'payin-create',
+    title: 'a. REST payin create',
+    payrailDoes: 'signed POST /v1/transaction/prepayment over HTTP (client RSA-signs, Payrail verifies and signs the answer)',
+    rawDoes: 'BEGIN; INSERT the same order row; INSERT its timeline rows; COMMIT',
+    ...size,
+    concurrency: bench.concurrency,
+    async prepare() {
+      merchant = await seedPayinMerchant(bench, 'Bench payins');
+      return {
+        payrail: {
+          run: (i) => createPayinThroughApi(merchant, `${payrailPrefix}${i}`),
+          async verify(operations) {
+            const counted = await countOrders(payrailPrefix);
+            check(counted.orders === BigInt(operations), `${operations} Payrail orders expected, found ${counted.orders}`);
+            check(counted.perOrder.length === 1, `every order has the same timeline (timeline rows per order: ${counted.perOrder.join(', ')})`);
+            check(merchant.client.verifyResponse(merchant.fixture.platformKey.publicKeyPem), 'the platform signature of the last answer verifies');
+            return [`${counted.orders} orders with ${counted.perOrder[0]} timeline rows each; answers signed by the platform key`];
+          },
+        },
+        raw: {
+          async setup() {
+            // The shape of what Payrail wrote: its first order and that order's timeline.
+            const { rows } = await pool.query<{ id: string }>(`SELECT id FROM orders WHERE "merchantId" = $1 AND "outTradeNo" = $2`, [
+              merchant.fixture.merchant.id,
+              `${payrailPrefix}0`,
+            ]);
+            const id = rows[0]?.id;
+            if (!id) throw new Error('the Payrail side wrote no order to copy');
+            order = await rowTemplate(pool, 'orders', { text: 'SELECT * FROM orders WHERE id = $1', values: [id] });
+            timeline = await rowTemplate(pool, 'order_events', { text: 'SELECT * FROM order_events WHERE "orderId" = $1 ORDER BY id', values: [id] }, [
+              'id',
+              'createdAt',
+            ]);
+          },
+          async run(i) {
+            const now = new Date();
+            const id = uuidv7(now.getTime());
+            await inTransaction(pool, async (client) => {
+              await client.query(
+                order.sql,
+                order.params(() => ({
+                  id,
+                  orderNo: newOrderNo('P', now),
+                  prepayId: newPrepayId(),
+                  outTradeNo: `${rawPrefix}${i}`,
+                  expireAt: new Date(now.getTime() + EXPIRE_SECONDS * 1000),
+                  createdAt: now,
+                  updatedAt: now,
+                })),
+              );
+              await client.query(timeline.sql, timeline.params(() => ({ orderId: id })));
+            });
+          },
+          async verify(operations) {
+            const counted = await countOrders(rawPrefix);
+            check(counted.orders === BigInt(operations), `${operations} raw orders expected, found ${counted.orders}`);
+            check(counted.events === BigInt(operations * timeline.rows), `${operations * timeline.rows} raw timeline rows expected, found ${counted.events}`);
+            return [`${counted.orders} orders with ${timeline.rows} timeline rows each`];
+          },
+        },
+        notes: async () => [clientSigningNote(merchant.fixture.clientKeys.privateKeyPem, JSON.stringify(merchant.prepayment(`${payrailPrefix}x`)))],
+      };
+    },
+  };
+}
