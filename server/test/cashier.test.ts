@@ -367,6 +367,37 @@ describe('cashier API', () => {
     expect((await env.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PROCESSING');
   });
 
+  it("checks the payer's account against the blocked-account risk rules: REJECT refuses without naming the rule, REVIEW flags the order", async () => {
+    const reject = await env.prisma.riskRule.create({
+      data: { name: 'mule ring 7', direction: 'PAYIN', kind: 'BLOCKED_ACCOUNT', value: '5555 0000 7777', action: 'REJECT' },
+    });
+    const review = await env.prisma.riskRule.create({
+      data: { name: 'watch this account', direction: 'PAYIN', kind: 'BLOCKED_ACCOUNT', value: '4444 0000 8888', action: 'REVIEW', merchantId: merchant.id },
+    });
+    try {
+      const order = await createOrder();
+      const refused = await submit(order.prepayId, { ...validPayer, payer_account: '5555 0000 7777' });
+      expect(refused.status).toBe(422);
+      const body = (await refused.json()) as { error: { code: string; message: string; field: string } };
+      expect(body.error).toEqual({ code: 'RISK_REJECTED', message: 'this payment cannot be accepted', field: 'payer_account' });
+      const unchanged = await env.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
+      expect(unchanged).toMatchObject({ status: 'PENDING', payerAccount: null });
+      // The page shows the payer a plain message in their language.
+      const { html } = await getPage(order.prepayId, '&error=RISK_REJECTED&field=payer_account&lang=zh');
+      expect(html).toContain('该账户不能用于本次付款');
+      expect(html).not.toContain('mule ring 7');
+
+      // Another account goes through; a watched one too, flagged on the timeline.
+      const flagged = await createOrder();
+      expect((await submit(flagged.prepayId, { ...validPayer, payer_account: '4444 0000 8888' })).status).toBe(200);
+      const events = await env.prisma.orderEvent.findMany({ where: { orderId: flagged.id }, select: { type: true, data: true } });
+      expect(events.find((e) => e.type === 'RISK_FLAGGED')?.data).toEqual({ rules: [{ id: review.id, name: 'watch this account', kind: 'BLOCKED_ACCOUNT' }] });
+      expect((await submit(order.prepayId, validPayer)).status).toBe(200);
+    } finally {
+      await env.prisma.riskRule.deleteMany({ where: { id: { in: [reject.id, review.id] } } });
+    }
+  });
+
   it('rate-limits submits per client and order', async () => {
     const order = await createOrder();
     for (let i = 0; i < 10; i++) expect((await submit(order.prepayId, {})).status).toBe(400);

@@ -176,6 +176,8 @@ function mapDomainError(error: { code: string; message: string; details: Record<
   const entry = (REST_ERRORS as Record<string, { status: number } | undefined>)[error.code];
   if (!entry || entry.status >= 500) return { status: 500, code: 'INTERNAL', message: 'internal error', field: null };
   const field = typeof error.details?.field === 'string' ? error.details.field : null;
+  // A payer is not told which risk rule refused them.
+  if (error.code === 'RISK_REJECTED') return { status: entry.status, code: error.code, message: 'this payment cannot be accepted', field: 'payer_account' };
   return { status: entry.status, code: error.code, message: error.message, field };
 }
 

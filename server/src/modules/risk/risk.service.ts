@@ -11,10 +11,11 @@ import { DomainError } from '../../lib/errors.ts';
  *                       closed or expired) + this one > threshold
  *   DAILY_VOLUME_ABOVE  their amounts today + this amount > threshold (same currency)
  *   BLOCKED_ACCOUNT     the counterparty's account (payer_account of a payin, recipient_account of a
- *                       payout) equals `value`
+ *                       payout) equals `value`, ignoring spaces, dashes, dots and case
  * A matching REJECT rule refuses the transaction (RISK_REJECTED, REST 42201, nothing is created).
  * Otherwise the matching REVIEW rules are returned: a payout waits in REVIEW for finance; a payin goes
- * ahead and carries a RISK_REVIEW event on its timeline for support to look at (payins are not held).
+ * ahead and carries a RISK_FLAGGED event on its timeline for support to look at (payins are not held).
+ * A payin's BLOCKED_ACCOUNT rules are checked again when the payer gives the account on the cashier.
  * The daily rules read without locking: two transactions racing at the limit may both pass (a soft
  * limit, like the seeds' back offices).
  */
@@ -45,11 +46,13 @@ interface Today {
   volume: bigint;
 }
 
-export async function evaluateRisk(db: Db, subject: RiskSubject, now = new Date()): Promise<RiskVerdict> {
+/** `kinds`: only rules of these kinds (the cashier checks the payer's account, known only then). */
+export async function evaluateRisk(db: Db, subject: RiskSubject, now = new Date(), opts: { kinds?: readonly string[] } = {}): Promise<RiskVerdict> {
   const rules = await db.riskRule.findMany({
     where: {
       direction: subject.direction,
       status: 'ENABLED',
+      ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
       OR: [{ merchantId: null }, { merchantId: subject.merchantId }],
       AND: [{ OR: [{ currencyCode: null }, { currencyCode: subject.currency }] }],
     },
@@ -91,7 +94,7 @@ async function matches(rule: RiskRule, s: RiskSubject, loadToday: () => Promise<
     case 'AMOUNT_ABOVE':
       return rule.threshold !== null && s.amount > rule.threshold;
     case 'BLOCKED_ACCOUNT':
-      return rule.value !== null && s.account !== null && rule.value.trim() === s.account.trim();
+      return rule.value !== null && s.account !== null && accountKey(rule.value) === accountKey(s.account);
     case 'DAILY_COUNT_ABOVE':
       return rule.threshold !== null && (await loadToday()).count + 1n > rule.threshold;
     case 'DAILY_VOLUME_ABOVE':
@@ -99,4 +102,9 @@ async function matches(rule: RiskRule, s: RiskSubject, loadToday: () => Promise<
     default:
       return false; // a kind from a newer version: not evaluated here
   }
+}
+
+/** Accounts compare without spaces, dashes and dots, case-insensitively ("1234 5678-90" = "1234567890"). */
+function accountKey(account: string): string {
+  return account.replace(/[\s.-]+/g, '').toUpperCase();
 }

@@ -1,6 +1,7 @@
 import type { Prisma } from '../../../db/prisma.ts';
 import { isDomainError } from '../../../lib/errors.ts';
 import { simulateSandboxPayin } from '../../routing/connectors/sandbox/connector.ts';
+import { evaluateRisk } from '../../risk/risk.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
 import { missingPayerFields, parsePayerFields, type PayerField } from '../orders.params.ts';
@@ -12,7 +13,9 @@ import { lockOrder, presentOrder, recordOrderEvent, runOrderTransaction, transit
  * does not have yet (given ones are never overwritten). The service's required payer fields must be
  * present afterwards. On a sandbox channel the simulated upstream then answers: a signed callback is
  * scheduled (job `sandbox:deliver`) after the channel's delay, succeeding per its success rate.
- * An order past its expiry time is refused (the expiry task will close it within a minute).
+ * An order past its expiry time is refused (the expiry task will close it within a minute). A payer
+ * account given here goes through the payin BLOCKED_ACCOUNT risk rules: REJECT refuses the submission
+ * (RISK_REJECTED; the order stays PENDING and nothing is written), REVIEW flags the order's timeline.
  */
 
 export interface SubmitPayerInput {
@@ -64,6 +67,22 @@ export async function submitPayer(services: OrdersServices, input: SubmitPayerIn
     }
     const missing = missingPayerFields(order.service.requiredFields, merged);
     if (missing.length > 0) throw new InvalidParameterError(missing[0]!, `required by service ${order.service.code}`);
+    if (filled.includes('payer_account')) {
+      const risk = await evaluateRisk(
+        tx,
+        { direction: 'PAYIN', merchantId: order.merchantId, currency: order.currencyCode, amount: order.amount, account: merged.payer_account ?? null },
+        new Date(),
+        { kinds: ['BLOCKED_ACCOUNT'] },
+      );
+      if (risk.matched.length > 0) {
+        await recordOrderEvent(tx, order.id, {
+          type: 'RISK_FLAGGED',
+          message: `payer account flagged for review by ${risk.matched.map((r) => `"${r.name}"`).join(', ')}`,
+          data: { rules: risk.matched },
+          actor: { type: 'SYSTEM' },
+        });
+      }
+    }
 
     const processing = await transitionOrder(tx, changes, order, 'PROCESSING', {
       type: 'PAYER_SUBMITTED',
