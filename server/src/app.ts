@@ -20,6 +20,9 @@ const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url
 
 export const GRAPHQL_BODY_LIMIT = 256 * 1024;
 
+/** How long a stopping server waits for requests in flight before it cuts the connections. */
+export const CLOSE_GRACE_MS = 5_000;
+
 /** One HTTP server: /graphql (HTTP + WebSocket), /v1, /healthz, /readyz and the admin SPA. */
 export async function buildApp(services: AppServices, databaseUrl: string): Promise<App> {
   const fastify = Fastify({
@@ -77,7 +80,15 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
     fastify,
     async close() {
       await closeSubscriptions();
-      await fastify.close();
+      // Requests in flight get CLOSE_GRACE_MS to finish; whatever is still connected then (a client
+      // that stalls, a keep-alive connection that went idle after closing began) is cut, so a stop
+      // never waits for the 72 s keep-alive timeout.
+      const cut = setTimeout(() => fastify.server.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await fastify.close();
+      } finally {
+        clearTimeout(cut);
+      }
     },
   };
 }

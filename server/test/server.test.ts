@@ -59,3 +59,26 @@ describe('HTTP server', () => {
     expect(response.headers.get('x-request-id')).toBe(body.request_id);
   });
 });
+
+describe('stopping', () => {
+  it('does not wait for a client that stalls mid-request: after the grace period its connection is cut', { timeout: 60_000 }, async () => {
+    const { connect } = await import('node:net');
+    const { CLOSE_GRACE_MS } = await import('../src/app.ts');
+    const other = await createTestEnvironment();
+    const { hostname, port } = new URL(other.url);
+    // A request whose body never finishes arriving: the server keeps waiting for it.
+    const socket = connect({ host: hostname, port: Number(port) });
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST /v1/transaction/prepayment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"mch_id":');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const started = Date.now();
+    await other.stop();
+    const took = Date.now() - started;
+    await closed;
+    expect(took).toBeGreaterThanOrEqual(CLOSE_GRACE_MS - 500); // it did give the request its grace …
+    expect(took).toBeLessThan(CLOSE_GRACE_MS + 10_000); // … and then stopped instead of waiting for the client
+  });
+});
