@@ -10,6 +10,7 @@ import { createPlatformPubSub } from './graphql/pubsub.ts';
 import { migrateQueue, startWorker } from './jobs/worker.ts';
 import type { Logger } from './lib/logger.ts';
 import { loadSecretBox } from './lib/secret-key.ts';
+import { syncAppCredentials } from './modules/apps/credentials-sync.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './modules/demo/demo-seed.ts';
 
 export interface Platform {
@@ -50,6 +51,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const secrets = await loadSecretBox(config, log);
     const pubsub = createPlatformPubSub(config.REDIS_URL);
     cleanups.push(() => pubsub.close());
+    cleanups.push(syncAppCredentials(pubsub, log));
     const services: AppServices = { prisma, config, log, pubsub, secrets, readiness };
 
     const seedDemo = config.SEED_DEMO ?? database.embedded;

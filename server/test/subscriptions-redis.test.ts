@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserFixture } from './support/auth-fixtures.ts';
 import { createMerchantFixture, type MerchantFixture } from './support/fixtures.ts';
 import { activateService, bindChannel, createChannel, createService, ensureCurrency } from './support/payin-fixtures.ts';
+import { CREDENTIALS_TTL_MS } from '../src/modules/apps/app-credentials.ts';
 import { testRedisUrl } from './support/redis.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
@@ -153,4 +154,26 @@ describe.skipIf(!REDIS_URL)('subscriptions across two server processes (Redis pu
     expect([...mchIds]).toEqual([other.mchId]);
     expect(theirs.events.length).toBe(theirsBefore);
   }, 60_000);
+
+  it('an app disabled through one process is refused by the other at once, not after its credential cache expires', async () => {
+    const client = other.client(childUrl);
+    // The child has the app's credentials cached (CREDENTIALS_TTL_MS) from this request.
+    const before = await client.get('/v1/platform/certificates');
+    expect(before.body.code).toBe(0);
+    const disabledAt = Date.now();
+    const disabled = await env.graphql<any>(
+      `mutation($input: UpdateAppInput!) { updateApp(input: $input) { status } }`,
+      { input: { id: encodeGlobalID('App', other.app.id), status: 'DISABLED' } },
+      { cookie: otherCookie },
+    );
+    expect(disabled.data).toEqual({ updateApp: { status: 'DISABLED' } });
+    let code = 0;
+    while (Date.now() - disabledAt < CREDENTIALS_TTL_MS) {
+      code = (await client.get('/v1/platform/certificates')).body.code;
+      if (code !== 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(code).toBe(40105);
+    expect(Date.now() - disabledAt).toBeLessThan(CREDENTIALS_TTL_MS / 2);
+  }, 30_000);
 });

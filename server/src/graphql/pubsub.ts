@@ -16,6 +16,8 @@ export type PubSubTopics = {
   'fund_request:changed': [{ id: string; merchantId: string; targetMerchantId: string | null; kind: string; status: string }];
   'delivery:changed': [{ id: string; merchantId: string; orderId: string | null; payoutId: string | null; fundRequestId: string | null; status: string }];
   'export:progress': [{ id: string; userId: string; merchantId: string | null; status: string; processedRows: number; totalRows: number | null }];
+  /** An app's keys, status or whitelist changed (null: every app); `origin` is the publishing process. */
+  'app:credentials': [{ appId: string | null; origin: string }];
 };
 
 export type PubSub = YogaPubSub<PubSubTopics> & { close(): Promise<void> };

@@ -11,8 +11,10 @@ import { openPlatformPrivateKey } from './platform-keys.ts';
  *
  * The REST hot path reads it through `cachedAppCredentials`, an in-process cache of a few seconds, so
  * an authenticated request costs one query (the nonce). Changes made through the apps service
- * invalidate the entry in this process at once; other processes (replicas, the CLI) see a change after
- * at most CREDENTIALS_TTL_MS. Code that changes a merchant's status calls `invalidateAppCredentials()`.
+ * invalidate the entry in this process at once, and through `onAppCredentialsInvalidated` listeners
+ * (the platform publishes to the other replicas over pub/sub, shared through Redis when configured);
+ * a process that misses the message (the CLI without Redis) sees the change after at most
+ * CREDENTIALS_TTL_MS. Code that changes a merchant's status calls `invalidateAppCredentials()`.
  */
 export interface AppCredentials {
   appDbId: string;
@@ -100,10 +102,24 @@ export function cachedAppCredentials(db: Db, secrets: SecretBox, appId: string):
   return value;
 }
 
-/** Forgets one app's cached credentials, or all of them (merchant status changes, tests). */
+const invalidationListeners = new Set<(appId: string | null) => void>();
+
+/** Forgets one app's cached credentials, or all of them (merchant status changes), here and in the other processes. */
 export function invalidateAppCredentials(appId?: string): void {
-  if (appId === undefined) cache.clear();
+  forgetAppCredentials(appId ?? null);
+  for (const listener of invalidationListeners) listener(appId ?? null);
+}
+
+/** Forgets cached credentials in this process only (a message from another process; tests). */
+export function forgetAppCredentials(appId: string | null): void {
+  if (appId === null) cache.clear();
   else cache.delete(appId);
+}
+
+/** Called with every invalidation made in this process (null: all apps); returns the unsubscribe. */
+export function onAppCredentialsInvalidated(listener: (appId: string | null) => void): () => void {
+  invalidationListeners.add(listener);
+  return () => invalidationListeners.delete(listener);
 }
 
 function evictExpired(now: number): void {
