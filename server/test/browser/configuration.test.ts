@@ -336,6 +336,8 @@ async function adminScenario(page: Page): Promise<void> {
   expect(await diff.locator('tr[data-key="feeRate"]').getAttribute('data-change')).toBe('changed');
   expect(await diff.locator('tr[data-key="feeRate"]').innerText()).toMatch(/2\.2\s+1\.75/);
   expect(await diff.locator('tr[data-key="settlementDays"]').getAttribute('data-change')).toBe('same');
+  // Money in a snapshot is kept in minor units and shown in its currency.
+  expect(await diff.locator('tr[data-key="feeFixed"] .diff__value--after').innerText()).toBe('5.00 THB (500)');
   await screenshot(page, 'config-audit-diff-en-light');
   // The channel's audit entry records that credentials exist, never their values.
   await page.goto('/config/audit?actions=channel.create');

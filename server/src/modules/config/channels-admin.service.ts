@@ -119,10 +119,11 @@ export function channelAuditView(c: Channel) {
   });
 }
 
-export function bindingAuditView(b: ChannelService & { channel: { code: string }; service: { code: string } }) {
+export function bindingAuditView(b: ChannelService & { channel: { code: string }; service: { code: string; currencyCode: string } }) {
   return jsonSafe({
     channel: b.channel.code,
     service: b.service.code,
+    currency: b.service.currencyCode,
     lowerBound: b.lowerBound,
     upperBound: b.upperBound,
     priority: b.priority,
@@ -277,7 +278,7 @@ async function channelHasInFlight(tx: Tx, channelId: string): Promise<boolean> {
   return !!(await tx.payout.findFirst({ where: { channelId, status: { in: ['PENDING', 'REVIEW', 'PROCESSING'] } }, select: { id: true } }));
 }
 
-const withCodes = { channel: { select: { code: true } }, service: { select: { code: true } } } as const;
+const withCodes = { channel: { select: { code: true } }, service: { select: { code: true, currencyCode: true } } } as const;
 
 export async function bindChannelService(prisma: PrismaClient, input: BindChannelServiceInput, actor: AuditActor): Promise<ChannelService> {
   const priority = optionalInt(input.priority, 'priority', 0, MAX_PRIORITY) ?? 0;
@@ -318,7 +319,7 @@ export async function updateChannelService(prisma: PrismaClient, input: UpdateCh
     await tx.$queryRaw`SELECT id FROM channel_services WHERE id = ${input.id}::uuid FOR UPDATE`;
     const before = await tx.channelService.findUnique({
       where: { id: input.id },
-      include: { channel: { select: { code: true, currency: { select: { digits: true } } } }, service: { select: { code: true } } },
+      include: { channel: { select: { code: true, currency: { select: { digits: true } } } }, service: { select: { code: true, currencyCode: true } } },
     });
     if (!before) throw new ConfigNotFoundError('ChannelService');
     const digits = before.channel.currency.digits;
