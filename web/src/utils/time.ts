@@ -30,6 +30,21 @@ export function formatDateTime(iso: string | null | undefined): string {
   return formatter(appState.locale, viewerTimeZone(), true).format(new Date(iso));
 }
 
+/**
+ * An ISO timestamp, short, for a few recent rows (dashboard): the time alone when it is today in the
+ * viewer's zone, else month, day and minutes; '—' for none. formatDateTime gives the whole of it.
+ */
+export function formatRecentDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const timeZone = viewerTimeZone();
+  const date = new Date(iso);
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date) === todayYmd(timeZone);
+  const options: Intl.DateTimeFormatOptions = today
+    ? { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
+    : { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  return new Intl.DateTimeFormat(appState.locale, options).format(date);
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   return formatter(appState.locale, viewerTimeZone(), false).format(new Date(iso));

@@ -56,4 +56,5 @@ export const LogoutIcon = outlineIcon('LogoutIcon', ['M9 21H5a2 2 0 0 1-2-2V5a2 
 export const UserIcon = outlineIcon('UserIcon', ['M20 21v-2a4 4 0 0 0-4-4H8a4 4 0 0 0-4 4v2', 'M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z']);
 export const RefreshIcon = outlineIcon('RefreshIcon', ['M21 12a9 9 0 1 1-3-6.7L21 8', 'M21 3v5h-5']);
 export const ColumnsIcon = outlineIcon('ColumnsIcon', ['M3 3h18v18H3z', 'M9 3v18', 'M15 3v18']);
+export const AlertIcon = outlineIcon('AlertIcon', ['M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z', 'M12 9v4', 'M12 17h.01']);
 export const FilterIcon = outlineIcon('FilterIcon', ['M22 3H2l8 9.5V19l4 2v-8.5z']);

@@ -101,3 +101,53 @@ export const balancesQuery = graphql(`
     }
   }
 `);
+
+/**
+ * What needs attention now (seed 004 "system health status"): counts over what the viewer may read, null
+ * where they may not read that kind; `platform` for staff only.
+ */
+export const dashboardAttentionQuery = graphql(`
+  query DashboardAttention($merchantIds: [ID!]) {
+    operationsHealth(merchantIds: $merchantIds) {
+      checkedAt
+      payoutsInReview
+      payoutsStuck
+      payinsStuck
+      callbacksRetrying
+      callbacksFailed24h
+      fundRequestsWaiting
+      platform {
+        database
+        redisConfigured
+        redis
+        jobsReady
+        jobsOverdue
+        jobsFailed
+      }
+    }
+  }
+`);
+
+/**
+ * The newest payins and payouts (seed 004 "recent transactions"), as the lists' rows so that the lists'
+ * live subscriptions (`PayinChanged` / `PayoutChanged`) keep them current.
+ */
+export const dashboardRecentPayinsQuery = graphql(`
+  query DashboardRecentPayins($merchantIds: [ID!]) {
+    orders(first: 8, filter: { merchantIds: $merchantIds }, sort: { field: CREATED_AT, direction: DESC }) {
+      nodes {
+        ...PayinRowFields
+      }
+    }
+  }
+`);
+
+export const dashboardRecentPayoutsQuery = graphql(`
+  query DashboardRecentPayouts($merchantIds: [ID!]) {
+    payouts(first: 8, filter: { merchantIds: $merchantIds }, sort: { field: CREATED_AT, direction: DESC }) {
+      nodes {
+        ...PayoutRowFields
+      }
+    }
+  }
+`);
