@@ -96,6 +96,15 @@ export function todayYmd(timeZone: string = viewerTimeZone()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
+/**
+ * For date pickers (`is-date-disabled`): the picker's day `timestamp` (its local midnight) is after
+ * today in the viewer's time zone. Comparing with Date.now() would use the browser's zone instead and
+ * forbid the viewer's today whenever their zone is ahead of the browser's.
+ */
+export function isAfterViewerToday(timestamp: number): boolean {
+  return ymdOfLocal(timestamp) > todayYmd();
+}
+
 /** `ymd` moved by `days` (negative: back). */
 export function addDays(ymd: string, days: number): string {
   const [y, m, d] = ymd.split('-').map((part) => Number(part));
