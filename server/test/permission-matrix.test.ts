@@ -502,6 +502,10 @@ const QUERIES: QueryCase[] = [
     sees: (d) => (d.dashboard?.payins?.totals ?? []).some((t: { count: number }) => t.count > 0),
   },
   { field: 'me', visible: SIGNED_IN, document: `{ me { email } }`, sees: (d) => d.me != null },
+  {
+    field: 'permissionCatalog', visible: SIGNED_IN, document: `{ permissionCatalog { code name platform } }`,
+    sees: (d) => (d.permissionCatalog ?? []).some((p: { code: number }) => p.code === PERMISSIONS.OPERATION_PAYMENT_GLOBAL_WRITE),
+  },
   // Counts over what each caller reads (test/operations-health.test.ts checks the numbers and isolation).
   { field: 'operationsHealth', visible: SIGNED_IN, document: `{ operationsHealth { checkedAt } }`, sees: (d) => d.operationsHealth != null },
   { field: 'health', visible: [...SIGNED_IN, 'anonymous'], document: `{ health { status } }`, sees: (d) => d.health != null },

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/generated/prisma/client.ts';
+import { PLATFORM_ONLY_CODES } from '../src/modules/auth/ability.ts';
 import { PERMISSIONS } from '../src/modules/auth/permissions.ts';
 import { builtInRole, createUserFixture, graphqlHttp, type UserFixture } from './support/auth-fixtures.ts';
 import { createMerchant } from './support/payin-fixtures.ts';
@@ -388,6 +389,17 @@ describe('resets and unlocks', () => {
 });
 
 describe('custom roles', () => {
+  it('the permission catalog the role editor builds from is every code, with the platform-only ones marked', async () => {
+    const res = await gql<{ permissionCatalog: Array<{ code: number; name: string; platform: boolean }> }>('owner', '{ permissionCatalog { code name platform } }');
+    expect(res.errors).toBeUndefined();
+    const expected = Object.entries(PERMISSIONS)
+      .map(([name, code]) => ({ code, name, platform: PLATFORM_ONLY_CODES.has(code) }))
+      .sort((a, b) => a.code - b.code);
+    expect(res.data!.permissionCatalog).toEqual(expected);
+    expect(res.data!.permissionCatalog.find((p) => p.code === 1021)).toEqual({ code: 1021, name: 'OPERATION_PAYMENT_GLOBAL_WRITE', platform: false });
+    expect(res.data!.permissionCatalog.find((p) => p.name === 'USER_MANAGE')?.platform).toBe(true);
+  });
+
   it('an owner builds a role for their merchant from codes they hold, assigns it, changes it, and deletes it once unused', async () => {
     const created = await gql<{ createRole: { id: string; scope: string; builtIn: boolean; merchant: { id: string }; permissions: number[]; permissionNames: string[] } }>(
       'owner',

@@ -1,5 +1,5 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
-import { accessibleWhere, defineAbilityFor, packAbility } from '../../modules/auth/ability.ts';
+import { accessibleWhere, defineAbilityFor, packAbility, PLATFORM_ONLY_CODES } from '../../modules/auth/ability.ts';
 import { logout, logoutEverywhere, changePassword, updatePreferences, userActor } from '../../modules/auth/account.service.ts';
 import { createApiToken, revokeApiToken } from '../../modules/auth/api-tokens.service.ts';
 import { AUTH_ERROR_CODES, AuthError } from '../../modules/auth/auth.errors.ts';
@@ -40,6 +40,32 @@ builder.objectType(AuthError, {
 // ─────────────────────────────── me ───────────────────────────────
 
 const PERMISSION_NAMES = new Map<number, string>(Object.entries(PERMISSIONS).map(([name, code]) => [code, name]));
+
+interface PermissionInfo {
+  code: number;
+  name: string;
+  platform: boolean;
+}
+
+const PermissionInfoRef = builder.objectRef<PermissionInfo>('PermissionInfo').implement({
+  description: 'A permission code roles and API tokens are built from (seed 001).',
+  fields: (t) => ({
+    code: t.exposeInt('code', { description: 'e.g. 1014 (OPERATION_PAYMENT_WRITE).' }),
+    name: t.exposeString('name'),
+    platform: t.exposeBoolean('platform', { description: 'Grants something only in a GLOBAL (staff) role; nothing in a MERCHANT-scope role or an API token.' }),
+  }),
+});
+
+builder.queryField('permissionCatalog', (t) =>
+  t.field({
+    type: [PermissionInfoRef],
+    description: 'Every permission code, by code (for role and API token editors).',
+    resolve: (_root, _args, ctx) => {
+      requireViewer(ctx);
+      return [...PERMISSION_NAMES].sort(([a], [b]) => a - b).map(([code, name]) => ({ code, name, platform: PLATFORM_ONLY_CODES.has(code) }));
+    },
+  }),
+);
 
 interface MeShape {
   viewer: UserViewer | TokenViewer;

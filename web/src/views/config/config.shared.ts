@@ -194,55 +194,15 @@ export function timeZones(): string[] {
 // ─────────────────────────────── permission codes ───────────────────────────────
 
 /**
- * The permission codes of server/src/modules/auth/permissions.ts, by family: 1xxx payins and payouts,
- * 2xxx finance, 3xxx exports, 4xxx merchant, 5xxx platform. `platform` codes grant nothing in a
- * MERCHANT-scope role (server ability.ts PLATFORM_ONLY_CODES).
+ * Permission code families: 1xxx payins and payouts, 2xxx finance, 3xxx exports, 4xxx merchant,
+ * 5xxx platform. The codes themselves come from the server (`permissionCatalog`).
  */
-export const PERMISSION_CATALOG: readonly { code: number; name: string; platform: boolean }[] = [
-  { code: 1001, name: 'PAYIN_READ', platform: false },
-  { code: 1002, name: 'PAYOUT_READ', platform: false },
-  { code: 1003, name: 'PAYIN_WRITE', platform: false },
-  { code: 1004, name: 'PAYOUT_WRITE', platform: false },
-  { code: 1005, name: 'PAYOUT_REVIEW', platform: true },
-  { code: 1006, name: 'ORDER_STATUS_OVERRIDE', platform: true },
-  { code: 1007, name: 'ORDER_MARK_FRAUD', platform: true },
-  { code: 1008, name: 'CALLBACK_RESEND', platform: false },
-  { code: 1014, name: 'OPERATION_PAYMENT_WRITE', platform: false },
-  { code: 1021, name: 'OPERATION_PAYMENT_GLOBAL_WRITE', platform: false },
-  { code: 2001, name: 'BALANCE_READ', platform: false },
-  { code: 2002, name: 'FUND_REQUEST_CREATE', platform: false },
-  { code: 2003, name: 'FUND_REQUEST_REVIEW', platform: true },
-  { code: 2004, name: 'STATEMENT_READ', platform: false },
-  { code: 2005, name: 'LEDGER_READ', platform: false },
-  { code: 2006, name: 'LEDGER_ADJUST', platform: true },
-  { code: 3001, name: 'EXPORT_CREATE', platform: false },
-  { code: 3002, name: 'EXPORT_READ', platform: false },
-  { code: 4001, name: 'APP_READ', platform: false },
-  { code: 4002, name: 'APP_WRITE', platform: false },
-  { code: 4003, name: 'MERCHANT_INFO_READ', platform: false },
-  { code: 4004, name: 'TEAM_READ', platform: false },
-  { code: 4005, name: 'TEAM_WRITE', platform: false },
-  { code: 4006, name: 'API_TOKEN_WRITE', platform: false },
-  { code: 5001, name: 'MERCHANT_MANAGE', platform: true },
-  { code: 5002, name: 'CATALOG_MANAGE', platform: true },
-  { code: 5003, name: 'RISK_MANAGE', platform: true },
-  { code: 5004, name: 'FX_MANAGE', platform: true },
-  { code: 5005, name: 'USER_MANAGE', platform: true },
-  { code: 5006, name: 'ROLE_MANAGE', platform: true },
-  { code: 5007, name: 'AUDIT_READ', platform: false },
-  { code: 5008, name: 'SETTINGS_MANAGE', platform: true },
-];
-
 export const PERMISSION_FAMILIES = ['1', '2', '3', '4', '5'] as const;
 export type PermissionFamily = (typeof PERMISSION_FAMILIES)[number];
 
 export function familyOf(code: number): PermissionFamily {
   const first = String(code)[0] as PermissionFamily;
   return (PERMISSION_FAMILIES as readonly string[]).includes(first) ? first : '5';
-}
-
-export function permissionName(code: number): string {
-  return PERMISSION_CATALOG.find((p) => p.code === code)?.name ?? String(code);
 }
 
 /** What is wrong with a typed amount, rate or count, in the viewer's language (null: nothing). */
