@@ -13,6 +13,7 @@ import { useColumnSettings } from '@/composables/use-column-settings';
 import type { ColumnChoice } from '@/composables/use-column-settings';
 import type { PageInfoLike } from '@/composables/use-keyset-paging';
 import { useKeysetPaging } from '@/composables/use-keyset-paging';
+import { useFilterActions } from '@/composables/use-list-page';
 import { useLiveRows } from '@/composables/use-live-rows';
 import { useUrlFilters } from '@/composables/use-url-filters';
 import type { FilterShape } from '@/composables/use-url-filters';
@@ -255,14 +256,7 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
 
   // ─────────────────────────────── filters, export ───────────────────────────────
 
-  async function applyFilters() {
-    await filters.apply();
-    await paging.first();
-  }
-  async function resetFilters() {
-    await filters.reset();
-    await paging.first();
-  }
+  const { applyFilters, resetFilters } = useFilterActions(filters, paging);
 
   /** "Direction" is the other list, with the filters both lists share. */
   function switchDirection() {
