@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { ADMIN_APP_CSP } from '../src/app.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 let env: TestEnvironment;
@@ -14,6 +15,16 @@ afterAll(async () => {
 });
 
 describe('HTTP server', () => {
+  it('sends its security headers with every answer (the cashier keeps its own policy)', async () => {
+    const response = await fetch(`${env.url}/healthz`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
+    const cashier = await fetch(`${env.url}/pay/order?prepay_id=nothing-here`);
+    expect(cashier.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(cashier.headers.get('content-security-policy')).not.toBe(ADMIN_APP_CSP);
+  });
+
   it('answers /healthz', async () => {
     const response = await fetch(`${env.url}/healthz`);
     expect(response.status).toBe(200);

@@ -35,7 +35,13 @@ async function createTestDeposit(page: Page, merchantId: string): Promise<string
 describe('admin SPA in a real browser', () => {
   it('signs staff in with TOTP enrolment and a merchant viewer with a password; their menus differ', { timeout: 120_000 }, async () => {
     const admin = await openPage(app.browser, app.env.url);
-    await admin.page.goto('/');
+    // The app's pages come with their security headers (never framed, own scripts only), and the
+    // whole app works under that policy (the page problems checked at the end include CSP refusals).
+    const landing = await admin.page.goto('/');
+    const headers = landing!.headers();
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' });
     await admin.page.waitForURL(/\/login/);
     await screenshot(admin.page, 'login');
     await signIn(admin.page, 'admin@payrail.local', app.password);
