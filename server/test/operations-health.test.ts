@@ -21,7 +21,7 @@ let ownerB: UserFixture;
 const QUERY = `query($m: [ID!]) {
   operationsHealth(merchantIds: $m) {
     checkedAt payoutsInReview payoutsStuck payinsStuck callbacksRetrying callbacksFailed24h fundRequestsWaiting
-    platform { database redisConfigured redis jobsReady jobsOverdue jobsFailed }
+    platform { database redisConfigured redis jobQueue jobsReady jobsOverdue jobsFailed }
   }
 }`;
 
@@ -81,8 +81,16 @@ describe('operationsHealth', () => {
     const wantA = await expected([world.a.id]);
     expect(onlyA).toMatchObject(wantA);
     for (const value of Object.values(wantA)) expect(value).toBeGreaterThan(0);
-    expect(onlyA.platform).toMatchObject({ database: true, redisConfigured: false, redis: null, jobsFailed: 0 });
+    expect(onlyA.platform).toMatchObject({ database: true, redisConfigured: false, redis: null, jobQueue: true, jobsFailed: 0 });
     expect(onlyA.platform.jobsReady).toBeGreaterThanOrEqual(0);
+
+    // A job queue that cannot be read says so instead of looking empty.
+    await env.prisma.$executeRawUnsafe('ALTER SCHEMA graphile_worker RENAME TO graphile_worker_hidden');
+    try {
+      expect((await health(admin)).platform).toMatchObject({ database: true, jobQueue: false });
+    } finally {
+      await env.prisma.$executeRawUnsafe('ALTER SCHEMA graphile_worker_hidden RENAME TO graphile_worker');
+    }
   });
 
   it("gives a merchant's members their own merchant's numbers only, whatever they ask for, and no platform part", async () => {

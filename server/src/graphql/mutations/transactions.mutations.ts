@@ -333,6 +333,7 @@ builder.mutationField('overridePayoutStatus', (t) =>
 builder.mutationField('setPayoutOriginality', (t) =>
   t.prismaField({
     type: 'Payout',
+    description: 'Mark a payout as fraud (or back to normal), with a reason. Audited.',
     args: { id: t.arg.id({ required: true }), originality: t.arg({ type: OriginalityEnum, required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const payout = await readablePayout(ctx, String(args.id));

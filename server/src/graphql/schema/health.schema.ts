@@ -28,6 +28,7 @@ interface PlatformShape {
   database: boolean;
   redisConfigured: boolean;
   redis: boolean | null;
+  jobQueue: boolean;
   jobsReady: number;
   jobsOverdue: number;
   jobsFailed: number;
@@ -39,6 +40,7 @@ const PlatformHealthRef = builder.objectRef<PlatformShape>('PlatformHealth').imp
     database: t.exposeBoolean('database', { description: 'PostgreSQL answers.' }),
     redisConfigured: t.exposeBoolean('redisConfigured', { description: 'REDIS_URL is set (events and limits shared between replicas).' }),
     redis: t.exposeBoolean('redis', { nullable: true, description: 'Redis answers a PING within a second; null when not configured.' }),
+    jobQueue: t.exposeBoolean('jobQueue', { description: 'The job queue could be read; when false the job counts below are 0 and mean nothing.' }),
     jobsReady: t.exposeInt('jobsReady', { description: 'Background jobs due now and not yet taken by a worker.' }),
     jobsOverdue: t.exposeInt('jobsOverdue', { description: 'Of those, due for more than a minute: no worker is keeping up (or none runs).' }),
     jobsFailed: t.exposeInt('jobsFailed', { description: 'Jobs that used up their attempts.' }),
@@ -106,17 +108,22 @@ async function platformHealth(ctx: GraphQLContext): Promise<PlatformShape> {
   const database = await ctx.prisma.$queryRaw`SELECT 1`.then(() => true, () => false);
   const redisUrl = ctx.config.REDIS_URL;
   const redis = redisUrl ? await pingRedis(redisUrl) : null;
+  // A queue that cannot be read is reported as such (jobQueue false), never as an empty one.
   const [jobs] = database
     ? await ctx.prisma.$queryRaw<{ ready: bigint; overdue: bigint; failed: bigint }[]>`
         SELECT count(*) FILTER (WHERE run_at <= now() AND locked_at IS NULL AND attempts < max_attempts) AS ready,
                count(*) FILTER (WHERE run_at <= now() - interval '1 minute' AND locked_at IS NULL AND attempts < max_attempts) AS overdue,
                count(*) FILTER (WHERE attempts >= max_attempts) AS failed
-          FROM graphile_worker.jobs`.catch(() => [undefined])
+          FROM graphile_worker.jobs`.catch((error: unknown) => {
+          ctx.log.warn({ err: error }, 'job queue could not be read for operationsHealth');
+          return [undefined];
+        })
     : [undefined];
   return {
     database,
     redisConfigured: Boolean(redisUrl),
     redis,
+    jobQueue: jobs !== undefined,
     jobsReady: Number(jobs?.ready ?? 0n),
     jobsOverdue: Number(jobs?.overdue ?? 0n),
     jobsFailed: Number(jobs?.failed ?? 0n),

@@ -120,6 +120,7 @@ export const dashboardAttentionQuery = graphql(`
         database
         redisConfigured
         redis
+        jobQueue
         jobsReady
         jobsOverdue
         jobsFailed
