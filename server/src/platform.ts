@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type { Runner } from 'graphile-worker';
 import { buildApp, type App } from './app.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
@@ -69,8 +68,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const url = config.PUBLIC_URL ? config.publicUrl : `http://localhost:${port}`;
 
     if (config.RUN_WORKER) {
-      const runner: Runner = await startWorker(services, { connectionString: database.url, concurrency: config.WORKER_CONCURRENCY });
-      cleanups.push(() => runner.stop());
+      const worker = await startWorker(services, { connectionString: database.url, concurrency: config.WORKER_CONCURRENCY });
+      cleanups.push(() => worker.stop());
     }
 
     announce(log, url, seedDemo);

@@ -16,13 +16,13 @@ await migrateQueue(config.DATABASE_URL);
 const prisma = createPrisma(config.DATABASE_URL, config.DB_POOL_SIZE);
 const pubsub = createPlatformPubSub(config.REDIS_URL);
 const secrets = await loadSecretBox(config, log);
-const runner = await startWorker({ prisma, config, log, pubsub, secrets }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
+const worker = await startWorker({ prisma, config, log, pubsub, secrets }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
 log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'worker stopping');
-    void runner
+    void worker
       .stop()
       .then(() => Promise.all([prisma.$disconnect(), pubsub.close()]))
       .finally(() => process.exit(0));

@@ -45,6 +45,12 @@ const schema = z.object({
   /** Run the background worker inside the server process (`false` when workers run as their own processes). */
   RUN_WORKER: bool.default(true),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** Every worker process records a heartbeat this often (worker_processes). */
+  WORKER_HEARTBEAT_SECONDS: z.coerce.number().min(0.2).max(300).default(5),
+  /** A worker process silent this long is dead: the jobs and callback claims it held are released. */
+  WORKER_DEAD_AFTER_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** How often each worker process looks for dead ones (also once at start). */
+  WORKER_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3600).default(15),
   /** Seed demo data into an empty database at start (defaults to on for the embedded database). */
   SEED_DEMO: bool.optional(),
   /** Apply pending migrations at start. */
@@ -58,6 +64,13 @@ const schema = z.object({
   CALLBACK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
   /** A payout PROCESSING longer than this is re-queried from its connector by the janitor. */
   PAYOUT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
+  /**
+   * A payout marked PROCESSING whose submission recorded no answer after this long was interrupted (its
+   * worker died mid-call): the janitor asks its upstream at once. Connectors must time out well before it.
+   */
+  PAYOUT_SUBMIT_STALLED_SECONDS: z.coerce.number().int().min(10).default(60),
+  /** A verified upstream callback recorded but not applied after this long (the process died) is re-applied. */
+  UPSTREAM_CALLBACK_REAPPLY_AFTER_SECONDS: z.coerce.number().int().min(1).default(15),
   /** A payin PROCESSING longer than this (and not yet expired) is re-queried from its connector. */
   PAYIN_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
   /** GraphQL: deepest field nesting one operation may have. */

@@ -2,20 +2,27 @@ import type { CronItem } from 'graphile-worker';
 import { sweepStuckDeliveries } from '../modules/deliveries/deliveries.service.ts';
 import { reconcilePayins } from '../modules/orders/operations/reconcile-payins.ts';
 import { reconcilePayouts } from '../modules/payouts/operations/reconcile-payouts.ts';
+import { reapplyUnappliedCallbacks } from '../modules/routing/upstream-callbacks.ts';
 import type { JobTask } from './worker.ts';
 
 /**
- * The stuck-state janitor (every minute): payouts and payins left PROCESSING are re-queried from their
- * connectors and resolved (modules/payouts/operations/reconcile-payouts.ts, orders/operations/
- * reconcile-payins.ts); payouts whose submit job was lost are re-submitted; deliveries left PENDING by
- * a dead worker get their flush back. Several workers may run it: every step locks what it changes.
+ * The stuck-state janitor (every minute, and at once when dead workers were found — jobs/heartbeat.ts):
+ *  - upstream callbacks recorded (RECEIVED) but never applied because the process died are applied
+ *    (modules/routing/upstream-callbacks.ts), before anything is re-queried;
+ *  - payouts whose submission was cut short are queried at once, payouts and payins left PROCESSING
+ *    are re-queried from their connectors and resolved (modules/payouts/operations/reconcile-payouts.ts,
+ *    orders/operations/reconcile-payins.ts); payouts whose submit job was lost are re-submitted;
+ *  - deliveries whose flush job was lost get it back (claims of dead workers are settled by the
+ *    dead-worker sweep itself).
+ * Several workers may run it: every step locks what it changes.
  */
 const sweep: JobTask = async (_payload, ctx) => {
+  const callbacks = await reapplyUnappliedCallbacks(ctx, { afterSeconds: ctx.config.UPSTREAM_CALLBACK_REAPPLY_AFTER_SECONDS });
   const payouts = await reconcilePayouts(ctx);
   const payins = await reconcilePayins(ctx);
   const deliveries = await sweepStuckDeliveries(ctx.prisma);
-  if (payouts.queried + payouts.resubmitted + payins.queried + deliveries > 0) {
-    ctx.log.info({ payouts, payins, deliveries }, 'janitor sweep');
+  if (callbacks.reapplied + callbacks.errors + payouts.queried + payouts.resubmitted + payins.queried + deliveries > 0) {
+    ctx.log.info({ callbacks, payouts, payins, deliveries }, 'janitor sweep');
   }
 };
 

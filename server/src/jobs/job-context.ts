@@ -12,4 +12,6 @@ export interface JobContext {
   pubsub: PubSub;
   /** Opens sealed secrets (platform private keys for signing callbacks, channel credentials). */
   secrets: SecretBox;
+  /** graphile-worker pool id of the process running the task (jobs' locked_by); absent outside a worker. */
+  workerId?: string | null;
 }

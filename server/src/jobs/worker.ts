@@ -1,4 +1,17 @@
-import { Logger as WorkerLogger, parseCronItems, run, runMigrations, type CronItem, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import {
+  Logger as WorkerLogger,
+  makeWorkerUtils,
+  parseCronItems,
+  run,
+  runMigrations,
+  type CronItem,
+  type Runner,
+  type Task,
+  type TaskList,
+  type WorkerEvents,
+  type WorkerUtils,
+} from 'graphile-worker';
 import type { Logger } from '../lib/logger.ts';
 import type { JobContext } from './job-context.ts';
 import { maintenanceTasks, maintenanceCron } from './maintenance.ts';
@@ -9,6 +22,7 @@ import { janitorCron, janitorTasks } from './janitor.ts';
 import { exportCron, exportTasks } from '../modules/exports/exports.tasks.ts';
 import { statementCron, statementTasks } from '../modules/statements/statements.tasks.ts';
 import { authCron, authTasks } from '../modules/auth/auth.tasks.ts';
+import { startWorkerHeartbeat, type HeartbeatSettings, type WorkerHeartbeat } from './heartbeat.ts';
 
 export type JobTask = (payload: unknown, ctx: JobContext, helpers: Parameters<Task>[1]) => Promise<void>;
 
@@ -26,20 +40,87 @@ export async function migrateQueue(connectionString: string): Promise<void> {
   await runMigrations({ connectionString, logger: silentLogger() });
 }
 
-export async function startWorker(ctx: JobContext, opts: { connectionString: string; concurrency: number }): Promise<Runner> {
+export interface WorkerHandle {
+  runner: Runner;
+  heartbeat: WorkerHeartbeat;
+  /** graphile-worker pool id(s) of this process (jobs' locked_by). */
+  workerIds: string[];
+  /** Stops the pool (jobs in flight finish), then the heartbeat, which deregisters the process. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the worker pool of this process (the server's in-process worker or `npm run worker`), announced
+ * in worker_processes with a heartbeat (jobs/heartbeat.ts) so that, should it die, its jobs are released
+ * within seconds instead of graphile-worker's four-hour lock expiry.
+ */
+export async function startWorker(
+  ctx: JobContext,
+  opts: { connectionString: string; concurrency: number; heartbeat?: HeartbeatSettings },
+): Promise<WorkerHandle> {
+  const settings = opts.heartbeat ?? {
+    heartbeatSeconds: ctx.config.WORKER_HEARTBEAT_SECONDS,
+    deadAfterSeconds: ctx.config.WORKER_DEAD_AFTER_SECONDS,
+    sweepSeconds: ctx.config.WORKER_SWEEP_SECONDS,
+  };
+  const utils: WorkerUtils = await makeWorkerUtils({ connectionString: opts.connectionString, maxPoolSize: 2, logger: workerLogger(ctx.log) });
+  let heartbeat: WorkerHeartbeat;
+  try {
+    // Registered (and dead workers swept) before the pool can lock anything.
+    heartbeat = await startWorkerHeartbeat(ctx, utils, settings);
+  } catch (error) {
+    await utils.release();
+    throw error;
+  }
+
+  const workerIds: string[] = [];
+  let registered: Promise<void> = Promise.resolve();
+  let workerId: string | null = null;
+  const events = new EventEmitter() as WorkerEvents;
+  events.on('pool:create', ({ workerPool }) => {
+    workerId = workerPool.id;
+    workerIds.push(workerPool.id);
+    registered = heartbeat.addWorkerId(workerPool.id);
+  });
+
   const taskList: TaskList = {};
   for (const [name, task] of Object.entries(allTasks())) {
-    taskList[name] = (payload, helpers) => task(payload, ctx, helpers);
+    taskList[name] = async (payload, helpers) => {
+      // No task acts before this process's pool id is recorded: a crash is then always traceable.
+      await registered;
+      return task(payload, { ...ctx, workerId }, helpers);
+    };
   }
-  return run({
-    connectionString: opts.connectionString,
-    concurrency: opts.concurrency,
-    noHandleSignals: true,
-    pollInterval: 1000,
-    taskList,
-    parsedCronItems: parseCronItems(allCron()),
-    logger: workerLogger(ctx.log),
-  });
+  let runner: Runner;
+  try {
+    runner = await run({
+      connectionString: opts.connectionString,
+      concurrency: opts.concurrency,
+      noHandleSignals: true,
+      pollInterval: 1000,
+      taskList,
+      parsedCronItems: parseCronItems(allCron()),
+      logger: workerLogger(ctx.log),
+      events,
+    });
+  } catch (error) {
+    await heartbeat.stop();
+    await utils.release();
+    throw error;
+  }
+  return {
+    runner,
+    heartbeat,
+    workerIds,
+    async stop() {
+      try {
+        await runner.stop();
+      } finally {
+        await heartbeat.stop();
+        await utils.release();
+      }
+    },
+  };
 }
 
 function workerLogger(log: Logger): WorkerLogger {

@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../graphql/context.ts';
 import { isDomainError } from '../lib/errors.ts';
-import { applyUpstreamPaymentInTx } from '../modules/orders/operations/apply-upstream-payment.ts';
-import { runOrderTransaction } from '../modules/orders/orders.transition.ts';
-import { applyUpstreamPayoutInTx } from '../modules/payouts/operations/apply-upstream-payout.ts';
-import { runPayoutTransaction } from '../modules/payouts/payouts.transition.ts';
 import { getConnector, hasConnector } from '../modules/routing/connectors/connector.ts';
+import { applyRecordedCallback, markCallbackResult, recordReceivedCallback, type UpstreamCallbackIntent } from '../modules/routing/upstream-callbacks.ts';
 
 /**
  * `POST /upstream/:channel/callback` (mounted under /v1): where upstream providers report payments and
  * payout results (the connector's parser says which).
  * Not the merchant API: no envelope, no merchant signature; the connector verifies the provider's own
- * signature over the raw body. Every callback is recorded (UpstreamCallback) with its verdict.
+ * signature over the raw body. Every callback is recorded (UpstreamCallback) with its verdict; a verified
+ * one is committed (RECEIVED) before it is applied, so an answer of 200 always stands for a recorded
+ * callback that is applied now or, after a crash, by the janitor.
  *
  *   200 {"ok":true}        processed: applied, duplicate or ignored (out of order) — the upstream stops retrying
  *   400 {"ok":false,…}     verified but malformed (unknown event, bad transactions)
@@ -48,73 +47,46 @@ export async function upstreamRoutes(app: FastifyInstance, opts: { services: App
       request.log.warn({ channel: channel.code, reason: parsed.reason }, 'upstream callback signature rejected');
       return reply.status(401).send({ ok: false, error: 'BAD_SIGNATURE' });
     }
+    let intent: UpstreamCallbackIntent;
     if (parsed.subject === 'payout') {
       if (!parsed.payoutStatus || !parsed.orderRef) {
         await record('MALFORMED');
         return reply.status(400).send({ ok: false, error: 'MALFORMED', reason: parsed.reason ?? null });
       }
-      try {
-        await runPayoutTransaction(services, async (tx, changes) => {
-          const applied = await applyUpstreamPayoutInTx(tx, changes, {
-            channelId: channel.id,
-            channelCode: channel.code,
-            payoutRef: parsed.orderRef!,
-            status: parsed.payoutStatus!,
-            reason: parsed.reason ?? null,
-            eventKey: parsed.eventKey,
-            source: 'callback',
-          });
-          await tx.upstreamCallback.create({
-            data: { channelId: channel.id, eventKey: parsed.eventKey.slice(0, 160), signatureValid: true, body: rawBody, result: applied.outcome },
-          });
-        });
-        return reply.status(200).send({ ok: true });
-      } catch (error) {
-        if (isDomainError(error, 'PAYOUT_NOT_FOUND')) {
-          await record('PAYOUT_NOT_FOUND');
-          return reply.status(404).send({ ok: false, error: 'PAYOUT_NOT_FOUND' });
-        }
-        if (isDomainError(error, 'UPSTREAM_CHANNEL_MISMATCH')) {
-          await record('CHANNEL_MISMATCH');
-          return reply.status(409).send({ ok: false, error: 'CHANNEL_MISMATCH' });
-        }
-        await record(isDomainError(error) ? `ERROR_${error.code}`.slice(0, 64) : 'ERROR').catch(() => {});
-        throw error;
+      intent = { subject: 'payout', payoutRef: parsed.orderRef, status: parsed.payoutStatus, reason: parsed.reason ?? null, eventKey: parsed.eventKey };
+    } else {
+      if (!parsed.status || !parsed.orderRef) {
+        await record('MALFORMED');
+        return reply.status(400).send({ ok: false, error: 'MALFORMED', reason: parsed.reason ?? null });
       }
-    }
-    if (!parsed.status || !parsed.orderRef) {
-      await record('MALFORMED');
-      return reply.status(400).send({ ok: false, error: 'MALFORMED', reason: parsed.reason ?? null });
+      intent = {
+        subject: 'payin',
+        orderRef: parsed.orderRef,
+        status: parsed.status,
+        payments: parsed.payments.map((p) => ({ txnId: p.txnId, amount: p.amount.toString(), paidAt: p.paidAt.toISOString() })),
+        reason: parsed.reason ?? null,
+        eventKey: parsed.eventKey,
+      };
     }
 
+    // Durable before anything is applied or acknowledged: should this process die from here on, the
+    // janitor applies the recorded callback (modules/routing/upstream-callbacks.ts).
+    const callbackId = await recordReceivedCallback(services.prisma, { channelId: channel.id, eventKey: parsed.eventKey, body: rawBody, intent });
     try {
-      const result = await runOrderTransaction(services, async (tx, changes) => {
-        const applied = await applyUpstreamPaymentInTx(tx, changes, {
-          channelId: channel.id,
-          channelCode: channel.code,
-          orderRef: parsed.orderRef!,
-          status: parsed.status!,
-          payments: parsed.payments,
-          eventKey: parsed.eventKey,
-          reason: parsed.reason ?? null,
-        });
-        await tx.upstreamCallback.create({
-          data: { channelId: channel.id, eventKey: parsed.eventKey.slice(0, 160), signatureValid: true, body: rawBody, result: applied.outcome },
-        });
-        return applied;
-      });
-      request.log.debug({ channel: channel.code, outcome: result.outcome }, 'upstream callback processed');
+      const outcome = await applyRecordedCallback(services, callbackId);
+      request.log.debug({ channel: channel.code, outcome }, 'upstream callback processed');
       return reply.status(200).send({ ok: true });
     } catch (error) {
-      if (isDomainError(error, 'ORDER_NOT_FOUND')) {
-        await record('ORDER_NOT_FOUND');
-        return reply.status(404).send({ ok: false, error: 'ORDER_NOT_FOUND' });
+      if (isDomainError(error, 'ORDER_NOT_FOUND') || isDomainError(error, 'PAYOUT_NOT_FOUND')) {
+        await markCallbackResult(services.prisma, callbackId, error.code);
+        return reply.status(404).send({ ok: false, error: error.code });
       }
       if (isDomainError(error, 'UPSTREAM_CHANNEL_MISMATCH')) {
-        await record('CHANNEL_MISMATCH');
+        await markCallbackResult(services.prisma, callbackId, 'CHANNEL_MISMATCH');
         return reply.status(409).send({ ok: false, error: 'CHANNEL_MISMATCH' });
       }
-      await record(isDomainError(error) ? `ERROR_${error.code}`.slice(0, 64) : 'ERROR').catch(() => {});
+      // Not acknowledged (5xx): the upstream retries. Marked, so the janitor does not apply it too.
+      await markCallbackResult(services.prisma, callbackId, isDomainError(error) ? `ERROR_${error.code}` : 'ERROR').catch(() => {});
       throw error;
     }
   });

@@ -41,8 +41,11 @@ import {
  * before the claim, so a key that does not open leaves no lease that would hold its retries back.
  */
 
-/** Longer than the 10 s HTTP timeout: a claim outlives its attempt, so no second flush sends meanwhile. */
-const CLAIM_LEASE_MS = 60_000;
+/**
+ * Longer than the 10 s HTTP timeout: a claim outlives its attempt, so no second flush sends meanwhile.
+ * A claim whose worker died is settled sooner, when the worker is found dead (releaseDeadClaims).
+ */
+export const CLAIM_LEASE_MS = 60_000;
 /** How soon a flush that found the head in flight looks again. */
 const IN_FLIGHT_RECHECK_MS = 2_000;
 
@@ -114,7 +117,9 @@ export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint
         attemptCount: head.attemptCount,
         OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }],
       },
-      data: { nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS), lastAttemptAt: now },
+      // claimedBy: should this worker die mid-attempt, the dead-worker sweep (jobs/heartbeat.ts) settles
+      // the claim at once instead of waiting out the lease.
+      data: { nextAttemptAt: new Date(now.getTime() + CLAIM_LEASE_MS), lastAttemptAt: now, claimedBy: ctx.workerId ?? null },
     });
     if (claimed.count === 0) continue; // changed under us: look at the head again
 
@@ -185,6 +190,7 @@ async function attempt(
         lastAttemptAt: result.requestedAt,
         lastStatusCode: result.statusCode,
         nextAttemptAt,
+        claimedBy: null,
         ...(status === 'SENT' ? { deliveredAt: new Date() } : {}),
       },
     });

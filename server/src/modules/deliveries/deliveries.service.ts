@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Prisma, Tx } from '../../db/prisma.ts';
 import type { ActorType, DeliveryStatus, PostbackStatus } from '../../generated/prisma/enums.ts';
+import type { JobContext } from '../../jobs/job-context.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { DeliveryNotFoundError, DeliveryNotResendableError } from './deliveries.errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -286,13 +287,14 @@ async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> 
 // Janitor
 
 /**
- * Deliveries that should have been attempted more than `graceMs` ago but are still PENDING (the worker
- * holding their flush died): schedule their subject's flush again (`preserve_run_at`, so a flush that
- * is already waiting keeps its time). Returns how many subjects were re-scheduled.
+ * Safety net: deliveries that should have been attempted more than `graceMs` (default a minute) ago but
+ * are still PENDING (their flush job was lost): schedule their subject's flush again (`preserve_run_at`,
+ * so a flush that is already waiting keeps its time). A claim of a worker that died is not waited for
+ * here: the dead-worker sweep settles it (releaseDeadClaims). Returns how many subjects were re-scheduled.
  */
 export async function sweepStuckDeliveries(db: Db, opts: { now?: Date; graceMs?: number; limit?: number } = {}): Promise<number> {
   const now = opts.now ?? new Date();
-  const before = new Date(now.getTime() - (opts.graceMs ?? 5 * 60_000));
+  const before = new Date(now.getTime() - (opts.graceMs ?? 60_000));
   const stuck = await db.$queryRaw<{ orderId: string | null; payoutId: string | null; fundRequestId: string | null; appId: string | null }[]>`
     SELECT DISTINCT d."orderId", d."payoutId", d."fundRequestId",
       COALESCE(o."appId", p."appId") AS "appId"
@@ -306,4 +308,61 @@ export async function sweepStuckDeliveries(db: Db, opts: { now?: Date; graceMs?:
     await enqueueFlush(db, { subjectKey: deliverySubjectKey(ref), appDbId: row.appId }, undefined, 'preserve_run_at');
   }
   return stuck.length;
+}
+
+/** What an attempt cut short by its worker's death records (the merchant may or may not have received it). */
+export const INTERRUPTED_ATTEMPT_ERROR = 'interrupted: the worker sending it stopped before an answer was recorded';
+
+/**
+ * Settles the callback claims held by dead workers (graphile pool ids), for the dead-worker sweep
+ * (jobs/heartbeat.ts). The interrupted attempt counts as a failed attempt (the merchant may have got
+ * it: callbacks are at-least-once) and the next one is due by the normal retry schedule, counted from
+ * the interrupted attempt (CALLBACK_RETRY_SCALE applies); with no attempt left the delivery gives up
+ * (FAILED). The subject's flush is scheduled for that time. Each delivery is its own transaction and
+ * only changes while still claimed by that worker with the same attempt count, so two sweeps never
+ * record it twice. Returns how many claims were settled.
+ */
+export async function releaseDeadClaims(
+  db: Db,
+  workerIds: string[],
+  opts: { now?: Date; pubsub?: Pick<JobContext['pubsub'], 'publish'> } = {},
+): Promise<number> {
+  if (workerIds.length === 0) return 0;
+  const claimed = await db.delivery.findMany({
+    where: { status: 'PENDING', claimedBy: { in: workerIds } },
+    select: { id: true, merchantId: true, orderId: true, payoutId: true, fundRequestId: true, attemptCount: true, lastAttemptAt: true, claimedBy: true },
+  });
+  let settled = 0;
+  for (const delivery of claimed) {
+    const ref = subjectOfDelivery(delivery);
+    const now = opts.now ?? new Date();
+    const attemptNo = delivery.attemptCount + 1;
+    const interruptedAt = delivery.lastAttemptAt ?? now;
+    const delay = callbackRetrySchedule(attemptNo);
+    const status: DeliveryStatus = delay === null ? 'FAILED' : 'PENDING';
+    const nextAttemptAt = delay === null ? null : new Date(Math.max(now.getTime(), interruptedAt.getTime() + delay));
+    const done = await inTransaction(db, async (tx) => {
+      await lockSubject(tx, ref);
+      const { count } = await tx.delivery.updateMany({
+        where: { id: delivery.id, status: 'PENDING', claimedBy: delivery.claimedBy, attemptCount: delivery.attemptCount },
+        data: { status, attemptCount: attemptNo, nextAttemptAt, claimedBy: null },
+      });
+      if (count === 0) return false; // settled by another sweep, or the attempt got recorded after all
+      await tx.deliveryAttempt.create({
+        data: { deliveryId: delivery.id, attemptNo, requestedAt: interruptedAt, statusCode: null, latencyMs: 0, responseExcerpt: null, error: INTERRUPTED_ATTEMPT_ERROR },
+      });
+      if (status === 'FAILED') {
+        await setPostbackStatus(tx, ref, 'ERROR');
+        // Later callbacks of the subject were waiting behind this one.
+        await enqueueFlush(tx, { subjectKey: deliverySubjectKey(ref), appDbId: await subjectAppId(tx, ref) });
+      } else {
+        await enqueueFlush(tx, { subjectKey: deliverySubjectKey(ref), appDbId: await subjectAppId(tx, ref) }, nextAttemptAt ?? undefined);
+      }
+      return true;
+    });
+    if (!done) continue;
+    settled++;
+    opts.pubsub?.publish('delivery:changed', { id: delivery.id, merchantId: delivery.merchantId, orderId: delivery.orderId, payoutId: delivery.payoutId, fundRequestId: delivery.fundRequestId, status });
+  }
+  return settled;
 }

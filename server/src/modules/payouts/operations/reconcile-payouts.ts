@@ -8,6 +8,10 @@ import { applyUpstreamPayoutInTx, type PayoutApplyOutcome } from './apply-upstre
 
 /**
  * The payout half of the stuck-state janitor (cron, every minute):
+ *  - PROCESSING with a submission that never recorded an answer (no event after SUBMITTING) for
+ *    PAYOUT_SUBMIT_STALLED_SECONDS: the submit job died mid-call (its re-run skips a PROCESSING payout),
+ *    so ask the upstream now instead of after PAYOUT_RECONCILE_AFTER_SECONDS. Asked once this way;
+ *    an upstream that still says "processing" is then re-queried on the normal schedule.
  *  - PROCESSING longer than PAYOUT_RECONCILE_AFTER_SECONDS and not queried within that window: ask the
  *    connector (`queryPayout`) and apply its answer like a callback. "Still processing / sent to the
  *    bank" is only noted: a payout is SUCCEEDED only when the upstream says so.
@@ -29,13 +33,21 @@ export async function reconcilePayouts(services: PayoutsServices, opts: { now?: 
   const cutoff = new Date(now.getTime() - services.config.PAYOUT_RECONCILE_AFTER_SECONDS * 1000);
   const summary: ReconcileSummary = { queried: 0, resolved: 0, resubmitted: 0, errors: 0 };
 
+  const stalledCutoff = new Date(now.getTime() - services.config.PAYOUT_SUBMIT_STALLED_SECONDS * 1000);
   const stuck = await services.prisma.$queryRaw<{ id: string }[]>`
     SELECT p.id FROM payouts p
     WHERE p.status = 'PROCESSING' AND p."submittedAt" <= ${cutoff}
       AND NOT EXISTS (
         SELECT 1 FROM payout_events e
         WHERE e."payoutId" = p.id AND e.type = 'UPSTREAM_QUERIED' AND e."createdAt" > ${cutoff})
-    ORDER BY p."submittedAt"
+    UNION
+    SELECT p.id FROM payouts p
+    WHERE p.status = 'PROCESSING' AND p."submittedAt" <= ${stalledCutoff} AND p."submittedAt" > ${cutoff}
+      AND EXISTS (SELECT 1 FROM payout_events s WHERE s."payoutId" = p.id AND s.type = 'SUBMITTING')
+      AND NOT EXISTS (
+        SELECT 1 FROM payout_events e
+        WHERE e."payoutId" = p.id
+          AND e.id > (SELECT max(s.id) FROM payout_events s WHERE s."payoutId" = p.id AND s.type = 'SUBMITTING'))
     LIMIT ${limit}`;
   for (const { id } of stuck) {
     try {
