@@ -9,9 +9,11 @@ import { sealPlatformPrivateKey } from '../src/modules/apps/platform-keys.ts';
 import { CALLBACK_RETRY_DELAYS_MS, CALLBACK_RETRY_JITTER, INTERRUPTED_ATTEMPT_ERROR, enqueueCallback } from '../src/modules/deliveries/deliveries.service.ts';
 import { checkLedgerInvariants } from '../src/modules/ledger/ledger.invariants.ts';
 import { createPayin } from '../src/modules/orders/operations/create-payin.ts';
+import { createPayout } from '../src/modules/payouts/operations/create-payout.ts';
 import { encodeCallback, signCallback } from '../src/modules/routing/connectors/sandbox/transformers.ts';
 import { recordReceivedCallback } from '../src/modules/routing/upstream-callbacks.ts';
 import { activateService, bindChannel, createChannel, createMerchant, createService, ensureCurrency } from './support/payin-fixtures.ts';
+import { fundChannel, fundMerchant } from './support/payout-fixtures.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 /**
@@ -35,6 +37,7 @@ let receiver: { server: Server; url: string; received: Array<{ path: string; bod
 let merchant: Merchant;
 let appDbId: string;
 let channel: Channel;
+let payoutChannel: Channel;
 let serviceId: string;
 
 beforeAll(async () => {
@@ -57,6 +60,13 @@ beforeAll(async () => {
   await activateService(p, merchant.id, service.id, { feeRatePpm: 10_000n });
   channel = await createChannel(p, { code: 'SBX_RECOVERY', currencyCode: 'THB', settings: { delayMs: 3_600_000, successRate: 1 } }, { secrets: env.services.secrets, secret: SECRET });
   await bindChannel(p, channel.id, service.id);
+  // Payouts: the sandbox answers queries only (no callbacks), at once.
+  const payoutService = await createService(p, { code: 'THB_BANK_PAYOUT', direction: 'PAYOUT', currencyCode: 'THB', requiredFields: ['recipient_name', 'recipient_account', 'bank_code'] });
+  await activateService(p, merchant.id, payoutService.id);
+  payoutChannel = await createChannel(p, { code: 'SBX_RECOVERY_PO', currencyCode: 'THB', settings: { delayMs: 0, payoutCallbacks: false } }, { secrets: env.services.secrets, secret: SECRET });
+  await bindChannel(p, payoutChannel.id, payoutService.id);
+  await fundMerchant(p, merchant.id, payoutChannel.id, 'THB', 1_000_00n);
+  await fundChannel(p, payoutChannel.id, 'THB', 1_000_00n);
   appDbId = (await p.app.create({ data: { appId: randomBytes(16).toString('hex'), merchantId: merchant.id, name: 'Shop' } })).id;
   const pair = generateRsaKeyPair();
   const serial = keySerial(pair.publicKeyPem);
@@ -307,6 +317,46 @@ describe('upstream callbacks recorded but not applied', () => {
     expect(results.map((r) => r.result)).toEqual(['APPLIED', 'DUPLICATE']);
     expect(await env.prisma.payment.count({ where: { orderId: order.id } })).toBe(1);
     expect((await env.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).paidAmount).toBe(10_000n);
+    expect(await checkLedgerInvariants(env.prisma)).toEqual([]);
+  });
+});
+
+describe('payout submissions cut by a dead worker', () => {
+  it('asks the upstream at once when the dead worker held the submit job, not after the 10-minute re-query', async () => {
+    const created = await createPayout(env.services, {
+      merchantId: merchant.id,
+      mchId: merchant.mchId,
+      appDbId: null,
+      test: false,
+      defaultNotifyUrl: null,
+      creationType: 'AUTO',
+      params: { out_trade_no: `CUT-${Date.now()}`, amount: '10.00', currency: 'THB', service: 'THB_BANK_PAYOUT', recipient_name: 'Somchai Jaidee', recipient_account: '1234567890', bank_code: 'KBANK' },
+    });
+    const payoutId = created.payout.id;
+    // The worker submits it; the upstream accepts (PROCESSING, no callback will come).
+    await waitFor('the submission', async () => (await env.prisma.payoutEvent.count({ where: { payoutId, type: 'UPSTREAM_ACCEPTED' } })) > 0, 15_000);
+    // What a worker killed mid-call leaves: PROCESSING, SUBMITTING recorded and no answer, its submit job locked.
+    const workerId = `pool-dead-${randomBytes(4).toString('hex')}`;
+    await env.prisma.$transaction(async (tx) => {
+      await tx.payoutEvent.deleteMany({ where: { payoutId, type: 'UPSTREAM_ACCEPTED' } });
+      const [job] = await tx.$queryRaw<{ id: bigint }[]>`
+        SELECT (graphile_worker.add_job('payouts:submit', ${JSON.stringify({ payoutId })}::json, job_key => ${`payout-submit:${payoutId}`}::text, max_attempts => 10)).id AS id`;
+      await tx.$executeRaw`UPDATE graphile_worker._private_jobs SET locked_by = ${workerId}, locked_at = now() WHERE id = ${job!.id}`;
+    });
+    expect((await env.prisma.payout.findUniqueOrThrow({ where: { id: payoutId } })).status).toBe('PROCESSING');
+    await deadProcess(workerId);
+
+    const settled = await waitFor(
+      'the payout to be resolved from its upstream',
+      async () => {
+        const row = await env.prisma.payout.findUniqueOrThrow({ where: { id: payoutId } });
+        return row.status === 'SUCCEEDED' ? row : null;
+      },
+      RELEASE_BOUND_MS,
+    );
+    expect(settled.finishedAt).not.toBeNull();
+    const events = await env.prisma.payoutEvent.findMany({ where: { payoutId }, orderBy: { id: 'asc' }, select: { type: true } });
+    expect(events.filter((e) => e.type === 'UPSTREAM_QUERIED')).toHaveLength(1);
     expect(await checkLedgerInvariants(env.prisma)).toEqual([]);
   });
 });

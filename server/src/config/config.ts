@@ -65,10 +65,10 @@ const schema = z.object({
   /** A payout PROCESSING longer than this is re-queried from its connector by the janitor. */
   PAYOUT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
   /**
-   * A payout marked PROCESSING whose submission recorded no answer after this long was interrupted (its
-   * worker died mid-call): the janitor asks its upstream at once. Connectors must time out well before it.
+   * A payout marked PROCESSING whose submission recorded no answer after this long was interrupted: the
+   * janitor asks its upstream (at once when its worker is found dead). Connectors must time out well before it.
    */
-  PAYOUT_SUBMIT_STALLED_SECONDS: z.coerce.number().int().min(10).default(60),
+  PAYOUT_SUBMIT_STALLED_SECONDS: z.coerce.number().int().min(10).default(120),
   /** A verified upstream callback recorded but not applied after this long (the process died) is re-applied. */
   UPSTREAM_CALLBACK_REAPPLY_AFTER_SECONDS: z.coerce.number().int().min(1).default(15),
   /** A payin PROCESSING longer than this (and not yet expired) is re-queried from its connector. */

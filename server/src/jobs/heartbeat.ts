@@ -40,7 +40,16 @@ export interface DeadWorkerRelease {
   deliveries: number;
 }
 
-export const JANITOR_NOW_KEY = 'janitor-sweep-now';
+/** A job a dead worker was running. */
+export interface InterruptedJob {
+  task: string;
+  key: string | null;
+}
+
+/** Payload of a janitor run started by the dead-worker sweep (the cron's runs have none). */
+export interface JanitorPayload {
+  interrupted?: InterruptedJob[];
+}
 
 /** Registers a worker process (before its pool starts, so it is known even with no pool id yet). */
 export async function registerWorkerProcess(prisma: PrismaClient, id: string, workerIds: string[]): Promise<void> {
@@ -85,6 +94,12 @@ export async function releaseDeadWorkers(
         WHERE j.locked_by = ANY(w."workerIds") AND w."heartbeatAt" >= now() - make_interval(secs => ${deadAfter}::float8))`;
   const workerIds = [...new Set([...dead.flatMap((d) => d.workerIds), ...orphans.map((o) => o.lockedBy)])];
   if (workerIds.length === 0 && dead.length === 0) return { processes: 0, workerIds: [], deliveries: 0 };
+  // The jobs they were running, by task and key: the janitor re-drives what those were doing (a payout
+  // submission cut mid-call is asked of its upstream at once: its re-run skips a PROCESSING payout).
+  const interrupted = workerIds.length
+    ? await prisma.$queryRaw<InterruptedJob[]>`
+        SELECT j.task_identifier AS task, j.key FROM graphile_worker.jobs j WHERE j.locked_by = ANY(${workerIds}::text[])`
+    : [];
 
   // Claims first: when the flush job comes back it must find the interrupted attempt settled.
   const deliveries = workerIds.length ? await releaseDeadClaims(prisma, workerIds, { pubsub: ctx.pubsub }) : 0;
@@ -96,8 +111,8 @@ export async function releaseDeadWorkers(
   }
   // Whatever the dead jobs were driving (a payout submission, an upstream callback) is looked at now,
   // not at the janitor's next minute.
-  await enqueueJob(prisma, 'janitor:sweep', {}, { jobKey: JANITOR_NOW_KEY });
-  ctx.log.warn({ processes: dead.map((d) => d.id), workerIds, deliveries }, 'released the jobs of dead workers');
+  await enqueueJob(prisma, 'janitor:sweep', { interrupted } satisfies JanitorPayload);
+  ctx.log.warn({ processes: dead.map((d) => d.id), workerIds, deliveries, interrupted }, 'released the jobs of dead workers');
   return { processes: dead.length, workerIds, deliveries };
 }
 

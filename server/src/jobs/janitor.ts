@@ -3,6 +3,8 @@ import { sweepStuckDeliveries } from '../modules/deliveries/deliveries.service.t
 import { reconcilePayins } from '../modules/orders/operations/reconcile-payins.ts';
 import { reconcilePayouts } from '../modules/payouts/operations/reconcile-payouts.ts';
 import { reapplyUnappliedCallbacks } from '../modules/routing/upstream-callbacks.ts';
+import { submitJobKey } from '../modules/payouts/payouts.context.ts';
+import type { JanitorPayload } from './heartbeat.ts';
 import type { JobTask } from './worker.ts';
 
 /**
@@ -16,9 +18,12 @@ import type { JobTask } from './worker.ts';
  *    dead-worker sweep itself).
  * Several workers may run it: every step locks what it changes.
  */
-const sweep: JobTask = async (_payload, ctx) => {
+const sweep: JobTask = async (payload, ctx) => {
+  const { interrupted = [] } = (payload ?? {}) as JanitorPayload;
+  const submitPrefix = submitJobKey('');
+  const interruptedSubmits = interrupted.flatMap((job) => (job.key?.startsWith(submitPrefix) ? [job.key.slice(submitPrefix.length)] : []));
   const callbacks = await reapplyUnappliedCallbacks(ctx, { afterSeconds: ctx.config.UPSTREAM_CALLBACK_REAPPLY_AFTER_SECONDS });
-  const payouts = await reconcilePayouts(ctx);
+  const payouts = await reconcilePayouts(ctx, { interruptedSubmits });
   const payins = await reconcilePayins(ctx);
   const deliveries = await sweepStuckDeliveries(ctx.prisma);
   if (callbacks.reapplied + callbacks.errors + payouts.queried + payouts.resubmitted + payins.queried + deliveries > 0) {

@@ -8,10 +8,11 @@ import { applyUpstreamPayoutInTx, type PayoutApplyOutcome } from './apply-upstre
 
 /**
  * The payout half of the stuck-state janitor (cron, every minute):
- *  - PROCESSING with a submission that never recorded an answer (no event after SUBMITTING) for
- *    PAYOUT_SUBMIT_STALLED_SECONDS: the submit job died mid-call (its re-run skips a PROCESSING payout),
- *    so ask the upstream now instead of after PAYOUT_RECONCILE_AFTER_SECONDS. Asked once this way;
- *    an upstream that still says "processing" is then re-queried on the normal schedule.
+ *  - PROCESSING with a submission that never recorded an answer (no event after SUBMITTING): the submit
+ *    job died mid-call (its re-run skips a PROCESSING payout). Asked of the upstream at once when the
+ *    dead-worker sweep names it (`interruptedSubmits`: its submit job was held by a dead worker), else
+ *    after PAYOUT_SUBMIT_STALLED_SECONDS — not after PAYOUT_RECONCILE_AFTER_SECONDS. Asked once this
+ *    way; an upstream that still says "processing" is then re-queried on the normal schedule.
  *  - PROCESSING longer than PAYOUT_RECONCILE_AFTER_SECONDS and not queried within that window: ask the
  *    connector (`queryPayout`) and apply its answer like a callback. "Still processing / sent to the
  *    bank" is only noted: a payout is SUCCEEDED only when the upstream says so.
@@ -27,13 +28,17 @@ export interface ReconcileSummary {
   errors: number;
 }
 
-export async function reconcilePayouts(services: PayoutsServices, opts: { now?: Date; limit?: number } = {}): Promise<ReconcileSummary> {
+export async function reconcilePayouts(
+  services: PayoutsServices,
+  opts: { now?: Date; limit?: number; interruptedSubmits?: string[] } = {},
+): Promise<ReconcileSummary> {
   const now = opts.now ?? new Date();
   const limit = opts.limit ?? 100;
   const cutoff = new Date(now.getTime() - services.config.PAYOUT_RECONCILE_AFTER_SECONDS * 1000);
   const summary: ReconcileSummary = { queried: 0, resolved: 0, resubmitted: 0, errors: 0 };
 
   const stalledCutoff = new Date(now.getTime() - services.config.PAYOUT_SUBMIT_STALLED_SECONDS * 1000);
+  const interrupted = (opts.interruptedSubmits ?? []).filter((id) => UUID.test(id));
   const stuck = await services.prisma.$queryRaw<{ id: string }[]>`
     SELECT p.id FROM payouts p
     WHERE p.status = 'PROCESSING' AND p."submittedAt" <= ${cutoff}
@@ -42,7 +47,8 @@ export async function reconcilePayouts(services: PayoutsServices, opts: { now?: 
         WHERE e."payoutId" = p.id AND e.type = 'UPSTREAM_QUERIED' AND e."createdAt" > ${cutoff})
     UNION
     SELECT p.id FROM payouts p
-    WHERE p.status = 'PROCESSING' AND p."submittedAt" <= ${stalledCutoff} AND p."submittedAt" > ${cutoff}
+    WHERE p.status = 'PROCESSING' AND p."submittedAt" > ${cutoff}
+      AND (p."submittedAt" <= ${stalledCutoff} OR p.id = ANY(${interrupted}::uuid[]))
       AND EXISTS (SELECT 1 FROM payout_events s WHERE s."payoutId" = p.id AND s.type = 'SUBMITTING')
       AND NOT EXISTS (
         SELECT 1 FROM payout_events e
@@ -72,6 +78,8 @@ export async function reconcilePayouts(services: PayoutsServices, opts: { now?: 
   }
   return summary;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Queries one payout's upstream and applies the answer; returns what happened. */
 export async function reconcileOne(services: PayoutsServices, payoutId: string): Promise<PayoutApplyOutcome | 'SKIPPED'> {
