@@ -111,13 +111,19 @@ async function deadProcess(workerId: string): Promise<string> {
 }
 
 /** Adds a job already locked by `workerId` (as a running job of that worker), in one transaction. */
-async function lockedJob(task: string, payload: unknown, workerId: string, opts: { key?: string; lockedSecondsAgo?: number } = {}): Promise<bigint> {
+async function lockedJob(
+  task: string,
+  payload: unknown,
+  workerId: string,
+  opts: { key?: string; lockedSecondsAgo?: number; lastAttempt?: boolean } = {},
+): Promise<bigint> {
   return env.prisma.$transaction(async (tx) => {
     const [job] = await tx.$queryRaw<{ id: bigint }[]>`
       SELECT (graphile_worker.add_job(${task}::text, ${JSON.stringify(payload)}::json, job_key => ${opts.key ?? null}::text)).id AS id`;
     await tx.$executeRaw`
       UPDATE graphile_worker._private_jobs
-      SET locked_by = ${workerId}, locked_at = now() - make_interval(secs => ${opts.lockedSecondsAgo ?? 0}::float8)
+      SET locked_by = ${workerId}, locked_at = now() - make_interval(secs => ${opts.lockedSecondsAgo ?? 0}::float8),
+        attempts = CASE WHEN ${opts.lastAttempt ?? false} THEN max_attempts ELSE 1 END
       WHERE id = ${job!.id}`;
     return job!.id;
   });
@@ -153,7 +159,7 @@ describe('dead workers', () => {
     const killedAt = Date.now();
 
     // While its heartbeat is fresh the worker is alive: a sweep leaves its job alone.
-    const early = await releaseDeadWorkers(env.services, { forceUnlockWorkers: async () => {} }, { deadAfterSeconds: 3600 });
+    const early = await releaseDeadWorkers(env.services, { forceUnlockWorkers: async () => {}, rescheduleJobs: async () => [] }, { deadAfterSeconds: 3600 });
     expect(early.workerIds).not.toContain(workerId);
     expect(await jobState(jobId)).toEqual({ lockedBy: workerId });
 
@@ -162,6 +168,13 @@ describe('dead workers', () => {
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual((DEAD_AFTER_S - 1) * 1000);
     const rows = await env.prisma.workerProcess.findMany({ where: { workerIds: { has: workerId } } });
     expect(rows).toEqual([]);
+  });
+
+  it('gives a job cut on its last attempt (or superseded by a successor with its key) one more run', async () => {
+    const workerId = `pool-dead-${randomBytes(4).toString('hex')}`;
+    await deadProcess(workerId);
+    const jobId = await lockedJob('maintenance:purge-nonces', {}, workerId, { lastAttempt: true });
+    await waitFor('the job on its last attempt to run', async () => (await jobState(jobId)) === null, RELEASE_BOUND_MS);
   });
 
   it('keeps the locks of a worker that still beats, however old; releases locks of a pool nobody announced', async () => {

@@ -75,7 +75,7 @@ export async function beat(prisma: PrismaClient, id: string, workerIds: string[]
  */
 export async function releaseDeadWorkers(
   ctx: Pick<JobContext, 'prisma' | 'log' | 'pubsub'>,
-  utils: Pick<WorkerUtils, 'forceUnlockWorkers'>,
+  utils: Pick<WorkerUtils, 'forceUnlockWorkers' | 'rescheduleJobs'>,
   opts: { deadAfterSeconds: number },
 ): Promise<DeadWorkerRelease> {
   const { prisma } = ctx;
@@ -96,14 +96,23 @@ export async function releaseDeadWorkers(
   if (workerIds.length === 0 && dead.length === 0) return { processes: 0, workerIds: [], deliveries: 0 };
   // The jobs they were running, by task and key: the janitor re-drives what those were doing (a payout
   // submission cut mid-call is asked of its upstream at once: its re-run skips a PROCESSING payout).
-  const interrupted = workerIds.length
-    ? await prisma.$queryRaw<InterruptedJob[]>`
-        SELECT j.task_identifier AS task, j.key FROM graphile_worker.jobs j WHERE j.locked_by = ANY(${workerIds}::text[])`
+  const held = workerIds.length
+    ? await prisma.$queryRaw<Array<InterruptedJob & { id: bigint; attempts: number; maxAttempts: number }>>`
+        SELECT j.id, j.task_identifier AS task, j.key, j.attempts, j.max_attempts AS "maxAttempts"
+        FROM graphile_worker.jobs j WHERE j.locked_by = ANY(${workerIds}::text[])`
     : [];
+  const interrupted: InterruptedJob[] = held.map(({ task, key }) => ({ task, key }));
 
   // Claims first: when the flush job comes back it must find the interrupted attempt settled.
   const deliveries = workerIds.length ? await releaseDeadClaims(prisma, workerIds, { pubsub: ctx.pubsub }) : 0;
   if (workerIds.length) await utils.forceUnlockWorkers(workerIds);
+  // graphile-worker counts an attempt when a job is taken, and takes no job whose attempts are used up:
+  // a job cut on its last attempt, or one whose key was taken over by a successor while it ran (which
+  // sets its attempts to the maximum), would stay behind forever. The crash was no failure of the task:
+  // each gets one more attempt (tasks re-check their state, so a superseded one finds nothing to do).
+  for (const job of held.filter((j) => j.attempts >= j.maxAttempts)) {
+    await utils.rescheduleJobs([String(job.id)], { attempts: job.maxAttempts - 1, runAt: new Date() });
+  }
   if (dead.length) {
     await prisma.$executeRaw`
       DELETE FROM worker_processes
@@ -132,7 +141,7 @@ export interface WorkerHeartbeat {
  */
 export async function startWorkerHeartbeat(
   ctx: Pick<JobContext, 'prisma' | 'log' | 'pubsub'>,
-  utils: Pick<WorkerUtils, 'forceUnlockWorkers'>,
+  utils: Pick<WorkerUtils, 'forceUnlockWorkers' | 'rescheduleJobs'>,
   settings: HeartbeatSettings,
 ): Promise<WorkerHeartbeat> {
   const processId = randomUUID();
