@@ -97,8 +97,8 @@ export async function releaseDeadWorkers(
   // The jobs they were running, by task and key: the janitor re-drives what those were doing (a payout
   // submission cut mid-call is asked of its upstream at once: its re-run skips a PROCESSING payout).
   const held = workerIds.length
-    ? await prisma.$queryRaw<Array<InterruptedJob & { id: bigint; attempts: number; maxAttempts: number }>>`
-        SELECT j.id, j.task_identifier AS task, j.key, j.attempts, j.max_attempts AS "maxAttempts"
+    ? await prisma.$queryRaw<Array<InterruptedJob & { id: bigint }>>`
+        SELECT j.id, j.task_identifier AS task, j.key
         FROM graphile_worker.jobs j WHERE j.locked_by = ANY(${workerIds}::text[])`
     : [];
   const interrupted: InterruptedJob[] = held.map(({ task, key }) => ({ task, key }));
@@ -110,7 +110,13 @@ export async function releaseDeadWorkers(
   // a job cut on its last attempt, or one whose key was taken over by a successor while it ran (which
   // sets its attempts to the maximum), would stay behind forever. The crash was no failure of the task:
   // each gets one more attempt (tasks re-check their state, so a superseded one finds nothing to do).
-  for (const job of held.filter((j) => j.attempts >= j.maxAttempts)) {
+  // (Read again: settling a claim above re-enqueues its flush, which supersedes the locked one.)
+  const exhausted = held.length
+    ? await prisma.$queryRaw<Array<{ id: bigint; maxAttempts: number }>>`
+        SELECT j.id, j.max_attempts AS "maxAttempts" FROM graphile_worker.jobs j
+        WHERE j.id = ANY(${held.map((j) => j.id)}::bigint[]) AND j.attempts >= j.max_attempts AND j.locked_by IS NULL`
+    : [];
+  for (const job of exhausted) {
     await utils.rescheduleJobs([String(job.id)], { attempts: job.maxAttempts - 1, runAt: new Date() });
   }
   if (dead.length) {
