@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Merchant } from '../src/generated/prisma/client.ts';
 import { beat, registerWorkerProcess, releaseDeadWorkers } from '../src/jobs/heartbeat.ts';
+import { startWorker } from '../src/jobs/worker.ts';
 import { generateRsaKeyPair, keySerial } from '../src/lib/crypto.ts';
 import { sealPlatformPrivateKey } from '../src/modules/apps/platform-keys.ts';
 import { CALLBACK_RETRY_DELAYS_MS, CALLBACK_RETRY_JITTER, INTERRUPTED_ATTEMPT_ERROR, enqueueCallback } from '../src/modules/deliveries/deliveries.service.ts';
@@ -150,6 +151,37 @@ async function createOrder() {
     },
   });
 }
+
+describe('worker processes', () => {
+  it('announce their graphile pool id, beat, and leave the table when stopped', async () => {
+    const worker = await startWorker(env.services, { connectionString: env.databaseUrl, concurrency: 1 });
+    let stopped = false;
+    try {
+      expect(worker.workerIds).toHaveLength(1);
+      expect(worker.workerIds[0]).toMatch(/^pool-/);
+      const row = await waitFor(
+        'the registration with the pool id',
+        async () => {
+          const r = await env.prisma.workerProcess.findUnique({ where: { id: worker.heartbeat.processId } });
+          return r && r.workerIds.length === 1 ? r : null;
+        },
+        5_000,
+      );
+      expect(row.workerIds).toEqual(worker.workerIds);
+      expect(row.pid).toBe(process.pid);
+      await waitFor(
+        'a later heartbeat',
+        async () => ((await env.prisma.workerProcess.findUnique({ where: { id: worker.heartbeat.processId } }))?.heartbeatAt ?? 0) > row.heartbeatAt,
+        5_000,
+      );
+      await worker.stop();
+      stopped = true;
+      expect(await env.prisma.workerProcess.findUnique({ where: { id: worker.heartbeat.processId } })).toBeNull();
+    } finally {
+      if (!stopped) await worker.stop();
+    }
+  });
+});
 
 describe('dead workers', () => {
   it('releases the jobs a dead worker held once its heartbeat is older than the bound, and the jobs run', async () => {
