@@ -19,8 +19,8 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.t
  * chaos-kill: the real server (`src/main.ts`, in-process worker) as a child process on its own test
  * database, under mixed load from signed merchant clients — payin creates over REST, payers submitting
  * on the cashier (the sandbox upstream then calls back with a success), payouts over REST — with the
- * merchant's callback receiver listening (slow: up to 1.5 s per answer, so callbacks are in flight when
- * the kill comes). Mid-load it is killed with SIGKILL and started again on the
+ * merchant's callback receiver listening (slow: up to 1.5 s per answer in short mode, 0.5 s in full mode, so
+ * callbacks are in flight when the kill comes). Mid-load it is killed with SIGKILL and started again on the
  * same port while the clients keep going; a request cut by the kill is retried as a merchant would
  * (same out_trade_no, fresh signature). Then:
  *   - everything a client got a success answer for exists exactly once (orders, payouts, payments);
@@ -31,14 +31,23 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.t
  *     once and never more often than one plus its interrupted attempts.
  *
  * Short mode (default, CI): one kill, heartbeat 1 s / dead after 6 s / sweep 2 s. Full mode
- * (`npm run chaos`, CHAOS_MODE=full): the default settings (5 s / 30 s / 15 s), more clients, longer
- * load and three kills.
+ * (`npm run chaos`, CHAOS_MODE=full): the default settings (5 s / 30 s / 15 s), longer load, three kills
+ * in a row (the last process finds all three dead), worker concurrency 8. The 60 s bound covers the
+ * whole backlog the load left, so the load is sized for a small machine.
  */
 
 const FULL = process.env.CHAOS_MODE === 'full';
 const MODE = FULL
-  ? { clients: 8, loadBeforeKillMs: 8_000, loadAfterRestartMs: 5_000, kills: 3, env: {} as Record<string, string>, retryScale: '1' }
-  : { clients: 6, loadBeforeKillMs: 5_000, loadAfterRestartMs: 2_000, kills: 1, env: { WORKER_HEARTBEAT_SECONDS: '1', WORKER_DEAD_AFTER_SECONDS: '6', WORKER_SWEEP_SECONDS: '2' }, retryScale: '10' };
+  ? { clients: 6, loadBeforeKillMs: 8_000, loadAfterRestartMs: 5_000, kills: 3, receiverDelayMs: 500, env: { WORKER_CONCURRENCY: '8' } as Record<string, string>, retryScale: '1' }
+  : {
+      clients: 6,
+      loadBeforeKillMs: 5_000,
+      loadAfterRestartMs: 2_000,
+      kills: 1,
+      receiverDelayMs: 1_500,
+      env: { WORKER_HEARTBEAT_SECONDS: '1', WORKER_DEAD_AFTER_SECONDS: '6', WORKER_SWEEP_SECONDS: '2' } as Record<string, string>,
+      retryScale: '10',
+    };
 const RECOVERY_BOUND_MS = 60_000;
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
@@ -138,7 +147,7 @@ beforeAll(async () => {
       const parsed = JSON.parse(body) as { event_id: string; event_type: string; data: { out_trade_no: string; status: string } };
       callbacks.push({ eventId: parsed.event_id, eventType: parsed.event_type, outTradeNo: parsed.data.out_trade_no, status: parsed.data.status, signatureValid, at: Date.now() });
       // A slow merchant: callbacks are in flight (claimed) most of the time, so the kill cuts some.
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), Math.floor(Math.random() * 1500));
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), Math.floor(Math.random() * MODE.receiverDelayMs));
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
