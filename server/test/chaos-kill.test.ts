@@ -19,7 +19,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.t
  * chaos-kill: the real server (`src/main.ts`, in-process worker) as a child process on its own test
  * database, under mixed load from signed merchant clients — payin creates over REST, payers submitting
  * on the cashier (the sandbox upstream then calls back with a success), payouts over REST — with the
- * merchant's callback receiver listening (slow: up to 1.5 s per answer in short mode, 0.5 s in full mode, so
+ * merchant's callback receiver listening (slow: up to 0.8 s per answer in short mode, 0.5 s in full mode, so
  * callbacks are in flight when the kill comes). Mid-load it is killed with SIGKILL and started again on the
  * same port while the clients keep going; a request cut by the kill is retried as a merchant would
  * (same out_trade_no, fresh signature). Then:
@@ -44,7 +44,7 @@ const MODE = FULL
       loadBeforeKillMs: 5_000,
       loadAfterRestartMs: 2_000,
       kills: 1,
-      receiverDelayMs: 1_500,
+      receiverDelayMs: 800,
       env: { WORKER_HEARTBEAT_SECONDS: '1', WORKER_DEAD_AFTER_SECONDS: '6', WORKER_SWEEP_SECONDS: '2' } as Record<string, string>,
       retryScale: '10',
     };

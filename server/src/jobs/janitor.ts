@@ -19,10 +19,13 @@ import type { JobTask } from './worker.ts';
  * Several workers may run it: every step locks what it changes.
  */
 const sweep: JobTask = async (payload, ctx) => {
-  const { interrupted = [] } = (payload ?? {}) as JanitorPayload;
+  const { interrupted } = (payload ?? {}) as JanitorPayload;
+  // Run because dead workers were found: a callback they recorded may be only seconds old. Applying is
+  // idempotent and row-locked, so looking at younger ones only risks a DUPLICATE, never a double.
+  const reapplyAfter = interrupted ? Math.min(2, ctx.config.UPSTREAM_CALLBACK_REAPPLY_AFTER_SECONDS) : ctx.config.UPSTREAM_CALLBACK_REAPPLY_AFTER_SECONDS;
   const submitPrefix = submitJobKey('');
-  const interruptedSubmits = interrupted.flatMap((job) => (job.key?.startsWith(submitPrefix) ? [job.key.slice(submitPrefix.length)] : []));
-  const callbacks = await reapplyUnappliedCallbacks(ctx, { afterSeconds: ctx.config.UPSTREAM_CALLBACK_REAPPLY_AFTER_SECONDS });
+  const interruptedSubmits = (interrupted ?? []).flatMap((job) => (job.key?.startsWith(submitPrefix) ? [job.key.slice(submitPrefix.length)] : []));
+  const callbacks = await reapplyUnappliedCallbacks(ctx, { afterSeconds: reapplyAfter });
   const payouts = await reconcilePayouts(ctx, { interruptedSubmits });
   const payins = await reconcilePayins(ctx);
   const deliveries = await sweepStuckDeliveries(ctx.prisma);
