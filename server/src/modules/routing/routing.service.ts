@@ -94,13 +94,16 @@ export async function choosePayinChannel(db: Db, input: RouteInput): Promise<Rou
  * balance at the upstream covers the amount (checked again, exactly, by the ledger when the amount is
  * reserved).
  */
-export async function choosePayoutChannel(db: Db, input: Omit<RouteInput, 'channelBalances' | 'connectorOk'>): Promise<RoutingDecision> {
+export async function choosePayoutChannel(
+  db: Db,
+  input: Omit<RouteInput, 'channelBalances' | 'connectorOk'> & { /** The payout's book: a test payout needs test channel balance. */ test: boolean },
+): Promise<RoutingDecision> {
   const bindings = await db.channelService.findMany({
     where: { serviceId: input.service.id, ...(input.channelId ? { channelId: input.channelId } : {}) },
     include: { channel: true },
   });
   const accounts = await db.ledgerAccount.findMany({
-    where: { ownerType: 'CHANNEL', kind: 'BALANCE', channelId: { in: bindings.map((b) => b.channelId) }, currencyCode: input.service.currencyCode },
+    where: { ownerType: 'CHANNEL', kind: 'BALANCE', test: input.test, channelId: { in: bindings.map((b) => b.channelId) }, currencyCode: input.service.currencyCode },
     select: { channelId: true, balance: true },
   });
   const channelBalances = new Map(accounts.map((a) => [a.channelId!, displayBalance('BALANCE', a.balance)]));

@@ -173,7 +173,7 @@ async function decide(services: PayoutsServices, input: CreatePayoutInput, field
   // A cheap early answer (the ledger's locked check at freeze time is the exact one): a merchant that
   // cannot cover amount + fee hears that, not that no channel is available.
   const available = await services.prisma.ledgerAccount.findUnique({
-    where: { ownerType_ownerId_currencyCode_kind: { ownerType: 'MERCHANT', ownerId: input.merchantId, currencyCode: fields.currency, kind: 'AVAILABLE' } },
+    where: { ownerType_ownerId_currencyCode_kind_test: { ownerType: 'MERCHANT', ownerId: input.merchantId, currencyCode: fields.currency, kind: 'AVAILABLE', test: input.test } },
     select: { balance: true },
   });
   if ((available?.balance ?? 0n) < amount + fee) {
@@ -192,6 +192,7 @@ async function decide(services: PayoutsServices, input: CreatePayoutInput, field
     account: fields.recipient.recipient_account,
   });
   const route = await choosePayoutChannel(services.prisma, {
+    test: input.test,
     merchantService,
     service,
     amount,
