@@ -247,10 +247,10 @@ builder.mutationField('simulatePayinCallback', (t) =>
       // Seed 000 reserves simulated reversals for platform staff testing: the status-override permission.
       if (args.outcome === 'REVERSAL') assertCan(ctx, 'override', 'Order', order);
       const actor = actorOf(ctx);
-      const amount = args.amount ? await domain(async () => parseAmount(args.amount!, await currencyDigits(ctx.prisma, order.currencyCode))) : undefined;
+      const amount = args.amount != null ? await domain(async () => parseAmount(args.amount!, await currencyDigits(ctx.prisma, order.currencyCode))) : undefined;
       await domain(() =>
         simulateCallback(ctx, {
-          key: { id: order.id }, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null }, ...(amount ? { amount } : {}),
+          key: { id: order.id }, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null }, ...(amount !== undefined ? { amount } : {}),
           audit: auditHook(ctx, 'payin.simulate_callback', 'Order', { outcome: args.outcome, amount: args.amount ?? null }),
         }),
       );

@@ -1434,7 +1434,8 @@ function lowestBalances(postings: PlannedPosting[]): Map<string, bigint> {
   const low = new Map<string, bigint>();
   for (const p of postings) {
     for (const line of p.input.lines) {
-      const key = accountKey(line.account);
+      // The books are apart: a test account is another account than its live namesake.
+      const key = accountKey(line.account) + (p.input.test ? ':test' : '');
       const after = (balances.get(key) ?? 0n) + line.amount;
       balances.set(key, after);
       const shown = displayBalance(line.account.kind, after);
