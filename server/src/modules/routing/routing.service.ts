@@ -77,6 +77,19 @@ export interface RouteInput {
   connectorOk?: (kind: string) => boolean;
   /** Only this channel (back-office test orders pick their channel, seed 001). */
   channelId?: string | null;
+  /**
+   * Sandbox separation (SANDBOX_FOR_TEST_ONLY): 'only' admits sandbox channels alone (test orders),
+   * 'never' excludes them (live orders); absent admits both. Excluded channels are CONNECTOR_UNAVAILABLE.
+   */
+  sandbox?: 'only' | 'never';
+}
+
+/** The simulated upstream's connector kind. */
+export const SANDBOX_CONNECTOR = 'sandbox';
+
+/** The sandbox rule for an order or payout of this book, under the configured separation. */
+export function sandboxRule(separate: boolean, test: boolean): Pick<RouteInput, 'sandbox'> {
+  return separate ? { sandbox: test ? 'only' : 'never' } : {};
 }
 
 type Binding = ChannelService & { channel: Channel };
@@ -131,7 +144,11 @@ export function decideRoute(bindings: readonly Binding[], input: RouteInput): Ro
     if (binding.channel.status !== 'ENABLED') excluded = 'CHANNEL_DISABLED';
     else if (binding.status !== 'ENABLED') excluded = 'BINDING_DISABLED';
     else if (binding.channel.currencyCode !== service.currencyCode) excluded = 'CURRENCY_MISMATCH';
-    else if (!hasConnector(binding.channel.connector) || (input.connectorOk && !input.connectorOk(binding.channel.connector))) {
+    else if (
+      !hasConnector(binding.channel.connector) ||
+      (input.connectorOk && !input.connectorOk(binding.channel.connector)) ||
+      (input.sandbox && (binding.channel.connector === SANDBOX_CONNECTOR) !== (input.sandbox === 'only'))
+    ) {
       excluded = 'CONNECTOR_UNAVAILABLE';
     }
     else {

@@ -8,7 +8,7 @@ import { computeFee, formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
 import { IdempotencyConflictError } from '../../orders/orders.errors.ts';
 import type { Actor } from '../../orders/orders.transition.ts';
-import { choosePayoutChannel, type RoutingDecision } from '../../routing/routing.service.ts';
+import { choosePayoutChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
 import { freezePayoutFunds } from '../payouts.ledger.ts';
 import { parsePayoutAmount, parsePayoutFields, payoutRequestHash, validateRecipient, type PayoutFields } from '../payouts.params.ts';
@@ -198,6 +198,7 @@ async function decide(services: PayoutsServices, input: CreatePayoutInput, field
     amount,
     digits,
     channelId: input.channelId ?? null,
+    ...sandboxRule(services.config.sandboxForTestOnly, input.test),
     ...(input.randomInt ? { randomInt: input.randomInt } : {}),
   });
   return { serviceId: service.id, serviceCode: service.code, fee, route, risk };
