@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { print, type DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaClient } from '../src/generated/prisma/client.ts';
+import { hashToken } from '../src/modules/auth/sessions.ts';
 import { PERMISSIONS } from '../src/modules/auth/permissions.ts';
 import { createUserFixture, graphqlHttp, type UserFixture } from './support/auth-fixtures.ts';
 import { createMerchant } from './support/payin-fixtures.ts';
@@ -104,18 +107,52 @@ describe('the API tokens page under the production allow-list', () => {
     expect(relisted.data?.apiTokens[0]).toMatchObject({ id: payload.apiToken.id, active: false });
   });
 
-  it('shows who created each token', async () => {
+  it('shows who created each token, loading the creators of a whole list in one query', async () => {
     const second = await createUserFixture(env.prisma, { roleKey: 'MERCHANT_OWNER', merchantId: merchant.id });
-    for (const [who, name] of [[owner, 'a'], [second, 'b'], [owner, 'c']] as const) {
+    const third = await createUserFixture(env.prisma, { roleKey: 'MERCHANT_OWNER', merchantId: merchant.id });
+    for (const [who, name] of [[owner, 'a'], [second, 'b'], [owner, 'c'], [third, 'd']] as const) {
       const res = await graphqlHttp(env.url, CREATE, { input: { name, permissions: [P.PAYIN_READ] } }, { cookie: who.cookie });
       expect(res.data?.createApiToken.__typename).toBe('CreateApiTokenPayload');
     }
     await env.prisma.user.update({ where: { id: second.user.id }, data: { name: 'Second Owner' } });
-    const listed = await graphqlHttp(env.url, LIST, {}, { cookie: owner.cookie });
+
+    // SQL statements of the list request, counted on a logging client swapped into the running server.
+    const statements: string[] = [];
+    const counting = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.databaseUrl, max: 2 }), log: [{ emit: 'event', level: 'query' }] });
+    counting.$on('query', (event) => statements.push(event.query));
+    const original = env.services.prisma;
+    env.services.prisma = counting;
+    let listed;
+    try {
+      listed = await graphqlHttp(env.url, LIST, {}, { cookie: owner.cookie });
+    } finally {
+      env.services.prisma = original;
+      await counting.$disconnect();
+    }
+    expect(listed.errors).toBeUndefined();
     const byName = new Map((listed.data?.apiTokens as Array<{ name: string; createdBy: { name: string } | null }>).map((t) => [t.name, t.createdBy?.name]));
     expect(byName.get('a')).toBe(owner.user.name);
     expect(byName.get('b')).toBe('Second Owner');
     expect(byName.get('c')).toBe(owner.user.name);
+    expect(byName.get('d')).toBe(third.user.name);
+    // Session bookkeeping (viewer lookup, lastSeenAt) aside, users are read once for the whole list.
+    const userReads = statements.filter((sql) => /FROM "public"\."users"/.test(sql) && !/sessions/i.test(sql));
+    expect(userReads, statements.join('\n')).toHaveLength(1);
+  });
+
+  it('records a token\'s use at most once a minute', async () => {
+    const created = await graphqlHttp(env.url, CREATE, { input: { name: 'busy server', permissions: [P.PAYIN_READ] } }, { cookie: owner.cookie });
+    const token = created.data?.createApiToken.token as string;
+    const row = () => env.prisma.apiToken.findUniqueOrThrow({ where: { tokenHash: hashToken(token) } });
+    await graphqlHttp(env.url, README_QUERY, {}, { bearer: token });
+    const first = (await row()).lastUsedAt!;
+    expect(first.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    await graphqlHttp(env.url, README_QUERY, {}, { bearer: token });
+    expect((await row()).lastUsedAt).toEqual(first);
+    // A minute later the next use is recorded again.
+    await env.prisma.apiToken.update({ where: { tokenHash: hashToken(token) }, data: { lastUsedAt: new Date(first.getTime() - 61_000) } });
+    await graphqlHttp(env.url, README_QUERY, {}, { bearer: token });
+    expect((await row()).lastUsedAt!.getTime()).toBeGreaterThan(first.getTime() - 1_000);
   });
 
   it('refuses the page to a member who may not manage tokens', async () => {
