@@ -88,6 +88,11 @@ describe.skipIf(!hasChromium)('API tokens page in a real browser', () => {
       expect(token).toMatch(/^prt_[A-Za-z0-9_-]{43}$/);
       expect(await once.getByTestId('token-once-warning').innerText()).toContain("You won't see it again");
       await screenshot(page, 'api-tokens-secret-en');
+      // Escape or a click beside the dialog does not throw the secret away.
+      await page.keyboard.press('Escape');
+      await page.mouse.click(20, 880);
+      await page.waitForTimeout(300);
+      expect(await once.isVisible()).toBe(true);
       await once.getByTestId('copy-button').click();
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
 
@@ -131,7 +136,8 @@ describe.skipIf(!hasChromium)('API tokens page in a real browser', () => {
       const refused = await graphqlHttp(app.env.url, BEARER_QUERY, {}, { bearer: token });
       expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-      // ── Chinese: the same page and dialogs, translated.
+      // ── Chinese: the same page and dialogs, translated (once the English notice has gone).
+      await page.waitForFunction(() => document.querySelectorAll('.n-message').length === 0);
       await page.getByTestId('language-switch').click();
       await page.getByText('简体中文').click();
       row = await tokenRow(page, 'ERP sync');
