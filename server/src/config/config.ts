@@ -56,6 +56,12 @@ const schema = z.object({
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(200),
   /** Callbacks may reach loopback, private and link-local addresses. Unset: allowed except in production. */
   CALLBACK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
+  /**
+   * Test orders and payouts go only to sandbox channels, live ones never to a sandbox channel (so a live
+   * balance cannot grow through a simulated upstream, and test money never touches a real provider).
+   * Unset: on in production, off otherwise (the demo's live orders use the sandbox).
+   */
+  SANDBOX_FOR_TEST_ONLY: bool.optional(),
   /** A payout PROCESSING longer than this is re-queried from its connector by the janitor. */
   PAYOUT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
   /** A payin PROCESSING longer than this (and not yet expired) is re-queried from its connector. */
@@ -76,7 +82,12 @@ const schema = z.object({
   WEB_DIST: z.string().optional(),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; trustProxy: boolean | string[]; callbackAllowPrivateNetworks: boolean };
+export type Config = z.infer<typeof schema> & {
+  publicUrl: string;
+  trustProxy: boolean | string[];
+  callbackAllowPrivateNetworks: boolean;
+  sandboxForTestOnly: boolean;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -91,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   const trustProxy = c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY.split(',').map((s) => s.trim());
   const callbackAllowPrivateNetworks = c.CALLBACK_ALLOW_PRIVATE_NETWORKS ?? c.NODE_ENV !== 'production';
-  return { ...c, publicUrl, trustProxy, callbackAllowPrivateNetworks };
+  const sandboxForTestOnly = c.SANDBOX_FOR_TEST_ONLY ?? c.NODE_ENV === 'production';
+  return { ...c, publicUrl, trustProxy, callbackAllowPrivateNetworks, sandboxForTestOnly };
 }

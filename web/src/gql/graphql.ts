@@ -175,6 +175,8 @@ export type CreateRechargeInput = {
   note?: string | null | undefined;
   /** Reference of the bank transfer that brings the money. */
   reference: string;
+  /** A test request moves test balances only (default false: live). */
+  test?: boolean | null | undefined;
 };
 
 export type CreateRiskRuleInput = {
@@ -271,6 +273,8 @@ export type CreateTransferInput = {
   note?: string | null | undefined;
   /** Account number (mch_id) of the receiving merchant. */
   targetMchId: string;
+  /** A test request moves test balances only (default false: live). */
+  test?: boolean | null | undefined;
 };
 
 export type CreateUserInput = {
@@ -292,6 +296,8 @@ export type CreateWithdrawalInput = {
   destinationId: string | number;
   merchantId: string | number;
   note?: string | null | undefined;
+  /** A test request moves test balances only (default false: live). */
+  test?: boolean | null | undefined;
 };
 
 /** Seed 002 "transaction type": AUTO through the API, MANUAL from the back office. */
@@ -395,6 +401,8 @@ export type FundRequestFilter = {
   reviewedAt?: DateRangeInput | null | undefined;
   status?: Array<FundRequestStatus> | null | undefined;
   targetMerchantIds?: Array<string | number> | null | undefined;
+  /** Only test (true) or only live (false) requests; both when absent. */
+  test?: boolean | null | undefined;
 };
 
 export type FundRequestKind =
@@ -458,6 +466,8 @@ export type LedgerEntryFilter = {
   referenceId?: string | null | undefined;
   referenceType?: string | null | undefined;
   side?: EntrySide | null | undefined;
+  /** Only the test book (true) or only the live book (false); both when absent. */
+  test?: boolean | null | undefined;
   transactionIds?: Array<string | number> | null | undefined;
   transactionKinds?: Array<string> | null | undefined;
 };
@@ -778,6 +788,8 @@ export type StatementFilter = {
   currencies?: Array<string> | null | undefined;
   date?: DayRangeInput | null | undefined;
   merchantIds?: Array<string | number> | null | undefined;
+  /** Only the test book (true) or only the live book (false); both when absent. */
+  test?: boolean | null | undefined;
 };
 
 export type TotpCodeInput = {

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import { guard, readWhere } from '../lists/access.ts';
 import { keysetConnection, listConnection } from '../lists/connection.ts';
-import { amountRange, and, column, dateRange, equals, inList, parseIds } from '../lists/filters.ts';
+import { amountRange, and, column, dateRange, equals, inList, isValue, parseIds } from '../lists/filters.ts';
 import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { money, MoneyRef } from '../money.ts';
@@ -20,6 +20,7 @@ export const FundRequestRef = builder.prismaNode('FundRequest', {
     merchant: t.relation('merchant'),
     kind: t.expose('kind', { type: FundRequestKindEnum }),
     status: t.expose('status', { type: FundRequestStatusEnum }),
+    test: t.exposeBoolean('test', { description: 'A test request: it moved test balances only.' }),
     currencyCode: t.exposeString('currencyCode'),
     amount: t.field({ type: MoneyRef, resolve: (r, _a, ctx) => money(ctx, r.amount, r.currencyCode) }),
     fee: t.field({ type: MoneyRef, resolve: (r, _a, ctx) => money(ctx, r.fee, r.currencyCode) }),
@@ -71,6 +72,7 @@ const FundRequestFilter = builder.inputType('FundRequestFilter', {
     amount: t.field({ type: AmountRangeInput, required: false }),
     createdAt: t.field({ type: DateRangeInput, required: false }),
     reviewedAt: t.field({ type: DateRangeInput, required: false }),
+    test: t.boolean({ required: false, description: 'Only test (true) or only live (false) requests; both when absent.' }),
   }),
 });
 
@@ -97,6 +99,7 @@ builder.queryField('fundRequests', (t) =>
           amountRange('amount', 'currencyCode', f.amount, await filterDigits(ctx, f.amount)),
           dateRange('createdAt', f.createdAt),
           dateRange('reviewedAt', f.reviewedAt),
+          isValue('test', f.test),
         );
         return keysetConnection({
           ctx, info, args, typeName: 'FundRequest', where,
