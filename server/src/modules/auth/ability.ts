@@ -226,11 +226,11 @@ const MERCHANT_OWNED_ONLY: ReadonlySet<ModelName> = new Set(['Service', 'Channel
 
 const own = (m: string | null): Condition => (m ? { merchantId: m } : {});
 
-/** Channels a merchant may pick when creating a test order: enabled and bound to one of its services. */
+/** Channels a merchant may pick when creating a test order: enabled and bound to one of its services (a binding only with its channel). */
 const merchantChannel: ConditionOf = (m) =>
   m ? { status: 'ENABLED', services: { some: { service: { is: { merchantServices: { some: { merchantId: m } } } } } } } : undefined;
 const merchantChannelService: ConditionOf = (m) =>
-  m ? { status: 'ENABLED', service: { is: { merchantServices: { some: { merchantId: m } } } } } : undefined;
+  m ? { status: 'ENABLED', channel: { is: { status: 'ENABLED' } }, service: { is: { merchantServices: { some: { merchantId: m } } } } } : undefined;
 
 const P = PERMISSIONS;
 
