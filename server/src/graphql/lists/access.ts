@@ -84,42 +84,80 @@ async function flush(ctx: GraphQLContext, model: ReadModel, batch: Batch): Promi
   }
 }
 
+type DmmfField = { name: string; kind: string; type: string; isList: boolean; relationFromFields?: readonly string[] };
+const MODELS_DMMF = getDatamodel().datamodel.models as unknown as Record<string, { fields: DmmfField[] }>;
+
 /** Scalar (and enum) columns of each model: conditions on these alone can be decided on a loaded row. */
 const SCALARS: Map<string, Set<string>> = new Map(
-  Object.entries(getDatamodel().datamodel.models).map(([name, m]) => [
+  Object.entries(MODELS_DMMF).map(([name, m]) => [name, new Set(m.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name))]),
+);
+
+/** To-one relations of each model: name → related model and the foreign key column. */
+const TO_ONE: Map<string, Map<string, { model: string; fk: string | undefined }>> = new Map(
+  Object.entries(MODELS_DMMF).map(([name, m]) => [
     name,
-    new Set(m.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name)),
+    new Map(m.fields.filter((f) => f.kind === 'object' && !f.isList).map((f) => [f.name, { model: f.type, fk: f.relationFromFields?.[0] }])),
   ]),
 );
 
-/** Whether a rule's conditions mention only scalar columns present on the loaded row (so CASL can decide it in memory). */
-function decidableOnRow(model: ReadModel, conditions: unknown, row: Record<string, unknown>): boolean {
+/**
+ * Whether a rule's conditions can be decided on the loaded row: they name only scalar columns the row
+ * carries, or `{ relation: { is: … } }` of a to-one relation the row carries (itself decidable).
+ */
+function decidableOnRow(model: string, conditions: unknown, row: Record<string, unknown>): boolean {
   if (conditions === undefined || conditions === null) return true;
   if (Array.isArray(conditions)) return conditions.every((c) => decidableOnRow(model, c, row));
   if (typeof conditions !== 'object') return false;
-  const scalars = SCALARS.get(model);
   for (const [key, value] of Object.entries(conditions as Record<string, unknown>)) {
     if (key === 'AND' || key === 'OR' || key === 'NOT') {
       if (!decidableOnRow(model, value, row)) return false;
-    } else if (!scalars?.has(key) || !(key in row)) {
-      return false;
+      continue;
     }
+    if (SCALARS.get(model)?.has(key)) {
+      if (!(key in row)) return false;
+      continue;
+    }
+    const relation = TO_ONE.get(model)?.get(key);
+    const nested = row[key];
+    const clause = value as Record<string, unknown> | null;
+    if (!relation || !nested || typeof nested !== 'object' || !clause || typeof clause !== 'object') return false;
+    if (Object.keys(clause).length !== 1 || !('is' in clause)) return false;
+    if (!decidableOnRow(relation.model, clause.is, nested as Record<string, unknown>)) return false;
   }
   return true;
 }
 
+/** The loaded parent of a relation field (the object whose field returned the row). */
+export interface ParentRow {
+  model: string;
+  row: Record<string, unknown>;
+}
+
+/** The row with its parent attached under the relation that points back to it (a payment's `order` when reached through `Order.payments`). */
+function withParent(model: ReadModel, row: Record<string, unknown>, parent: ParentRow | undefined): Record<string, unknown> {
+  if (!parent || parent.row.id === undefined) return row;
+  for (const [name, relation] of TO_ONE.get(model) ?? []) {
+    if (relation.model !== parent.model || !relation.fk || name in row) continue;
+    if (row[relation.fk] !== undefined && row[relation.fk] !== null && String(row[relation.fk]) === String(parent.row.id)) {
+      return { ...row, [name]: parent.row };
+    }
+  }
+  return row;
+}
+
 /**
- * Whether the viewer may read this loaded row of `model`. Rules whose conditions only name columns the
- * row carries are decided in memory (no query); any other rule (a condition through a relation, a
- * column the row was loaded without) is decided in SQL, batched per model and tick.
+ * Whether the viewer may read this loaded row of `model`. Rules that can be decided on the row (see
+ * decidableOnRow; the parent it was reached from counts as its loaded relation) are decided in memory,
+ * without a query; any other rule (a condition through a relation that is not loaded, a column the row
+ * was loaded without) is decided in SQL, batched per model and tick.
  */
-export async function canReadRow(ctx: GraphQLContext, model: ReadModel, row: { id: unknown }): Promise<boolean> {
+export async function canReadRow(ctx: GraphQLContext, model: ReadModel, row: { id: unknown }, parent?: ParentRow): Promise<boolean> {
   const decision = decide(ctx, model);
   if (decision === 'all') return true;
   if (decision === 'none') return false;
   const rules = ctx.ability.rulesFor('read', model);
   if (!rules.some((r) => r.inverted)) {
-    const data = row as Record<string, unknown>;
+    const data = withParent(model, row as Record<string, unknown>, parent);
     const local = rules.filter((r) => decidableOnRow(model, r.conditions, data));
     if (local.some((r) => r.matchesConditions(data as never))) return true;
     if (local.length === rules.length) return false;
@@ -128,16 +166,16 @@ export async function canReadRow(ctx: GraphQLContext, model: ReadModel, row: { i
 }
 
 /** A loaded to-one relation, or null when the viewer may not read it. */
-export async function guard<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, row: T | null | undefined): Promise<T | null> {
+export async function guard<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, row: T | null | undefined, parent?: ParentRow): Promise<T | null> {
   if (!row) return null;
-  return (await canReadRow(ctx, model, row)) ? row : null;
+  return (await canReadRow(ctx, model, row, parent)) ? row : null;
 }
 
 /** The rows of a loaded to-many relation the viewer may read, in their order. */
-export async function guardAll<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, rows: readonly T[]): Promise<T[]> {
+export async function guardAll<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, rows: readonly T[], parent?: ParentRow): Promise<T[]> {
   const decision = decide(ctx, model);
   if (decision === 'all') return [...rows];
   if (decision === 'none') return [];
-  const readable = await Promise.all(rows.map((row) => canReadRow(ctx, model, row)));
+  const readable = await Promise.all(rows.map((row) => canReadRow(ctx, model, row, parent)));
   return rows.filter((_row, i) => readable[i]);
 }

@@ -11,7 +11,7 @@ import {
 import { MODEL_NAMES, type ModelName } from '../../modules/auth/ability.ts';
 import { forbidden } from '../authz.ts';
 import type { GraphQLContext } from '../context.ts';
-import { canReadRow, guard, guardAll } from './access.ts';
+import { canReadRow, guard, guardAll, type ParentRow } from './access.ts';
 
 /**
  * Every object the schema hands out through a relation is checked against the viewer's ability, not
@@ -40,12 +40,15 @@ export function guardRelations(schema: GraphQLSchema): GraphQLSchema {
       const required = isNonNullType(field.type);
       const resolve: GraphQLFieldResolver<unknown, GraphQLContext> = field.resolve ?? defaultFieldResolver;
       const where = `${type.name}.${field.name}`;
+      const parentModel = MODELS.has(type.name) ? type.name : undefined;
       field.resolve = async (parent, args, ctx, info) => {
         const value = await resolve(parent, args, ctx, info);
         if (value === null || value === undefined) return value;
-        if (list) return guardAll(ctx, model, value as Array<{ id: unknown }>);
-        if (!required) return guard(ctx, model, value as { id: unknown });
-        if (await canReadRow(ctx, model, value as { id: unknown })) return value;
+        // The parent row decides conditions through the relation back to it without a query.
+        const from: ParentRow | undefined = parentModel && parent && typeof parent === 'object' ? { model: parentModel, row: parent as Record<string, unknown> } : undefined;
+        if (list) return guardAll(ctx, model, value as Array<{ id: unknown }>, from);
+        if (!required) return guard(ctx, model, value as { id: unknown }, from);
+        if (await canReadRow(ctx, model, value as { id: unknown }, from)) return value;
         throw forbidden(`not allowed to read this ${model} (${where})`, { subject: model });
       };
     }
