@@ -83,7 +83,7 @@ import type { Viewer } from './viewer.ts';
  * | 1006 | ORDER_STATUS_OVERRIDE (P)       | override Order, Payout                                               |
  * | 1007 | ORDER_MARK_FRAUD (P)            | markFraud Order, Payout                                              |
  * | 1008 | CALLBACK_RESEND                 | resend Delivery, Order, Payout                                       |
- * | 1014 | OPERATION_PAYMENT_WRITE         | create Order, Payout for own merchant; read own MerchantService; read Channel, ChannelService (merchant-scoped: enabled channels bound to a service the merchant has) |
+ * | 1014 | OPERATION_PAYMENT_WRITE         | create Order, Payout for own merchant; read own MerchantService; read Channel, ChannelService (merchant-scoped: enabled channels bound to a service the merchant has, and their enabled bindings) |
  * | 1021 | OPERATION_PAYMENT_GLOBAL_WRITE  | create Order, Payout for any merchant (staff); read Merchant, MerchantService, Channel, ChannelService; merchant-scoped = 1014 |
  * | 2001 | BALANCE_READ                    | read LedgerAccount; read FundRequest (own and incoming transfers); read Delivery of fund requests |
  * | 2002 | FUND_REQUEST_CREATE             | create, update (cancel), read FundRequest; create/read/update/delete/readSensitive MerchantDestination |
