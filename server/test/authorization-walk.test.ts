@@ -631,6 +631,29 @@ describe('authorization walk over the schema', () => {
         expect(findings.slice(0, 25)).toEqual([]);
       });
 
+      it('sees dashboard sums and attention counts over exactly the rows it lists', () => {
+        const answers = answersOf.get(name)!;
+        const sum = (series: { totals: Array<{ count: number }> } | undefined) => (series?.totals ?? []).reduce((n, t) => n + t.count, 0);
+        const dashboard = answers.get('dashboard')?.dashboard;
+        const health = answers.get('operationsHealth')?.operationsHealth;
+        const orders = answers.get('orders')?.orders;
+        const payouts = answers.get('payouts')?.payouts;
+        const requests = answers.get('fundRequests')?.fundRequests;
+        expect(dashboard && health && orders && payouts && requests, 'the walk answered these').toBeTruthy();
+        // The fixture's transactions all fall inside the dashboard's range (ROOT_ARGS).
+        expect({
+          payins: sum(dashboard.payins),
+          payouts: sum(dashboard.payouts),
+          payoutsInReview: health.payoutsInReview,
+          fundRequestsWaiting: health.fundRequestsWaiting,
+        }).toEqual({
+          payins: orders.totalCount,
+          payouts: payouts.totalCount,
+          payoutsInReview: payouts.nodes.filter((p: { status: string }) => p.status === 'REVIEW').length,
+          fundRequestsWaiting: requests.nodes.filter((r: { status: string }) => r.status === 'NEW').length,
+        });
+      });
+
       it('gets no errors but refusals of what it may not do', () => {
         const unexpected = errorsOf.get(name)!.filter((e) => e.code !== 'FORBIDDEN');
         expect(unexpected.slice(0, 10)).toEqual([]);
