@@ -595,7 +595,9 @@ describe('authorization walk over the schema', () => {
 
   it('staff read everything the walk asks; the administrator without a single error', () => {
     expect(errorsOf.get('admin')).toEqual([]);
-    for (const name of ['finance', 'support']) expect(errorsOf.get(name)!.filter((e) => e.code !== 'FORBIDDEN').slice(0, 10), name).toEqual([]);
+    for (const name of ['finance', 'support']) {
+      expect(errorsOf.get(name)!.filter((e) => e.code !== 'FORBIDDEN' || (Array.isArray(e.path) && e.path.length > 1)).slice(0, 10), name).toEqual([]);
+    }
   });
 
   it('answers nothing but public data to anonymous callers', () => {
@@ -654,8 +656,9 @@ describe('authorization walk over the schema', () => {
         });
       });
 
-      it('gets no errors but refusals of what it may not do', () => {
-        const unexpected = errorsOf.get(name)!.filter((e) => e.code !== 'FORBIDDEN');
+      it('gets no errors but refusals of whole operations it may not run', () => {
+        // A FORBIDDEN below the root is a non-null relation to a row it may not read: declare it nullable.
+        const unexpected = errorsOf.get(name)!.filter((e) => e.code !== 'FORBIDDEN' || (Array.isArray(e.path) && e.path.length > 1));
         expect(unexpected.slice(0, 10)).toEqual([]);
       });
     });
