@@ -1,8 +1,9 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import {
   getNamedType,
-  getNullableType,
   isAbstractType,
+  isEnumType,
+  isInputObjectType,
   isInterfaceType,
   isLeafType,
   isNonNullType,
@@ -15,6 +16,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Merchant } from '../src/generated/prisma/client.ts';
+import { MASKED_FIELDS, MASKED_FILTER_FIELDS } from '../src/graphql/lists/masking.ts';
 import { schema } from '../src/graphql/schema/index.ts';
 import { createApp } from '../src/modules/apps/apps.service.ts';
 import { MODEL_NAMES, PLATFORM_ONLY_CODES } from '../src/modules/auth/ability.ts';
@@ -677,6 +679,53 @@ describe('authorization walk over the schema', () => {
 });
 
 describe('masked fields cannot be tested by filters', () => {
+  it('every filter or sort on a masked field of a list is one the server refuses to those who see it masked', () => {
+    const unguarded: string[] = [];
+    for (const field of Object.values(schema.getQueryType()!.getFields())) {
+      const nodes = isObjectType(getNamedType(field.type)) ? (getNamedType(field.type) as GraphQLObjectType).getFields().nodes : undefined;
+      if (!nodes) continue;
+      const model = getNamedType(nodes.type).name as keyof typeof MASKED_FIELDS;
+      const masked = MASKED_FIELDS[model] ?? [];
+      const filter = field.args.find((a) => a.name === 'filter');
+      const filterType = filter && getNamedType(filter.type);
+      if (filterType && isInputObjectType(filterType)) {
+        for (const name of Object.keys(filterType.getFields())) {
+          if (masked.includes(name) && !MASKED_FILTER_FIELDS[model]?.includes(name)) unguarded.push(`${field.name}(filter: { ${name} })`);
+        }
+      }
+      const sortField = field.args.find((a) => a.name === 'sort');
+      const sortType = sortField && getNamedType(sortField.type);
+      const sortEnum = sortType && isInputObjectType(sortType) ? getNamedType(sortType.getFields().field?.type ?? sortType) : undefined;
+      if (sortEnum && isEnumType(sortEnum)) {
+        for (const value of sortEnum.getValues()) {
+          if (masked.some((m) => m.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase() === value.name)) unguarded.push(`${field.name}(sort: ${value.name})`);
+        }
+      }
+    }
+    expect(unguarded).toEqual([]);
+  });
+
+  it('a viewer without readSensitive gets every masked field masked, wherever the walk met it', () => {
+    const shown: Finding[] = [];
+    const visit = (value: unknown, path: string) => {
+      if (Array.isArray(value)) return value.forEach((v, i) => visit(v, `${path}[${i}]`));
+      if (!value || typeof value !== 'object') return;
+      const obj = value as Record<string, unknown>;
+      for (const key of MASKED_FIELDS[obj.__typename as keyof typeof MASKED_FIELDS] ?? []) {
+        const v = obj[key];
+        if (typeof v === 'string' && !v.startsWith('••••')) shown.push({ path: `${path}.${key}`, value: v });
+      }
+      for (const [key, v] of Object.entries(obj)) visit(v, `${path}.${key}`);
+    };
+    let met = 0;
+    for (const [label, answer] of answersOf.get('viewer A')!) {
+      visit(answer, label);
+      met += JSON.stringify(answer).split('••••').length - 1;
+    }
+    expect(met).toBeGreaterThan(0);
+    expect(shown.slice(0, 10)).toEqual([]);
+  });
+
   const account = () => world.payouts.find((p) => p.merchantId === world.a.id)!.recipientAccount!;
 
   it('a viewer who sees recipient accounts masked is refused a recipientAccount filter (MASKED_FIELD_FILTER), and its search ignores them', async () => {

@@ -58,7 +58,14 @@ export function maskedFieldFilter(model: ReadModel, field: string): GraphQLError
   });
 }
 
-/** Masked columns of each list, as named in its filter input. */
+/** Fields shown through `sensitive()` (masked unless `readSensitive`), per GraphQL type = model. */
+export const MASKED_FIELDS: Partial<Record<ReadModel, readonly string[]>> = {
+  Order: ['payerAccount', 'payerIdNumber'],
+  Payout: ['recipientAccount', 'recipientIdNumber'],
+  MerchantDestination: ['accountNumber'],
+};
+
+/** Masked columns a list's filter input offers (refused to viewers who cannot unmask); test/authorization-walk.test.ts holds the filter inputs to it. */
 export const MASKED_FILTER_FIELDS: Partial<Record<ReadModel, readonly string[]>> = {
   Payout: ['recipientAccount'],
 };
