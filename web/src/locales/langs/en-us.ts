@@ -85,6 +85,7 @@ const enUS = {
     NETWORK: 'The server cannot be reached. Check your connection and try again.',
     UNAUTHENTICATED: 'Your session has ended. Sign in again.',
     FORBIDDEN: 'You are not allowed to do this.',
+    MASKED_FIELD_FILTER: 'This field is masked for you, so lists cannot be filtered or searched by it.',
     MFA_REQUIRED: 'Two-factor verification is required.',
     PASSWORD_CHANGE_REQUIRED: 'Choose a new password first.',
     INVALID_CREDENTIALS: 'The email or password is not correct.',

@@ -84,6 +84,7 @@ const zhCN: LocaleSchema = {
     NETWORK: '无法连接服务器，请检查网络后重试。',
     UNAUTHENTICATED: '会话已结束，请重新登录。',
     FORBIDDEN: '您无权执行此操作。',
+    MASKED_FIELD_FILTER: '该字段对您是脱敏显示的，不能按它筛选或搜索。',
     MFA_REQUIRED: '需要双重验证。',
     PASSWORD_CHANGE_REQUIRED: '请先设置新密码。',
     INVALID_CREDENTIALS: '邮箱或密码不正确。',

@@ -31,6 +31,10 @@ export const FundRequestFieldsFragment = graphql(`
       name
       mchId
     }
+    counterparty {
+      name
+      mchId
+    }
     destination {
       id
       kind
