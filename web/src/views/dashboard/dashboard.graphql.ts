@@ -107,8 +107,8 @@ export const balancesQuery = graphql(`
  * where they may not read that kind; `platform` for staff only.
  */
 export const dashboardAttentionQuery = graphql(`
-  query DashboardAttention($merchantIds: [ID!]) {
-    operationsHealth(merchantIds: $merchantIds) {
+  query DashboardAttention($merchantIds: [ID!], $test: Boolean!) {
+    operationsHealth(merchantIds: $merchantIds, test: $test) {
       checkedAt
       payoutsInReview
       payoutsStuck
