@@ -69,6 +69,8 @@ describe('admin SPA in a real browser', () => {
     // is listed with the header's "Test data" switch on (and only then).
     await admin.page.getByTestId('test-mode-switch').locator('.n-switch').click();
     await admin.page.getByTestId('test-mode-banner').waitFor();
+    // The switch's tooltip out of the way of the pictures.
+    await admin.page.mouse.move(720, 600);
     await admin.page.getByTestId('recent-transactions').locator('[data-testid="live-indicator"][data-live="on"]').waitFor();
     const siam = await app.env.prisma.merchant.findFirstOrThrow({ where: { name: 'Siam Digital Market' }, select: { id: true } });
     const orderNo = await createTestDeposit(admin.page, siam.id);

@@ -121,6 +121,7 @@ async function scenario(page: Page, started: number): Promise<void> {
   // Test deposits are test data: the list shows them with the header's "Test data" switch on.
   await page.getByTestId('test-mode-switch').locator('.n-switch').click();
   await page.getByTestId('test-mode-banner').waitFor();
+  await page.mouse.move(720, 600);
   await page.locator('[data-testid="live-indicator"][data-live="on"]').waitFor();
 
   // Nothing below reloads the page: this mark would be gone.
