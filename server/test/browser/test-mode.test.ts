@@ -173,6 +173,11 @@ async function scenario(page: Page): Promise<void> {
   const exported = await app.env.prisma.export.findFirstOrThrow({ where: { kind: 'PAYINS', merchantId: merchant.id }, orderBy: { createdAt: 'desc' }, select: { filters: true } });
   expect((exported.filters as { test?: boolean }).test).toBe(true);
   for (const close of await page.locator('.n-notification .n-base-close').all()) await close.click().catch(() => {});
+  // The download center says which book an export holds.
+  await page.goto('/downloads');
+  const exportRow = page.locator('[data-testid="export-table"] tr[data-export-id]').first();
+  await exportRow.waitFor();
+  expect(await exportRow.innerText()).toContain('Test data');
 
   // A recharge asked for in test data is a test request: the form says so, the list shows it here only.
   await page.goto('/finance/funds');

@@ -13,6 +13,8 @@ export const en = {
   fundRequestTest: 'Test data is on: this request changes the test balance only, never live money.',
   adjustLive: 'This adjustment changes the live balance.',
   adjustTest: 'Test data is on: this adjustment changes the test balance only, never live money.',
+  exportTest: 'Test data',
+  exportLive: 'Live data',
 };
 
 export const zh: typeof en = {
@@ -25,4 +27,6 @@ export const zh: typeof en = {
   fundRequestTest: '已打开测试数据：此申请只变动测试余额，不涉及真实资金。',
   adjustLive: '此调整变动正式余额。',
   adjustTest: '已打开测试数据：此调整只变动测试余额，不涉及真实资金。',
+  exportTest: '测试数据',
+  exportLive: '正式数据',
 };
