@@ -5,6 +5,7 @@ import * as transactionsArea from '../areas/transactions';
 import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
 import * as configArea from '../areas/config';
+import * as testModeArea from '../areas/test-mode';
 
 /** Simplified Chinese messages; the `LocaleSchema` annotation makes a missing or extra key a type error. */
 const zhCN: LocaleSchema = {
@@ -14,6 +15,7 @@ const zhCN: LocaleSchema = {
   operations: operationsArea.zh,
   merchant: merchantArea.zh,
   config: configArea.zh,
+  testMode: testModeArea.zh,
   app: {
     name: 'Payrail',
     subtitle: '管理后台',
@@ -118,10 +120,6 @@ const zhCN: LocaleSchema = {
     displayIn: '显示币种',
     currencies: '币种',
     paymentSystems: '支付方式',
-    mode: '模式',
-    modeAll: '正式与测试',
-    modeLive: '仅正式',
-    modeTest: '仅测试',
     showDetails: '显示明细',
     allTransactions: '全部交易',
     loadFailed: '无法加载统计数据',
