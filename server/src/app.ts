@@ -8,6 +8,7 @@ import { attachSubscriptions, createGraphQL } from './graphql/yoga.ts';
 import { pendingMigrations } from './db/migrator.ts';
 import { REST_BODY_LIMIT, restApi } from './rest/index.ts';
 import { cashierRoutes } from './cashier/cashier.routes.ts';
+import { registerCors } from './http/cors.ts';
 import { exportDownloadRoutes } from './http/exports.routes.ts';
 
 export interface App {
@@ -64,6 +65,8 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
     if (html && !reply.hasHeader('content-security-policy') && !request.url.startsWith('/graphql')) reply.header('Content-Security-Policy', ADMIN_APP_CSP);
     return payload;
   });
+
+  registerCors(fastify, services.config.CORS_ORIGINS);
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (_request, reply) => {
