@@ -52,11 +52,15 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
     trustProxy: services.config.trustProxy,
     bodyLimit: 1024 * 1024,
     // Paths the router cannot take (percent-escapes that are not UTF-8, over-long parameters): under
-    // /v1 the contract's envelope, 40002 naming the path; elsewhere a plain 400.
+    // /v1 the contract's envelope, 40002 naming the path; the cashier's API its error shape; elsewhere a
+    // plain 400.
     frameworkErrors: (error, request, reply) => {
       if (/^\/v1(\/|$|\?)/.test(request.url)) {
         reply.header('X-Request-Id', request.id);
         return sendError(request, reply, 400, 40002, 'the request path is not valid (percent-escapes must be UTF-8, parameters short)', { field: 'path' });
+      }
+      if (request.url.startsWith('/pay/api/')) {
+        return (reply as FastifyReply).status(400).send({ error: { code: 'INVALID_PARAMETER', message: 'the request path is not valid', field: 'path' } });
       }
       return (reply as FastifyReply).status(400).send({ error: 'bad request', code: error.code });
     },

@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { buildAuthorizationHeader, randomNonce, signRequest } from '../../src/lib/crypto.ts';
 import type { MerchantFixture } from './fixtures.ts';
 
@@ -10,7 +11,7 @@ import type { MerchantFixture } from './fixtures.ts';
 export type Signing = 'good' | 'bad-signature' | 'stale' | 'malformed' | 'none' | 'wrong-app';
 
 export interface RawRequest {
-  method: 'GET' | 'POST';
+  method: string;
   path: string;
   /** Sent as is; a string is sent UTF-8 encoded. */
   body?: Uint8Array | string;
@@ -27,6 +28,9 @@ export interface RawResponse {
   status: number;
   text: string;
   json: unknown;
+  /** The answer carries a platform signature: the request passed authentication. */
+  signed: boolean;
+  location: string | null;
 }
 
 export async function sendRaw(baseUrl: string, merchant: MerchantFixture, request: RawRequest): Promise<RawResponse> {
@@ -39,7 +43,7 @@ export async function sendRaw(baseUrl: string, merchant: MerchantFixture, reques
     // What the server verifies is the body as text (undecodable bytes become U+FFFD here; the server
     // refuses those before it looks at the signature anyway).
     const text = bytes ? new TextDecoder().decode(bytes) : '';
-    const signature = signRequest(merchant.clientKeys.privateKeyPem, { method: request.method, pathWithQuery: request.path, timestamp, nonce, body: text });
+    const signature = signRequest(privateKeyOf(merchant.clientKeys.privateKeyPem), { method: request.method, pathWithQuery: request.path, timestamp, nonce, body: text });
     headers.app_id = request.signing === 'wrong-app' ? '0'.repeat(32) : merchant.appId;
     headers.authorization =
       request.signing === 'malformed'
@@ -54,7 +58,15 @@ export async function sendRaw(baseUrl: string, merchant: MerchantFixture, reques
   } catch {
     json = undefined;
   }
-  return { status: response.status, text, json };
+  return { status: response.status, text, json, signed: response.headers.has('payrail-signature'), location: response.headers.get('location') };
+}
+
+/** Parsing the PEM costs more than signing: once per key. */
+const keyObjects = new Map<string, KeyObject>();
+function privateKeyOf(pem: string): KeyObject {
+  let key = keyObjects.get(pem);
+  if (!key) keyObjects.set(pem, (key = createPrivateKey(pem)));
+  return key;
 }
 
 function flip(signature: string): string {
