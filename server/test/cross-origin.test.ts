@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { loadConfig } from '../src/config/config.ts';
 import { createUserFixture, type UserFixture } from './support/auth-fixtures.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
@@ -92,6 +93,25 @@ describe('a listed origin', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
     const body = (await response.json()) as { data?: { me: { email: string } } };
     expect(body.data?.me.email).toBe(staff.user.email);
+  });
+});
+
+describe('GraphQL WebSockets', () => {
+  it('open for the admin app and listed origins, not for other sites', async () => {
+    const open = (origin: string) =>
+      new Promise<number | 'open'>((resolve) => {
+        const socket = new WebSocket(`${env.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { cookie: staff.cookie, origin } });
+        socket.on('open', () => {
+          socket.close();
+          resolve('open');
+        });
+        socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        socket.on('error', () => {});
+      });
+    expect(await open(EVIL)).toBe(401);
+    expect(await open('http://admin.partner.example')).toBe(401);
+    expect(await open(PARTNER)).toBe('open');
+    expect(await open(env.url)).toBe('open');
   });
 });
 
