@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppServices } from '../graphql/context.ts';
-import { isDomainError } from '../lib/errors.ts';
+import { DomainError, isDomainError } from '../lib/errors.ts';
 import { submitPayer } from '../modules/orders/operations/submit-payer.ts';
 import { PAYER_FIELDS } from '../modules/orders/orders.params.ts';
 import { getPayinForCashier, type CashierView } from '../modules/orders/orders.service.ts';
 import { parseJsonObjectBody } from '../rest/auth.ts';
 import { REST_ERRORS } from '../rest/error-table.ts';
-import { DomainError } from '../lib/errors.ts';
-import { decodeUtf8, describeProblem, dirtyProblem, printableField } from '../lib/text-hygiene.ts';
+import { decodeUtf8, describeProblem, dirtyProblem, printableField, type DirtyProblem } from '../lib/text-hygiene.ts';
 import { cashierLang, type CashierLang } from './cashier.i18n.ts';
 import {
   asPayerField,
@@ -187,22 +186,27 @@ function parseFormBody(bytes: Uint8Array): Record<string, string> {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const rawKey = eq < 0 ? pair : pair.slice(0, eq);
-    const key = decodeFormComponent(rawKey, 'body');
+    const key = decodeFormComponent(rawKey, null);
     const value = decodeFormComponent(eq < 0 ? '' : pair.slice(eq + 1), key);
     Object.defineProperty(form, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return form;
 }
 
-function decodeFormComponent(raw: string, field: string): string {
+/** One percent-encoded component; `field` null when it is a key (then the key names itself, or `body` when it cannot be decoded). */
+function decodeFormComponent(raw: string, field: string | null): string {
+  const refuse = (name: string, problem: DirtyProblem) => {
+    const printable = printableField(name);
+    return new DomainError('INVALID_PARAMETER', `${printable} ${describeProblem(problem)}`, { field: printable });
+  };
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {
-    throw new DomainError('INVALID_PARAMETER', `${printableField(field)} ${describeProblem('LONE_SURROGATE')}`, { field: printableField(field) });
+    throw refuse(field ?? 'body', 'LONE_SURROGATE'); // escapes that are not UTF-8
   }
   const problem = dirtyProblem(decoded);
-  if (problem) throw new DomainError('INVALID_PARAMETER', `${printableField(field === 'body' ? decoded : field)} ${describeProblem(problem)}`, { field: printableField(field === 'body' ? decoded : field) });
+  if (problem) throw refuse(field ?? decoded, problem);
   return decoded;
 }
 
