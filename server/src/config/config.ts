@@ -14,7 +14,8 @@ const bool = z
 /** Every environment variable the platform reads, with its default. The README lists the same table. */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().default('0.0.0.0'),
+  /** Address to listen on. Loopback by default: the embedded demo has well-known passwords. Containers set 0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Base URL payers and upstreams reach us at; payment_url and upstream callback URLs are built from it. */
   PUBLIC_URL: z.url().optional(),
@@ -52,6 +53,20 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Proxies whose X-Forwarded-For is believed (client IPs feed the IP whitelist): `false`, `true`, or comma-separated addresses/CIDRs. */
   TRUST_PROXY: z.string().default('false'),
+  /**
+   * Origins (comma-separated, exact: scheme://host[:port]) whose pages may call the API with the user's
+   * cookies (CORS with credentials). Unset: none; the admin app is served from the same origin.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      for (const origin of origins) {
+        if (!isExactOrigin(origin)) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://admin.example.com` });
+      }
+      return origins;
+    }),
   /** Signed /v1 requests allowed per app per second (0 = no limit); shared through Redis when set. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(200),
   /** Callbacks may reach loopback, private and link-local addresses. Unset: allowed except in production. */
@@ -81,6 +96,16 @@ const schema = z.object({
   /** Directory with the built admin SPA. */
   WEB_DIST: z.string().optional(),
 });
+
+/** `https://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing slash, lower-case). */
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.infer<typeof schema> & {
   publicUrl: string;
