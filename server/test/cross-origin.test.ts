@@ -57,6 +57,24 @@ describe('a page of another site', () => {
     }
   });
 
+  it('cannot make /graphql run anything with a simple (unpreflighted) form or text POST', async () => {
+    // A browser sends these cross-site without asking first; only JSON bodies are GraphQL requests here.
+    const mutation = 'mutation { logout }';
+    const bodies: Array<[string, string]> = [
+      ['text/plain', JSON.stringify({ query: mutation })],
+      ['text/plain;charset=UTF-8', JSON.stringify({ query: ME })],
+      ['application/x-www-form-urlencoded', new URLSearchParams({ query: ME }).toString()],
+      ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: ME })}\r\n--x--\r\n`],
+    ];
+    for (const [type, body] of bodies) {
+      const response = await fetch(`${env.url}/graphql`, { method: 'POST', headers: { 'content-type': type, cookie: staff.cookie, origin: EVIL }, body });
+      expect(response.status, type).toBe(415);
+      expect(await response.text(), type).not.toContain(staff.user.email);
+    }
+    const still = await postMe(undefined);
+    expect((await still.json()).data.me.email).toBe(staff.user.email);
+  });
+
   it('gets no allow headers on a credentialed POST, so its script cannot read `me`', async () => {
     const response = await postMe(EVIL);
     expect(allowHeaders(response)).toEqual({});
