@@ -27,7 +27,10 @@ RUN npm run build --workspace web \
 
 # ---- runtime
 FROM node:20-bookworm-slim AS runtime
+# HOST: the server listens on loopback unless told otherwise; in a container it must take connections
+# from the published port.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=4000 \
     PAYRAIL_DATA_DIR=/var/lib/payrail \
     NPM_CONFIG_UPDATE_NOTIFIER=false \

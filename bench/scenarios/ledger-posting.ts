@@ -64,6 +64,7 @@ export function ledgerPostingScenario(bench: BenchEnvironment, size: { operation
                 postTransaction(tx, {
                   kind: payrailKind,
                   idempotencyKey: `${keyPrefix}${i}`,
+                  test: false,
                   lines: [
                     { account: from, amount: -AMOUNT },
                     { account: to, amount: AMOUNT },

@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AppServices } from './graphql/context.ts';
 import { attachSubscriptions, createGraphQL } from './graphql/yoga.ts';
 import { pendingMigrations } from './db/migrator.ts';
+import { sendError } from './rest/envelope.ts';
 import { REST_BODY_LIMIT, restApi } from './rest/index.ts';
 import { cashierRoutes } from './cashier/cashier.routes.ts';
+import { registerCors } from './http/cors.ts';
 import { exportDownloadRoutes } from './http/exports.routes.ts';
 
 export interface App {
@@ -49,6 +51,19 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
     requestIdHeader: false,
     trustProxy: services.config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Paths the router cannot take (percent-escapes that are not UTF-8, over-long parameters): under
+    // /v1 the contract's envelope, 40002 naming the path; the cashier's API its error shape; elsewhere a
+    // plain 400.
+    frameworkErrors: (error, request, reply) => {
+      if (/^\/v1(\/|$|\?)/.test(request.url)) {
+        reply.header('X-Request-Id', request.id);
+        return sendError(request, reply, 400, 40002, 'the request path is not valid (percent-escapes must be UTF-8, parameters short)', { field: 'path' });
+      }
+      if (request.url.startsWith('/pay/api/')) {
+        return (reply as FastifyReply).status(400).send({ error: { code: 'INVALID_PARAMETER', message: 'the request path is not valid', field: 'path' } });
+      }
+      return (reply as FastifyReply).status(400).send({ error: 'bad request', code: error.code });
+    },
   });
 
   // Every answer: no MIME sniffing, never framed (clickjacking of the back office), no referrer
@@ -64,6 +79,8 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
     if (html && !reply.hasHeader('content-security-policy') && !request.url.startsWith('/graphql')) reply.header('Content-Security-Policy', ADMIN_APP_CSP);
     return payload;
   });
+
+  registerCors(fastify, services.config.CORS_ORIGINS);
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (_request, reply) => {

@@ -36,10 +36,10 @@ async function failure(promise: Promise<unknown>): Promise<DomainError> {
   throw new Error('expected a DomainError');
 }
 
-const available = async (currency: string) => (await merchantBalances(db.prisma, merchant.id, currency))[0]?.available ?? 0n;
+const available = async (currency: string) => (await merchantBalances(db.prisma, merchant.id, false, currency))[0]?.available ?? 0n;
 const adjustmentAccount = async (currency: string) =>
   (await db.prisma.ledgerAccount.findUnique({
-    where: { ownerType_ownerId_currencyCode_kind: { ownerType: 'PLATFORM', ownerId: 'platform', currencyCode: currency, kind: 'ADJUSTMENT' } },
+    where: { ownerType_ownerId_currencyCode_kind_test: { ownerType: 'PLATFORM', ownerId: 'platform', currencyCode: currency, kind: 'ADJUSTMENT', test: false } },
   }))?.balance ?? 0n;
 
 describe('manual adjustment', () => {

@@ -606,6 +606,12 @@ function checkAppPorts(layout: Layout): string[] {
     } catch {
       // reported by checkConfigLoads
     }
+    try {
+      const host = configOf(layout, service).HOST;
+      if (host !== '0.0.0.0' && host !== '::') problems.push(`${name}: listens on ${host} only; its published port reaches nothing (set HOST=0.0.0.0)`);
+    } catch {
+      // reported by checkConfigLoads
+    }
     if (!mappings.some((m) => m.published !== undefined)) problems.push(`${name}: publishes no port`);
     for (const m of mappings) {
       if (m.target !== port) problems.push(`${name}: container port ${m.target} is not the PORT it listens on (${port})`);
@@ -749,7 +755,7 @@ describe('docker-compose.yml, Dockerfile and .dockerignore', () => {
   it('depends only on defined services, healthy ones having a healthcheck', () => expect(checkDependsOn(layout)).toEqual([]));
   it('checks postgres with pg_isready and redis with redis-cli', () => expect(checkBackingHealthchecks(layout)).toEqual([]));
   it('publishes each host port once', () => expect(checkPublishedPorts(layout)).toEqual([]));
-  it('maps app container ports to the PORT the server listens on', () => expect(checkAppPorts(layout)).toEqual([]));
+  it('maps app container ports to the PORT the server listens on, on every interface', () => expect(checkAppPorts(layout)).toEqual([]));
   it('runs the worker script in workers, and RUN_WORKER=false in the replicas', () => expect(checkWorkers(layout)).toEqual([]));
   it('declares named volumes and mounts the postgres data folder', () => expect(checkVolumes(layout)).toEqual([]));
   it('builds in stages with manifests first, npm ci, then the web', () => expect(checkDockerfileBuild(layout)).toEqual([]));
@@ -882,6 +888,9 @@ describe('the checks catch broken layouts', () => {
     expect(checkAppPorts(broken((_, s) => (s.app1!.ports = ['4001:3000'])))).toEqual([expect.stringContaining('container port 3000')]);
     expect(checkAppPorts(broken((_, s) => (env(s.app2).PORT = '5000')))).toEqual([expect.stringContaining('(5000)')]);
     expect(checkAppPorts(broken((_, s) => (s.worker!.ports = ['4003:4000'])))).toEqual([expect.stringContaining('worker')]);
+    expect(checkAppPorts(broken((_, s) => (env(s.app1).HOST = '127.0.0.1')))).toEqual([expect.stringContaining('app1: listens on 127.0.0.1 only')]);
+    const loopbackImage = loadLayout({ dockerfile: swapText(dockerfileText, /^\s*HOST=0\.0\.0\.0 \\\n/m, '') });
+    expect(checkAppPorts(loopbackImage)).toEqual([expect.stringContaining('app1: listens on 127.0.0.1'), expect.stringContaining('app2: listens on 127.0.0.1')]);
   });
   it('a worker with the HTTP healthcheck, or replicas that also run the jobs', () => {
     expect(checkWorkers(broken((_, s) => delete s.worker!.healthcheck))).toEqual([expect.stringContaining('inherits the image')]);

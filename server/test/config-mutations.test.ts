@@ -278,6 +278,8 @@ describe('an administrator configures a routable setup from nothing', () => {
     ok(await gql('admin', Q.bind, { input: { channelId: s.channelId, serviceId: out.id } }));
     ok(await gql('admin', Q.upsertMs, { input: { merchantId: s.merchantId, serviceId: out.id, feeFixed: '5.00' } }));
     await fundMerchant(env.prisma, dbId(s.merchantId), dbId(s.channelId), 'THB', 10_000_00n);
+    // The back office's payouts are test payouts: they spend the test book.
+    await fundMerchant(env.prisma, dbId(s.merchantId), dbId(s.channelId), 'THB', 10_000_00n, { test: true });
 
     const rule = ok(
       await gql('admin', Q.createRisk, {

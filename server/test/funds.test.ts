@@ -61,13 +61,13 @@ afterAll(async () => {
 });
 
 async function available(merchantId: string, currency = 'THB'): Promise<{ available: bigint; frozen: bigint }> {
-  const [b] = await merchantBalances(db.prisma, merchantId, currency);
+  const [b] = await merchantBalances(db.prisma, merchantId, false, currency);
   return { available: b?.available ?? 0n, frozen: b?.frozen ?? 0n };
 }
 
 async function platform(kind: 'FEES' | 'CLEARING', currency = 'THB'): Promise<bigint> {
   const a = await db.prisma.ledgerAccount.findUnique({
-    where: { ownerType_ownerId_currencyCode_kind: { ownerType: 'PLATFORM', ownerId: 'platform', currencyCode: currency, kind } },
+    where: { ownerType_ownerId_currencyCode_kind_test: { ownerType: 'PLATFORM', ownerId: 'platform', currencyCode: currency, kind, test: false } },
   });
   return a?.balance ?? 0n;
 }

@@ -133,6 +133,30 @@ describe('GraphQL hardening in production mode', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('refuses NUL and lone surrogates in string literals and variables as BAD_USER_INPUT, not an internal error', async () => {
+    const literal = await graphqlHttp(env.url, '{ orders(first: 1, filter: { outTradeNo: "a\\u0000b" }) { nodes { id } } }', {}, { bearer: token });
+    expect(literal.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(literal.data).toBeUndefined();
+
+    const query = 'query($f: OrderFilter, $s: String) { orders(first: 1, filter: $f) { nodes { id } } b: orders(first: 1, filter: { orderNo: $s }) { nodes { id } } }';
+    for (const [variables, field] of [
+      [{ s: 'x\u0000' }, '$s'],
+      [{ s: '\uD800' }, '$s'],
+      [{ s: 'ok\uDC00' }, '$s'],
+      [{ f: { outTradeNo: 'a\u0000' } }, '$f.outTradeNo'],
+      [{ f: { currencies: ['THB', '\uDBFF'] } }, '$f.currencies[1]'],
+    ] as const) {
+      const res = await graphqlHttp(env.url, query, variables, { bearer: token });
+      expect(res.errors?.map((e) => e.extensions?.code), field).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors?.[0]?.extensions?.field, field).toBe(field);
+      expect(res.data, field).toBeUndefined();
+    }
+    // Clean text, astral characters included, still goes through.
+    const clean = await graphqlHttp(env.url, query, { s: 'สมชาย 😀', f: { outTradeNo: 'A-1' } }, { bearer: token });
+    expect(clean.errors).toBeUndefined();
+    expect(clean.data?.orders.nodes).toEqual([]);
+  });
+
   it('holds graphql-ws sessions to the allow-list too', async () => {
     class CookieWebSocket extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {

@@ -46,6 +46,8 @@ beforeAll(async () => {
   await bindChannel(db, channel.id, payin.id);
   await bindChannel(db, channel.id, payout.id);
   await fundMerchant(db, shop.merchant.id, channel.id, 'THB', 1_000_00n);
+  // The back office's payouts here are test payouts: they spend the test book.
+  await fundMerchant(db, shop.merchant.id, channel.id, 'THB', 1_000_00n, { test: true });
   cookies = {
     admin: (await createUserFixture(db, { roleKey: 'ADMINISTRATOR', totp: true, secrets: env.services.secrets })).cookie,
     finance: (await createUserFixture(db, { roleKey: 'FINANCE', totp: true, secrets: env.services.secrets })).cookie,
@@ -93,7 +95,8 @@ describe('payin manual operations', () => {
   it('simulate a success, mark fraud, and override-reverse with audit rows; other merchants get NOT_FOUND', async () => {
     const created = await gql('owner', CREATE_PAYIN, { input: { merchantId: merchantGid(shop.merchant.id), service: 'THB_QR', amount: '200.00', payerName: 'Somchai' } });
     const orderId = created.data!.createTestPayin.order.id as string;
-    const before = await balancesOf(env.prisma, shop.merchant.id, 'THB');
+    const before = await balancesOf(env.prisma, shop.merchant.id, 'THB', true);
+    const liveBefore = await balancesOf(env.prisma, shop.merchant.id, 'THB');
 
     const stranger = await gql('otherOwner', `mutation($id: ID!) { simulatePayinCallback(id: $id, outcome: SUCCESS) { status } }`, { id: orderId });
     expect(codeOf(stranger)).toBe('ORDER_NOT_FOUND');
@@ -104,8 +107,9 @@ describe('payin manual operations', () => {
       if (Date.now() > deadline) throw new Error('simulated payment did not arrive');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const credited = await balancesOf(env.prisma, shop.merchant.id, 'THB');
-    expect(credited.available - before.available).toBe(196_00n); // 200.00 − 2 %
+    const credited = await balancesOf(env.prisma, shop.merchant.id, 'THB', true);
+    expect(credited.available - before.available).toBe(196_00n); // 200.00 − 2 %, in the test book
+    expect(await balancesOf(env.prisma, shop.merchant.id, 'THB')).toEqual(liveBefore);
 
     const ownerFraud = await gql('owner', `mutation($id: ID!) { setPayinOriginality(id: $id, originality: FRAUD, reason: "chargeback") { originality } }`, { id: orderId });
     expect(codeOf(ownerFraud)).toBe('FORBIDDEN');
@@ -116,7 +120,7 @@ describe('payin manual operations', () => {
     expect(codeOf(noReason)).toBe('INVALID_PARAMETER');
     const reversed = await gql('admin', `mutation($id: ID!) { overridePayinStatus(id: $id, status: REVERSED, reason: "bank recalled the transfer") { status } }`, { id: orderId });
     expect(reversed.data).toEqual({ overridePayinStatus: { status: 'REVERSED' } });
-    expect(await balancesOf(env.prisma, shop.merchant.id, 'THB')).toEqual(before);
+    expect(await balancesOf(env.prisma, shop.merchant.id, 'THB', true)).toEqual(before);
     const audit = await env.prisma.auditLog.findMany({ where: { action: { in: ['payin.set_originality', 'payin.override_status'] } } });
     expect(audit.map((a) => a.action).sort()).toEqual(['payin.override_status', 'payin.set_originality']);
   });

@@ -127,7 +127,7 @@ describe('payins, payouts, reversals and transfers at once on hot accounts', () 
 
     for (const m of [a, b]) {
       const frozen = await env.prisma.ledgerAccount.findUnique({
-        where: { ownerType_ownerId_currencyCode_kind: { ownerType: 'MERCHANT', ownerId: m.merchant.id, currencyCode: 'THB', kind: 'FROZEN' } },
+        where: { ownerType_ownerId_currencyCode_kind_test: { ownerType: 'MERCHANT', ownerId: m.merchant.id, currencyCode: 'THB', kind: 'FROZEN', test: false } },
       });
       const [held] = await env.prisma.$queryRaw<{ sum: bigint | null }[]>`
         SELECT (COALESCE((SELECT SUM(amount + fee) FROM payouts WHERE "merchantId" = ${m.merchant.id}::uuid AND status IN ('REVIEW', 'PENDING', 'PROCESSING')), 0)

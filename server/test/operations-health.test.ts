@@ -18,33 +18,36 @@ let ownerA: UserFixture;
 let viewerA: UserFixture;
 let ownerB: UserFixture;
 
-const QUERY = `query($m: [ID!]) {
-  operationsHealth(merchantIds: $m) {
+const QUERY = `query($m: [ID!], $t: Boolean) {
+  operationsHealth(merchantIds: $m, test: $t) {
     checkedAt payoutsInReview payoutsStuck payinsStuck callbacksRetrying callbacksFailed24h fundRequestsWaiting
     platform { database redisConfigured redis jobQueue jobsReady jobsOverdue jobsFailed }
   }
 }`;
 
-async function health(who: UserFixture, merchantIds?: string[]) {
-  const res = await env.graphql<{ operationsHealth: Record<string, any> }>(QUERY, { m: merchantIds?.map((id) => encodeGlobalID('Merchant', id)) ?? null }, { cookie: who.cookie });
+async function health(who: UserFixture, merchantIds?: string[], test?: boolean) {
+  const res = await env.graphql<{ operationsHealth: Record<string, any> }>(QUERY, { m: merchantIds?.map((id) => encodeGlobalID('Merchant', id)) ?? null, t: test ?? null }, { cookie: who.cookie });
   expect(res.errors).toBeUndefined();
   return res.data!.operationsHealth;
 }
 
-/** The expected counts, straight from the tables, for these merchants (all when undefined). */
-async function expected(merchantIds?: string[]) {
+/** The expected counts, straight from the tables, for these merchants (all when undefined), in one book when `test` is given. */
+async function expected(merchantIds?: string[], test?: boolean) {
   const db = env.prisma;
   const m = merchantIds ? { merchantId: { in: merchantIds } } : {};
+  const book = test === undefined ? {} : { test };
+  // A callback is of the book of its payin, payout or fund request.
+  const deliveryBook = test === undefined ? {} : { OR: [{ order: { test } }, { payout: { test } }, { fundRequest: { test } }] };
   const now = Date.now();
   return {
-    payoutsInReview: await db.payout.count({ where: { ...m, status: 'REVIEW' } }),
-    payoutsStuck: await db.payout.count({ where: { ...m, status: 'PROCESSING', submittedAt: { lte: new Date(now - 600_000) } } }),
-    payinsStuck: await db.order.count({ where: { ...m, status: 'PROCESSING', updatedAt: { lte: new Date(now - 600_000) }, expireAt: { gt: new Date(now) } } }),
-    callbacksRetrying: await db.delivery.count({ where: { ...m, status: 'PENDING', attemptCount: { gt: 0 } } }),
-    callbacksFailed24h: await db.delivery.count({ where: { ...m, status: 'FAILED', lastAttemptAt: { gte: new Date(now - 86_400_000) } } }),
+    payoutsInReview: await db.payout.count({ where: { ...m, ...book, status: 'REVIEW' } }),
+    payoutsStuck: await db.payout.count({ where: { ...m, ...book, status: 'PROCESSING', submittedAt: { lte: new Date(now - 600_000) } } }),
+    payinsStuck: await db.order.count({ where: { ...m, ...book, status: 'PROCESSING', updatedAt: { lte: new Date(now - 600_000) }, expireAt: { gt: new Date(now) } } }),
+    callbacksRetrying: await db.delivery.count({ where: { ...m, ...deliveryBook, status: 'PENDING', attemptCount: { gt: 0 } } }),
+    callbacksFailed24h: await db.delivery.count({ where: { ...m, ...deliveryBook, status: 'FAILED', lastAttemptAt: { gte: new Date(now - 86_400_000) } } }),
     // A transfer concerns the merchant that sends and the one that receives.
     fundRequestsWaiting: await db.fundRequest.count({
-      where: { status: 'NEW', ...(merchantIds ? { OR: [{ merchantId: { in: merchantIds } }, { targetMerchantId: { in: merchantIds } }] } : {}) },
+      where: { status: 'NEW', ...book, ...(merchantIds ? { OR: [{ merchantId: { in: merchantIds } }, { targetMerchantId: { in: merchantIds } }] } : {}) },
     }),
   };
 }
@@ -117,6 +120,25 @@ describe('operationsHealth', () => {
     const fin = await health(finance);
     expect(fin.platform).toMatchObject({ database: true });
     expect(fin.fundRequestsWaiting).toBe((await expected()).fundRequestsWaiting);
+  });
+
+  it('counts one book when asked (the back office in test data or live data): the two books add up to everything', async () => {
+    const db = env.prisma;
+    // A's stuck payin becomes test work, and so does the payin of its retrying callback.
+    const stuck = await db.order.findFirstOrThrow({ where: { merchantId: world.a.id, status: 'PROCESSING', updatedAt: { lte: new Date(Date.now() - 600_000) } } });
+    // (In SQL: an update through Prisma would touch updatedAt, and the payin would no longer be stuck.)
+    await db.$executeRaw`UPDATE orders SET test = true WHERE id = ${stuck.id}::uuid`;
+    const retrying = await db.delivery.findFirstOrThrow({ where: { merchantId: world.a.id, status: 'PENDING', attemptCount: { gt: 0 } } });
+    if (retrying.orderId) await db.$executeRaw`UPDATE orders SET test = true WHERE id = ${retrying.orderId}::uuid`;
+    const all = await expected([world.a.id]);
+    const live = await expected([world.a.id], false);
+    const test = await expected([world.a.id], true);
+    expect(test.payinsStuck).toBeGreaterThan(0);
+    expect(live.payinsStuck).toBe(all.payinsStuck - test.payinsStuck);
+    expect(await health(admin, [world.a.id], false)).toMatchObject(live);
+    expect(await health(admin, [world.a.id], true)).toMatchObject(test);
+    expect(await health(ownerA, undefined, true)).toMatchObject(test);
+    for (const key of Object.keys(all) as (keyof typeof all)[]) expect(live[key] + test[key], key).toBe(all[key]);
   });
 
   it('refuses anonymous callers', async () => {

@@ -95,7 +95,8 @@ const pay = (orderNo: string, txnId: string, amount: bigint, status: 'PAID' | 'F
 const events = async (orderId: string) =>
   (await db.prisma.orderEvent.findMany({ where: { orderId }, orderBy: { id: 'asc' } })).map((e) => e.type);
 
-const available = async () => (await merchantBalances(db.prisma, merchant.id, 'THB'))[0]?.available ?? 0n;
+// The orders of these tests are test orders (input() below): their money lives in the test book.
+const available = async () => (await merchantBalances(db.prisma, merchant.id, true, 'THB'))[0]?.available ?? 0n;
 
 describe('create payin', () => {
   it('creates a PENDING order with instructions and a timeline', async () => {
@@ -259,9 +260,9 @@ describe('upstream payments and the ledger', () => {
     );
 
     expect(await available()).toBe(11_000n - fee);
-    const fees = await db.prisma.ledgerAccount.findFirst({ where: { ownerType: 'PLATFORM', kind: 'FEES', currencyCode: 'THB' } });
+    const fees = await db.prisma.ledgerAccount.findFirst({ where: { ownerType: 'PLATFORM', kind: 'FEES', currencyCode: 'THB', test: true } });
     expect(fees?.balance).toBe(fee);
-    const channelBalance = await db.prisma.ledgerAccount.findFirst({ where: { ownerType: 'CHANNEL', ownerId: channel.id } });
+    const channelBalance = await db.prisma.ledgerAccount.findFirst({ where: { ownerType: 'CHANNEL', ownerId: channel.id, test: true } });
     expect(channelBalance?.balance).toBe(-11_000n);
     expect(await ledgerInvariants(db.prisma)).toEqual({ totalSum: 0n, mismatched: 0 });
 
@@ -315,6 +316,7 @@ describe('upstream payments and the ledger', () => {
     await postTransaction(db.prisma, {
       kind: 'TEST_SPEND',
       idempotencyKey: `test-spend-${order.id}`,
+      test: true,
       lines: [
         { account: merchantAccount(merchant.id, 'THB', 'AVAILABLE'), amount: -all },
         { account: platformAccount('THB', 'CLEARING'), amount: all },
@@ -327,6 +329,7 @@ describe('upstream payments and the ledger', () => {
     await postTransaction(db.prisma, {
       kind: 'TEST_SPEND',
       idempotencyKey: `test-unspend-${order.id}`,
+      test: true,
       lines: [
         { account: merchantAccount(merchant.id, 'THB', 'AVAILABLE'), amount: all },
         { account: platformAccount('THB', 'CLEARING'), amount: -all },
@@ -375,7 +378,7 @@ describe('expiry and T+N settlement', () => {
     await activateService(db.prisma, m2.id, service.id, { settlementDays: 1, feeRatePpm: 10_000n });
     const { order } = await createPayin(services, { ...input({ amount: '1000.00' }), merchantId: m2.id, mchId: m2.mchId });
     await pay(order.orderNo, 'TXN-F1', 100_000n);
-    const [b1] = await merchantBalances(db.prisma, m2.id, 'THB');
+    const [b1] = await merchantBalances(db.prisma, m2.id, true, 'THB');
     expect(b1).toMatchObject({ available: 0n, pending: 99_000n });
     const pending = await db.prisma.pendingSettlement.findUniqueOrThrow({ where: { orderId: order.id } });
     expect(pending.amount).toBe(99_000n);
@@ -383,12 +386,12 @@ describe('expiry and T+N settlement', () => {
 
     expect((await releaseDueSettlements(services, { now: new Date() })).released).toBe(0);
     expect((await releaseDueSettlements(services, { now: new Date(Date.now() + 2 * 86_400_000) })).released).toBe(1);
-    const [b2] = await merchantBalances(db.prisma, m2.id, 'THB');
+    const [b2] = await merchantBalances(db.prisma, m2.id, true, 'THB');
     expect(b2).toMatchObject({ available: 99_000n, pending: 0n });
 
     // a reversal after release takes it back from AVAILABLE, exactly
     await reversePayin(services, { key: { id: order.id }, actor: { type: 'SYSTEM' } });
-    const [b3] = await merchantBalances(db.prisma, m2.id, 'THB');
+    const [b3] = await merchantBalances(db.prisma, m2.id, true, 'THB');
     expect(b3).toMatchObject({ available: 0n, pending: 0n });
     expect(await ledgerInvariants(db.prisma)).toEqual({ totalSum: 0n, mismatched: 0 });
   });

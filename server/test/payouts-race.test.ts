@@ -79,7 +79,7 @@ describe('1,000 concurrent payouts against a balance for 100', () => {
 
     expect(await balancesOf(env.prisma, merchant.merchant.id, 'THB')).toEqual({ available: 0n, frozen: 0n });
     const fees = await env.prisma.ledgerAccount.findUniqueOrThrow({
-      where: { ownerType_ownerId_currencyCode_kind: { ownerType: 'PLATFORM', ownerId: 'platform', currencyCode: 'THB', kind: 'FEES' } },
+      where: { ownerType_ownerId_currencyCode_kind_test: { ownerType: 'PLATFORM', ownerId: 'platform', currencyCode: 'THB', kind: 'FEES', test: false } },
     });
     expect(fees.balance).toBe(BigInt(COVERED) * FEE);
     expect(channelBefore - (await channelBalance(env.prisma, channelId, 'THB'))).toBe(BigInt(COVERED) * AMOUNT);

@@ -548,6 +548,8 @@ beforeAll(async () => {
   const privateChannel = await createChannel(db, { currencyCode: 'THB', settings: { delayMs: 0 } }, { secrets: env.services.secrets });
   await bindChannel(db, privateChannel.id, onlyA.id);
   await fundMerchant(db, shop.merchant.id, channel.id, 'THB', 1_000_000_00n);
+  // The back office's payouts are test payouts: they spend the test book.
+  await fundMerchant(db, shop.merchant.id, channel.id, 'THB', 1_000_000_00n, { test: true });
   await db.riskRule.create({ data: { name: 'Large payouts', merchantId: shop.merchant.id, direction: 'PAYOUT', kind: 'AMOUNT_ABOVE', currencyCode: 'THB', threshold: 900_00n, action: 'REVIEW' } });
 
   const staff = { totp: true, secrets: env.services.secrets } as const;

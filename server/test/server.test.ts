@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ADMIN_APP_CSP } from '../src/app.ts';
+import { loadConfig } from '../src/config/config.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 let env: TestEnvironment;
 
 beforeAll(async () => {
-  env = await createTestEnvironment();
+  // HOST unset: the server listens where an unconfigured install would.
+  env = await createTestEnvironment({ env: { HOST: undefined } });
 });
 
 afterAll(async () => {
@@ -15,6 +17,12 @@ afterAll(async () => {
 });
 
 describe('HTTP server', () => {
+  it('listens on loopback only unless HOST says otherwise (the demo has well-known passwords)', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(env.address.address).toBe('127.0.0.1');
+  });
+
   it('sends its security headers with every answer (the cashier keeps its own policy)', async () => {
     const response = await fetch(`${env.url}/healthz`);
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');

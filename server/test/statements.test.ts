@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 async function post(at: string, lines: PostingLine[], kind = 'TEST'): Promise<void> {
-  await db.prisma.$transaction((tx) => postTransaction(tx, { kind, idempotencyKey: `test:${++seq}`, occurredAt: new Date(at), lines }));
+  await db.prisma.$transaction((tx) => postTransaction(tx, { kind, idempotencyKey: `test:${++seq}`, test: false, occurredAt: new Date(at), lines }));
 }
 
 /** A payin credit: channel −gross, merchant AVAILABLE +net, FEES +fee. */

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppServices } from '../graphql/context.ts';
-import { isDomainError } from '../lib/errors.ts';
+import { DomainError, isDomainError } from '../lib/errors.ts';
 import { submitPayer } from '../modules/orders/operations/submit-payer.ts';
 import { PAYER_FIELDS } from '../modules/orders/orders.params.ts';
 import { getPayinForCashier, type CashierView } from '../modules/orders/orders.service.ts';
+import { parseJsonObjectBody } from '../rest/auth.ts';
 import { REST_ERRORS } from '../rest/error-table.ts';
+import { decodeUtf8, describeProblem, dirtyProblem, printableField, type DirtyProblem } from '../lib/text-hygiene.ts';
 import { cashierLang, type CashierLang } from './cashier.i18n.ts';
 import {
   asPayerField,
@@ -58,9 +60,23 @@ export async function cashierRoutes(app: FastifyInstance, opts: CashierRoutesOpt
     redisUrl: services.config.REDIS_URL,
   });
 
-  // A form posted without JavaScript (this plugin's scope only).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: CASHIER_BODY_LIMIT }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  // The page's JSON, and a form posted without JavaScript (this plugin's scope only). Both refuse text
+  // that is not clean UTF-8 (NUL, lone surrogates, undecodable bytes) with INVALID_PARAMETER naming the
+  // field, before anything is looked up.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: CASHIER_BODY_LIMIT }, (_request, body, done) => {
+    try {
+      done(null, parseJsonObjectBody(body as Buffer).parsed);
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: CASHIER_BODY_LIMIT }, (_request, body, done) => {
+    try {
+      done(null, parseFormBody(body as Buffer));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -76,6 +92,7 @@ export async function cashierRoutes(app: FastifyInstance, opts: CashierRoutesOpt
       return sendApiError(reply, 400, 'INVALID_JSON', 'body is not valid JSON');
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendApiError(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json');
+    if (isDomainError(error)) return sendDomainError(request, reply, error);
     services.log.error({ err: error, requestId: request.id }, 'cashier API failed');
     return sendApiError(reply, 500, 'INTERNAL', `internal error, quote ${request.id}`);
   });
@@ -155,6 +172,42 @@ export async function cashierRoutes(app: FastifyInstance, opts: CashierRoutesOpt
       return fail(mapped.status, mapped.code, mapped.message, mapped.field);
     }
   });
+}
+
+/**
+ * `application/x-www-form-urlencoded` as a browser sends it (UTF-8, percent-escapes, `+` for space),
+ * strictly: undecodable bytes or escapes, NUL and lone surrogates are INVALID_PARAMETER naming the field.
+ */
+function parseFormBody(bytes: Uint8Array): Record<string, string> {
+  const { text, valid } = decodeUtf8(bytes);
+  if (!valid) throw new DomainError('INVALID_PARAMETER', `body ${describeProblem('LONE_SURROGATE')}`, { field: 'body' });
+  const form: Record<string, string> = {};
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    const key = decodeFormComponent(rawKey, null);
+    const value = decodeFormComponent(eq < 0 ? '' : pair.slice(eq + 1), key);
+    Object.defineProperty(form, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return form;
+}
+
+/** One percent-encoded component; `field` null when it is a key (then the key names itself, or `body` when it cannot be decoded). */
+function decodeFormComponent(raw: string, field: string | null): string {
+  const refuse = (name: string, problem: DirtyProblem) => {
+    const printable = printableField(name);
+    return new DomainError('INVALID_PARAMETER', `${printable} ${describeProblem(problem)}`, { field: printable });
+  };
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    throw refuse(field ?? 'body', 'LONE_SURROGATE'); // escapes that are not UTF-8
+  }
+  const problem = dirtyProblem(decoded);
+  if (problem) throw refuse(field ?? decoded, problem);
+  return decoded;
 }
 
 /** Only the payer fields, trimmed; a card/account number loses its spaces and dashes. Non-strings pass on to be refused. */

@@ -14,7 +14,8 @@ const bool = z
 /** Every environment variable the platform reads, with its default. The README lists the same table. */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().default('0.0.0.0'),
+  /** Address to listen on. Loopback by default: the embedded demo has well-known passwords. Containers set 0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   /** Base URL payers and upstreams reach us at; payment_url and upstream callback URLs are built from it. */
   PUBLIC_URL: z.url().optional(),
@@ -58,10 +59,30 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Proxies whose X-Forwarded-For is believed (client IPs feed the IP whitelist): `false`, `true`, or comma-separated addresses/CIDRs. */
   TRUST_PROXY: z.string().default('false'),
+  /**
+   * Origins (comma-separated, exact: scheme://host[:port]) whose pages may call the API with the user's
+   * cookies (CORS with credentials). Unset: none; the admin app is served from the same origin.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const origins = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      for (const origin of origins) {
+        if (!isExactOrigin(origin)) ctx.addIssue({ code: 'custom', message: `"${origin}" is not an origin like https://admin.example.com` });
+      }
+      return origins;
+    }),
   /** Signed /v1 requests allowed per app per second (0 = no limit); shared through Redis when set. */
   RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(0).default(200),
   /** Callbacks may reach loopback, private and link-local addresses. Unset: allowed except in production. */
   CALLBACK_ALLOW_PRIVATE_NETWORKS: bool.optional(),
+  /**
+   * Test orders and payouts go only to sandbox channels, live ones never to a sandbox channel (so a live
+   * balance cannot grow through a simulated upstream, and test money never touches a real provider).
+   * Unset: on in production, off otherwise (the demo's live orders use the sandbox).
+   */
+  SANDBOX_FOR_TEST_ONLY: bool.optional(),
   /** A payout PROCESSING longer than this is re-queried from its connector by the janitor. */
   PAYOUT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).default(600),
   /**
@@ -89,7 +110,22 @@ const schema = z.object({
   WEB_DIST: z.string().optional(),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; trustProxy: boolean | string[]; callbackAllowPrivateNetworks: boolean };
+/** `https://host[:port]` exactly as a browser sends it in `Origin` (no path, no trailing slash, lower-case). */
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+export type Config = z.infer<typeof schema> & {
+  publicUrl: string;
+  trustProxy: boolean | string[];
+  callbackAllowPrivateNetworks: boolean;
+  sandboxForTestOnly: boolean;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -104,5 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
   const trustProxy = c.TRUST_PROXY === 'true' ? true : c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY.split(',').map((s) => s.trim());
   const callbackAllowPrivateNetworks = c.CALLBACK_ALLOW_PRIVATE_NETWORKS ?? c.NODE_ENV !== 'production';
-  return { ...c, publicUrl, trustProxy, callbackAllowPrivateNetworks };
+  const sandboxForTestOnly = c.SANDBOX_FOR_TEST_ONLY ?? c.NODE_ENV === 'production';
+  return { ...c, publicUrl, trustProxy, callbackAllowPrivateNetworks, sandboxForTestOnly };
 }

@@ -24,6 +24,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { describeProblem, dirtyProblem, findDirtyInput } from '../lib/text-hygiene.ts';
 import { MAX_PAGE_SIZE } from './lists/connection.ts';
 
 /**
@@ -90,6 +91,27 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
       },
     };
   };
+}
+
+/**
+ * Input hygiene: a string literal with NUL or a lone surrogate (PostgreSQL cannot store the one, the
+ * other is not Unicode) is a validation error, BAD_USER_INPUT, instead of reaching a resolver and failing
+ * there as an internal error. (Lone surrogate escapes and a raw NUL are already syntax errors.)
+ */
+export const cleanStringLiteralsRule: ValidationRule = (context) => ({
+  StringValue(node) {
+    const problem = dirtyProblem(node.value);
+    if (problem) context.reportError(new GraphQLError(`String literal ${describeProblem(problem)}.`, { nodes: [node], extensions: { code: 'BAD_USER_INPUT' } }));
+  },
+});
+
+/** The same for variables (values and keys, any depth): BAD_USER_INPUT naming the variable path, e.g. `$filter.search`. */
+export function dirtyVariablesError(variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  if (!variables) return null;
+  const dirty = findDirtyInput(variables);
+  if (!dirty) return null;
+  const field = `$${dirty.field}`;
+  return new GraphQLError(`Variable ${field} ${describeProblem(dirty.problem)}.`, { extensions: { code: 'BAD_USER_INPUT', field } });
 }
 
 function isListOutput(type: GraphQLOutputType): boolean {
@@ -260,8 +282,10 @@ export function operationAllowed(
 const recentHashes = new Map<string, string>();
 
 export function hardeningPlugin(options: HardeningOptions): Plugin {
-  const rules = [depthLimitRule(options.maxDepth)];
-  const tooCostly = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
+  const rules = [depthLimitRule(options.maxDepth), cleanStringLiteralsRule];
+  const refusedBeforeExecution = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null }) => {
+    const dirty = dirtyVariablesError(args.variableValues);
+    if (dirty) return dirty;
     const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues ?? {});
     return cost > options.maxCost ? costError(cost, options.maxCost) : null;
   };
@@ -279,11 +303,11 @@ export function hardeningPlugin(options: HardeningOptions): Plugin {
       for (const rule of rules) addValidationRule(rule);
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const error = tooCostly(args);
+      const error = refusedBeforeExecution(args);
       if (error) setResultAndStopExecution({ errors: [error] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const error = tooCostly(args);
+      const error = refusedBeforeExecution(args);
       if (error) setResultAndStopExecution({ errors: [error] });
     },
   };

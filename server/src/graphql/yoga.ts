@@ -42,6 +42,9 @@ export function createGraphQL(services: AppServices): Yoga {
     schema,
     plugins: [hardeningPlugin(hardeningOptions(services.config))],
     graphqlEndpoint: '/graphql',
+    // Yoga's default reflects any Origin with credentials; cross-origin access is decided for every
+    // route alike in http/cors.ts (CORS_ORIGINS).
+    cors: false,
     logging: {
       debug: (...args) => services.log.debug(args),
       info: (...args) => services.log.info(args),
@@ -75,9 +78,11 @@ export function attachSubscriptions(yoga: Yoga, server: Server, services: AppSer
     server,
     path: '/graphql',
     maxPayload: 256 * 1024,
-    // Cross-site WebSocket hijacking: a browser sends its Origin; a page of another site may not open
-    // a socket here (whatever cookies it might carry). Servers' clients send no Origin and are let in.
-    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) => originAllowed(origin, req.headers.host, services.config.publicUrl),
+    // Cross-site WebSocket hijacking: a browser sends its Origin; a page of another site (unless listed
+    // in CORS_ORIGINS) may not open a socket here (whatever cookies it might carry). Servers' clients
+    // send no Origin and are let in.
+    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) =>
+      originAllowed(origin, req.headers.host, services.config.publicUrl) || (origin !== undefined && services.config.CORS_ORIGINS.includes(origin)),
   });
   // Sockets end with their session (sign-out, revocation, expiry) and reconnect when abilities change.
   const sessions = watchSocketSessions(services, services.config.WS_SESSION_CHECK_SECONDS * 1000);

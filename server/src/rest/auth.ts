@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { AppServices } from '../graphql/context.ts';
 import { parseAuthorizationHeader, randomNonce, signPayload, verifyRequest } from '../lib/crypto.ts';
 import { DomainError } from '../lib/errors.ts';
+import { decodeUtf8, describeProblem, findDirtyInput } from '../lib/text-hygiene.ts';
 import { APP_ID_PATTERN } from '../lib/ids.ts';
 import { cachedAppCredentials } from '../modules/apps/app-credentials.ts';
 import { listPlatformCertificates } from '../modules/apps/apps.service.ts';
@@ -22,42 +23,48 @@ export const TIMESTAMP_WINDOW_SECONDS = 300;
 // ---------------------------------------------------------------------------------------------------
 // Body
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 /**
  * Makes `application/json` (any charset parameter; the body must be UTF-8) the only accepted body type
  * in this plugin context. The body exactly as received is kept on `request.rawBody` (signatures cover
  * it) and parsed; anything but a JSON object is INVALID_JSON (40001). Over `limit` bytes Fastify fails
  * with FST_ERR_CTP_BODY_TOO_LARGE (41301); other content types with FST_ERR_CTP_INVALID_MEDIA_TYPE.
+ * Input hygiene (REST-CONTRACT.md): a string or key with NUL, a lone surrogate or bytes that are not
+ * UTF-8, or nesting deeper than MAX_JSON_DEPTH, is INVALID_PARAMETER (40002) naming the field — checked
+ * here, before the signature: such a body is refused whoever signed it, and nothing is recorded.
  */
 export function registerJsonBodyParser(app: FastifyInstance, limit: number): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: limit }, (request, body, done) => {
-    let text: string;
     try {
-      text = typeof body === 'string' ? body : UTF8.decode(body);
-    } catch {
-      done(invalidJson('body is not valid UTF-8'), undefined);
-      return;
+      const { text, parsed } = parseJsonObjectBody(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+      request.rawBody = text;
+      done(null, parsed);
+    } catch (error) {
+      done(error as Error, undefined);
     }
-    request.rawBody = text;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      done(invalidJson('body is not valid JSON'), undefined);
-      return;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      done(invalidJson('body must be a JSON object'), undefined);
-      return;
-    }
-    if (/"(?:__proto__|constructor)"/.test(text) && hasPoisonedKey(parsed)) {
-      done(invalidJson('body must not contain "__proto__" or "constructor.prototype" keys'), undefined);
-      return;
-    }
-    done(null, parsed);
   });
+}
+
+/**
+ * A request body that must be one clean JSON object: not JSON or not an object → INVALID_JSON; dirty
+ * text or too deep → INVALID_PARAMETER with `field`; `__proto__` / `constructor.prototype` keys →
+ * INVALID_JSON. Returns the decoded text (what a signature covers) and the object.
+ */
+export function parseJsonObjectBody(bytes: Uint8Array): { text: string; parsed: Record<string, unknown> } {
+  const { text, valid } = decodeUtf8(bytes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalidJson(valid ? 'body is not valid JSON' : 'body is not valid UTF-8 JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidJson('body must be a JSON object');
+  const dirty = findDirtyInput(parsed) ?? (valid ? null : ({ field: 'body', problem: 'LONE_SURROGATE' } as const));
+  if (dirty) throw new DomainError('INVALID_PARAMETER', `${dirty.field} ${describeProblem(dirty.problem)}`, { field: dirty.field });
+  if (/"(?:__proto__|constructor)"/.test(text) && hasPoisonedKey(parsed)) {
+    throw invalidJson('body must not contain "__proto__" or "constructor.prototype" keys');
+  }
+  return { text, parsed: parsed as Record<string, unknown> };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { REST_ERRORS } from './error-table.ts';
 
 const ERROR_MEANINGS: Record<number, string> = {
   40001: 'body is not valid JSON / not an object',
-  40002: 'a parameter is missing or invalid (`data.field` names it)',
+  40002: 'a parameter is missing or invalid (`data.field` names it); also any string or key with NUL, a lone surrogate or bytes that are not UTF-8, and bodies nesting deeper than 32 levels',
   40003: 'amount outside the available range (`data.min`, `data.max`; null = no limit)',
   40004: 'service, currency or chain not available to this merchant',
   40101: 'missing or malformed `Authorization` / `app_id`',

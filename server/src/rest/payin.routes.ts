@@ -32,7 +32,7 @@ export async function payinRoutes(app: FastifyInstance, opts: { services: AppSer
 
   app.post('/transaction/query', async (request) => {
     const client = requirePaymentClient(request);
-    const view = await getPayin(services.prisma, client.merchantId, orderLookup(bodyOf(request.body)));
+    const view = await getPayin(services.prisma, client.merchantId, orderLookup(bodyOf(request.body)), client.test);
     return ok(request, view.object);
   });
 
@@ -42,6 +42,7 @@ export async function payinRoutes(app: FastifyInstance, opts: { services: AppSer
     const result = await closePayin(services, {
       merchantId: client.merchantId,
       ...lookup,
+      test: client.test,
       actor: { type: 'APP', id: client.appId },
       reason: 'closed by the merchant through the API',
     });
@@ -52,7 +53,8 @@ export async function payinRoutes(app: FastifyInstance, opts: { services: AppSer
     const client = requirePaymentClient(request);
     const body = bodyOf(request.body);
     const currency = optionalString(body, 'currency', 10);
-    const balances = await merchantBalances(services.prisma, client.merchantId, currency);
+    // A test application reads the test book, a live one the live book (never both).
+    const balances = await merchantBalances(services.prisma, client.merchantId, client.test, currency);
     const data = await Promise.all(
       balances.map(async (b) => {
         const digits = await currencyDigits(services.prisma, b.currency);

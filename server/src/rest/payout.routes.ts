@@ -32,7 +32,7 @@ export async function payoutRoutes(app: FastifyInstance, opts: { services: AppSe
     const outTradeNo = optionalString(body, 'out_trade_no');
     const payoutNo = optionalString(body, 'payout_no');
     if (!outTradeNo && !payoutNo) throw new DomainError('INVALID_PARAMETER', 'out_trade_no or payout_no is required', { field: 'out_trade_no' });
-    const view = await getPayout(services.prisma, client.merchantId, outTradeNo ? { outTradeNo } : { payoutNo: payoutNo! });
+    const view = await getPayout(services.prisma, client.merchantId, outTradeNo ? { outTradeNo } : { payoutNo: payoutNo! }, client.test);
     return ok(request, view.object);
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../graphql/context.ts';
-import { isDomainError } from '../lib/errors.ts';
+import { DomainError, isDomainError } from '../lib/errors.ts';
+import { decodeUtf8, describeProblem, dirtyProblem, findDirtyInput, isCleanText } from '../lib/text-hygiene.ts';
 import { getConnector, hasConnector } from '../modules/routing/connectors/connector.ts';
 import { applyRecordedCallback, markCallbackResult, recordReceivedCallback, type UpstreamCallbackIntent } from '../modules/routing/upstream-callbacks.ts';
 
@@ -18,16 +19,30 @@ import { applyRecordedCallback, markCallbackResult, recordReceivedCallback, type
  *   404 {"ok":false,…}     unknown channel, or an order we do not know
  *   409 {"ok":false,…}     the order belongs to another channel
  *   5xx                    unexpected failure: the upstream should retry
+ *
+ * A body or channel that is not clean text (bytes that are not UTF-8, NUL, lone surrogates, in a JSON
+ * body also nesting deeper than MAX_JSON_DEPTH) is answered like the merchant API's invalid parameters —
+ * 400 with the envelope, code 40002 and `data.field` — and is not recorded (PostgreSQL cannot store it).
  */
 export async function upstreamRoutes(app: FastifyInstance, opts: { services: AppServices }): Promise<void> {
   const { services } = opts;
 
-  // The signature covers the exact bytes: keep the body as a string in this plugin's scope.
+  // The signature covers the exact bytes: keep the body as a string in this plugin's scope. Text that
+  // is not clean UTF-8 (see cleanCallbackBody) is refused here, before anything is looked up or recorded.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, cleanCallbackBody(typeof body === 'string' ? Buffer.from(body, 'utf8') : body));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   app.post<{ Params: { channel: string } }>('/upstream/:channel/callback', async (request, reply) => {
     const rawBody = typeof request.body === 'string' ? request.body : '';
+    if (!isCleanText(request.params.channel)) {
+      throw new DomainError('INVALID_PARAMETER', `channel ${describeProblem(dirtyProblem(request.params.channel)!)}`, { field: 'channel' });
+    }
     const channel = await services.prisma.channel.findUnique({ where: { code: request.params.channel } });
     if (!channel || !hasConnector(channel.connector)) return reply.status(404).send({ ok: false, error: 'UNKNOWN_CHANNEL' });
 
@@ -90,4 +105,20 @@ export async function upstreamRoutes(app: FastifyInstance, opts: { services: App
       throw error;
     }
   });
+}
+
+/** The callback body as text, or INVALID_PARAMETER naming the field (a JSON body's key path, else `body`) holding dirty text. */
+function cleanCallbackBody(bytes: Uint8Array): string {
+  const { text, valid } = decodeUtf8(bytes);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined; // not JSON: the connector decides what it makes of it
+  }
+  const dirty =
+    (parsed !== undefined ? findDirtyInput(parsed) : null) ??
+    (valid && isCleanText(text) ? null : { field: 'body', problem: dirtyProblem(text) ?? 'LONE_SURROGATE' });
+  if (dirty) throw new DomainError('INVALID_PARAMETER', `${dirty.field} ${describeProblem(dirty.problem)}`, { field: dirty.field });
+  return text;
 }

@@ -65,7 +65,12 @@ describe('admin SPA in a real browser', () => {
     expect(await recentPayins.count()).toBeGreaterThan(0);
     expect(await recentPayins.count()).toBeLessThanOrEqual(8);
     expect(await recentPayins.first().getByTestId('recent-open').getAttribute('href')).toMatch(/^\/transactions\/payins\?open=/);
-    // A new payin appears at the top without a reload (orderChanged).
+    // A new payin appears at the top without a reload (orderChanged). A test deposit is test data: it
+    // is listed with the header's "Test data" switch on (and only then).
+    await admin.page.getByTestId('test-mode-switch').locator('.n-switch').click();
+    await admin.page.getByTestId('test-mode-banner').waitFor();
+    // The switch's tooltip out of the way of the pictures.
+    await admin.page.mouse.move(720, 600);
     await admin.page.getByTestId('recent-transactions').locator('[data-testid="live-indicator"][data-live="on"]').waitFor();
     const siam = await app.env.prisma.merchant.findFirstOrThrow({ where: { name: 'Siam Digital Market' }, select: { id: true } });
     const orderNo = await createTestDeposit(admin.page, siam.id);

@@ -11,9 +11,10 @@ import { WEB_ROOT } from './support/web-build.ts';
 /**
  * Transaction center and download center in a real browser (issue #6 parts 4 and 6): a test deposit
  * created through the SPA's own GraphQL operation is paid on the hosted cashier page by a payer in
- * another browser; the sandbox upstream calls back; the admin's payin list turns the row to
- * "Succeeded" without a reload (orderChanged subscription). Then the drawer, an export of the
- * filtered list downloaded from the download center, and screenshots in Chinese and dark mode.
+ * another browser; the sandbox upstream calls back; the admin's payin list (switched to "Test data",
+ * where test deposits are listed) turns the row to "Succeeded" without a reload (orderChanged
+ * subscription). Then the drawer, an export of the filtered list downloaded from the download center,
+ * and screenshots in Chinese and dark mode (back in live data).
  */
 
 let app: AppEnvironment;
@@ -117,6 +118,12 @@ async function scenario(page: Page, started: number): Promise<void> {
   expect(await page.getByTestId('keyset-pager').innerText()).toMatch(/\d+ rows/);
   await screenshot(page, 'transactions-payins-en-light');
 
+  // Test deposits are test data: the list shows them with the header's "Test data" switch on.
+  await page.getByTestId('test-mode-switch').locator('.n-switch').click();
+  await page.getByTestId('test-mode-banner').waitFor();
+  await page.mouse.move(720, 600);
+  await page.locator('[data-testid="live-indicator"][data-live="on"]').waitFor();
+
   // Nothing below reloads the page: this mark would be gone.
   await page.evaluate(() => ((window as unknown as { __payrailNoReload: boolean }).__payrailNoReload = true));
 
@@ -197,8 +204,11 @@ async function scenario(page: Page, started: number): Promise<void> {
   expect(csv.trim().split('\n')).toHaveLength(2);
   await screenshot(page, 'downloads-en-light');
 
-  // Chinese, dark: payins list, drawer, payouts list, download center. (Notices out of the header's way first.)
+  // Chinese, dark: payins list, drawer, payouts list, download center, in live data again (the banner's
+  // button). (Notices out of the header's way first.)
   for (const close of await page.locator('.n-notification .n-base-close').all()) await close.click().catch(() => {});
+  await page.getByTestId('test-mode-leave').click();
+  await page.getByTestId('test-mode-banner').waitFor({ state: 'detached' });
   await page.getByTestId('theme-switch').click();
   await page.getByTestId('language-switch').click();
   await page.getByText('简体中文').click();
@@ -212,6 +222,7 @@ async function scenario(page: Page, started: number): Promise<void> {
   await page.getByTestId('more-filters').waitFor();
   await screenshot(page, 'transactions-payins-zh-dark');
 
+  // The drawer link still opens the test deposit (a drawer shows the row whatever the book).
   await page.goto(drawerUrl);
   await page.getByTestId('payin-drawer').getByTestId('payin-details').waitFor();
   expect(await page.getByTestId('payin-drawer').innerText()).toContain('平台订单号');

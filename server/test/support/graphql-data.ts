@@ -188,6 +188,7 @@ export async function buildWorld(db: Db, opts: { ordersA?: number; ordersB?: num
     await postTransaction(db, {
       kind: 'ADJUSTMENT',
       idempotencyKey: `gq-${tag}-${m.id}-thb`,
+      test: false,
       lines: [
         { account: merchantAccount(m.id, 'THB', 'AVAILABLE'), amount: thbMinor },
         { account: platformAccount('THB', 'ADJUSTMENT'), amount: -thbMinor },
@@ -197,6 +198,7 @@ export async function buildWorld(db: Db, opts: { ordersA?: number; ordersB?: num
       await postTransaction(db, {
         kind: 'ADJUSTMENT',
         idempotencyKey: `gq-${tag}-${m.id}-idr`,
+        test: false,
         lines: [
           { account: merchantAccount(m.id, 'IDR', 'PENDING'), amount: idrMinor },
           { account: platformAccount('IDR', 'ADJUSTMENT'), amount: -idrMinor },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config.ts';
@@ -12,6 +13,8 @@ import { createTestDatabase, type TestPostgres } from './test-database.ts';
 export interface TestEnvironment {
   /** Base URL of the running server, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** Where the server listens (address and port as bound). */
+  address: AddressInfo;
   databaseUrl: string;
   prisma: PrismaClient;
   services: AppServices;
@@ -22,8 +25,8 @@ export interface TestEnvironment {
 
 export interface TestEnvironmentOptions {
   worker?: boolean;
-  /** Config overrides (DB_POOL_SIZE, RATE_LIMIT_PER_SECOND …). */
-  env?: Record<string, string>;
+  /** Config overrides (DB_POOL_SIZE, RATE_LIMIT_PER_SECOND …); undefined leaves a setting unset (its default). */
+  env?: Record<string, string | undefined>;
   /** Outside vitest (benchmarks): the server and template to clone, from `startTestPostgres()`. */
   postgres?: TestPostgres;
 }
@@ -47,9 +50,11 @@ export async function createTestEnvironment(opts: TestEnvironmentOptions = {}): 
     ...opts.env,
   });
   const platform = await startPlatform(config, createLogger(config.LOG_LEVEL));
-  const url = `http://127.0.0.1:${(platform.app.fastify.server.address() as { port: number }).port}`;
+  const address = platform.app.fastify.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
   return {
     url,
+    address,
     databaseUrl: database.url,
     prisma: platform.services.prisma,
     services: platform.services,

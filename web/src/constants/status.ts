@@ -75,3 +75,17 @@ export const FUND_REQUEST_KIND = {
 export function statusOptions<K extends string>(table: Record<K, StatusDisplay>, t: (key: I18nKey) => string): Array<{ label: string; value: K }> {
   return (Object.keys(table) as K[]).map((value) => ({ value, label: t(table[value].i18nKey) }));
 }
+
+/** An API token: revoked, past its expiry, or working (derived from revokedAt and active). */
+export const API_TOKEN_STATUS = {
+  ACTIVE: { i18nKey: 'merchant.tokens.statusACTIVE', type: 'success' },
+  EXPIRED: { i18nKey: 'merchant.tokens.statusEXPIRED', type: 'warning' },
+  REVOKED: { i18nKey: 'merchant.tokens.statusREVOKED', type: 'default' },
+} satisfies Record<string, StatusDisplay>;
+
+export type ApiTokenStatus = keyof typeof API_TOKEN_STATUS;
+
+export function apiTokenStatus(token: { revokedAt?: string | null; active: boolean }): ApiTokenStatus {
+  if (token.revokedAt) return 'REVOKED';
+  return token.active ? 'ACTIVE' : 'EXPIRED';
+}

@@ -17,8 +17,8 @@ export const merchantOptionsQuery = graphql(`
 
 /** The currencies a merchant holds accounts in (the account switch of the header). */
 export const accountCurrenciesQuery = graphql(`
-  query AccountCurrencies {
-    balances {
+  query AccountCurrencies($test: Boolean!) {
+    balances(test: $test) {
       currency
     }
   }

@@ -4,6 +4,7 @@ import type { I18nKey } from '@/locales';
 import type { Permission } from '@/permissions/ability';
 import { ability, canAny } from '@/permissions/ability';
 import { loadSession } from '@/store/session-store';
+import { modeOfLink, setTestMode } from '@/store/test-mode';
 import type { MenuGroupKey } from './menu';
 import { routes } from './routes';
 
@@ -23,6 +24,16 @@ declare module 'vue-router' {
 export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes,
+});
+
+/** A link may name the book it shows (`?mode=test`): the app switches to it and the key leaves the URL. */
+router.beforeEach((to) => {
+  const link = modeOfLink(to.query, to.name === 'payins' || to.name === 'payouts');
+  if (!link) return true;
+  setTestMode(link.test);
+  const query = { ...to.query };
+  for (const key of link.keys) delete query[key];
+  return { ...to, query, replace: true };
 });
 
 /**

@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import PulseIcon from '@/components/icons/pulse-icon.vue';
 import { DashboardIcon, SettingsIcon } from '@/components/icons/outline-icons';
-import { AppsIcon, InfoIcon, LedgerIcon, PayinIcon, PayoutIcon, ReviewIcon, SearchIcon, WalletIcon } from '@/components/icons/outline-icons';
+import { AppsIcon, InfoIcon, LedgerIcon, PayinIcon, PayoutIcon, ReviewIcon, SearchIcon, TokenIcon, WalletIcon } from '@/components/icons/outline-icons';
 import { DownloadIcon, PayinIcon as PayinsMenuIcon, PayoutIcon as PayoutsMenuIcon } from '@/components/icons/outline-icons';
 import { AuditIcon, ChannelIcon, CurrencyIcon, KeyIcon, MerchantsIcon, ServiceIcon, ShieldIcon, UsersIcon } from '@/components/icons/outline-icons';
 import BaseLayout from '@/layouts/base-layout.vue';
@@ -83,6 +83,14 @@ export const routes: RouteRecordRaw[] = [
         name: 'merchant-apps',
         component: () => import('@/views/merchant/apps/index.vue'),
         meta: { i18nKey: 'merchant.route.apps', menu: { icon: AppsIcon, group: 'merchant' }, can: [['read', 'App']] },
+      },
+      {
+        // Members who manage tokens (API_TOKEN_WRITE) create, list and revoke them; staff who may read
+        // them (MERCHANT_MANAGE) list and revoke them. Creating needs a member of the merchant.
+        path: 'merchant/api-tokens',
+        name: 'merchant-api-tokens',
+        component: () => import('@/views/merchant/tokens/index.vue'),
+        meta: { i18nKey: 'merchant.route.tokens', menu: { icon: TokenIcon, group: 'merchant' }, can: [['read', 'ApiToken']] },
       },
       {
         path: 'operations/create-payin',

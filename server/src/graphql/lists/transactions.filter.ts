@@ -90,13 +90,19 @@ export function orderFilterWhere(filter: OrderFilter, digits?: number): Where {
   );
 }
 
-export function payoutFilterWhere(filter: PayoutFilter, digits?: number): Where {
+/**
+ * `opts.sensitive: false` (a viewer who sees recipient accounts masked) leaves the recipient account out
+ * of `search`, so a search cannot confirm a guessed account number; such a viewer's `recipientAccount`
+ * filter is refused before this is called (graphql/lists/masking.ts).
+ */
+export function payoutFilterWhere(filter: PayoutFilter, digits?: number, opts: { sensitive?: boolean } = {}): Where {
+  const sensitive = opts.sensitive ?? true;
   return and(
     ...common('Payout', filter, digits),
     equals('payoutNo', filter.payoutNo),
     inList('status', filter.status),
     equals('recipientAccount', filter.recipientAccount),
     dateRange('finishedAt', filter.finishedAt),
-    searchExact(['payoutNo', 'outTradeNo', 'userLabel', 'recipientAccount'], filter.search),
+    searchExact(sensitive ? ['payoutNo', 'outTradeNo', 'userLabel', 'recipientAccount'] : ['payoutNo', 'outTradeNo', 'userLabel'], filter.search),
   );
 }

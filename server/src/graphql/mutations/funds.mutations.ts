@@ -41,6 +41,7 @@ const CreateRechargeInput = builder.inputType('CreateRechargeInput', {
     amount: t.field({ type: 'Decimal', required: true }),
     reference: t.string({ required: true, description: 'Reference of the bank transfer that brings the money.' }),
     note: t.string(),
+    test: t.boolean({ description: 'A test request moves test balances only (default false: live).' }),
   }),
 });
 
@@ -51,6 +52,7 @@ const CreateWithdrawalInput = builder.inputType('CreateWithdrawalInput', {
     amount: t.field({ type: 'Decimal', required: true }),
     destinationId: t.id({ required: true, description: 'One of the merchant’s stored bank accounts or crypto addresses.' }),
     note: t.string(),
+    test: t.boolean({ description: 'A test request moves test balances only (default false: live).' }),
   }),
 });
 
@@ -61,6 +63,7 @@ const CreateTransferInput = builder.inputType('CreateTransferInput', {
     amount: t.field({ type: 'Decimal', required: true }),
     targetMchId: t.string({ required: true, description: 'Account number (mch_id) of the receiving merchant.' }),
     note: t.string(),
+    test: t.boolean({ description: 'A test request moves test balances only (default false: live).' }),
   }),
 });
 
@@ -72,7 +75,7 @@ builder.mutationField('createRecharge', (t) =>
       const merchant = await merchantFor(ctx, String(input.merchantId));
       assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
       const result = await domain(() =>
-        createRecharge(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, reference: input.reference, note: input.note ?? null, actor: actorOf(ctx) }),
+        createRecharge(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, reference: input.reference, note: input.note ?? null, test: input.test === true, actor: actorOf(ctx) }),
       );
       return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
     },
@@ -89,7 +92,7 @@ builder.mutationField('createWithdrawal', (t) =>
       assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
       const destinationId = parseIds('MerchantDestination', 'destinationId', [String(input.destinationId)])![0]!;
       const result = await domain(() =>
-        createWithdrawal(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, destinationId, note: input.note ?? null, actor: actorOf(ctx) }),
+        createWithdrawal(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, destinationId, note: input.note ?? null, test: input.test === true, actor: actorOf(ctx) }),
       );
       return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
     },
@@ -105,7 +108,7 @@ builder.mutationField('createTransfer', (t) =>
       const merchant = await merchantFor(ctx, String(input.merchantId));
       assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
       const result = await domain(() =>
-        createTransfer(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, targetMchId: input.targetMchId, note: input.note ?? null, actor: actorOf(ctx) }),
+        createTransfer(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, targetMchId: input.targetMchId, note: input.note ?? null, test: input.test === true, actor: actorOf(ctx) }),
       );
       return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
     },
@@ -229,6 +232,7 @@ builder.mutationField('adjustBalance', (t) =>
       amount: t.arg({ type: 'Decimal', required: true, description: 'Signed, e.g. "150.00" or "-20.50".' }),
       reason: t.arg.string({ required: true }),
       idempotencyKey: t.arg.string({ description: 'Makes a retried submission safe.' }),
+      test: t.arg.boolean({ description: "Adjust the merchant's test balance instead of the live one (default false)." }),
     },
     resolve: async (_root, args, ctx) => {
       const merchant = await merchantFor(ctx, String(args.merchantId));
@@ -241,6 +245,7 @@ builder.mutationField('adjustBalance', (t) =>
           reason: reasonArg(args.reason, true)!,
           actor: actorOf(ctx),
           idempotencyKey: args.idempotencyKey ?? null,
+          test: args.test === true,
         }),
       );
       return {

@@ -244,11 +244,13 @@ builder.mutationField('simulatePayinCallback', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const order = await readableOrder(ctx, String(args.id));
       assertCan(ctx, 'simulate', 'Order', order);
+      // Seed 000 reserves simulated reversals for platform staff testing: the status-override permission.
+      if (args.outcome === 'REVERSAL') assertCan(ctx, 'override', 'Order', order);
       const actor = actorOf(ctx);
-      const amount = args.amount ? await domain(async () => parseAmount(args.amount!, await currencyDigits(ctx.prisma, order.currencyCode))) : undefined;
+      const amount = args.amount != null ? await domain(async () => parseAmount(args.amount!, await currencyDigits(ctx.prisma, order.currencyCode))) : undefined;
       await domain(() =>
         simulateCallback(ctx, {
-          key: { id: order.id }, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null }, ...(amount ? { amount } : {}),
+          key: { id: order.id }, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null }, ...(amount !== undefined ? { amount } : {}),
           audit: auditHook(ctx, 'payin.simulate_callback', 'Order', { outcome: args.outcome, amount: args.amount ?? null }),
         }),
       );
@@ -353,6 +355,7 @@ builder.mutationField('simulatePayoutCallback', (t) =>
     resolve: async (query, _root, args, ctx) => {
       const payout = await readablePayout(ctx, String(args.id));
       assertCan(ctx, 'simulate', 'Payout', payout);
+      if (args.outcome === 'REVERSAL') assertCan(ctx, 'override', 'Payout', payout);
       const actor = actorOf(ctx);
       await domain(() => simulatePayoutCallback(ctx, {
         payoutId: payout.id, outcome: outcomeOf(args.outcome), actor: { type: actor.type, id: actor.id ?? null },

@@ -1,7 +1,7 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { accessibleWhere, defineAbilityFor, packAbility, PLATFORM_ONLY_CODES } from '../../modules/auth/ability.ts';
 import { logout, logoutEverywhere, changePassword, updatePreferences, userActor } from '../../modules/auth/account.service.ts';
-import { createApiToken, revokeApiToken } from '../../modules/auth/api-tokens.service.ts';
+import { apiTokenCreators, createApiToken, revokeApiToken, type ApiTokenCreator } from '../../modules/auth/api-tokens.service.ts';
 import { AUTH_ERROR_CODES, AuthError } from '../../modules/auth/auth.errors.ts';
 import { authSettings } from '../../modules/auth/auth-config.ts';
 import { clearedSessionCookie, sessionCookie } from '../../modules/auth/cookies.ts';
@@ -418,17 +418,77 @@ builder.mutationField('updateMyPreferences', (t) =>
 
 // ─────────────────────────────── API tokens ───────────────────────────────
 
+const ApiTokenMerchantRef = builder.objectRef<{ id: string; mchId: string; name: string }>('ApiTokenMerchant').implement({
+  fields: (t) => ({
+    id: t.id({ description: 'The Merchant node id.', resolve: (m) => encodeGlobalID('Merchant', m.id) }),
+    mchId: t.exposeString('mchId'),
+    name: t.exposeString('name'),
+  }),
+});
+
+const ApiTokenCreatorRef = builder.objectRef<ApiTokenCreator>('ApiTokenCreator').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    email: t.exposeString('email'),
+  }),
+});
+
+/**
+ * A token list's creators in one query per request: every `createdBy` asked for while the list
+ * resolves joins one batch, loaded on the next turn of the event loop.
+ */
+interface CreatorBatch {
+  ids: Set<string>;
+  started: boolean;
+  loaded: Promise<Map<string, ApiTokenCreator>>;
+}
+
+const creatorBatches = new WeakMap<GraphQLContext, CreatorBatch>();
+
+function creatorOf(ctx: GraphQLContext, userId: string): Promise<ApiTokenCreator | null> {
+  let batch = creatorBatches.get(ctx);
+  if (!batch || (batch.started && !batch.ids.has(userId))) {
+    const ids = new Set<string>();
+    const fresh: CreatorBatch = {
+      ids,
+      started: false,
+      loaded: new Promise((resolve, reject) => {
+        setImmediate(() => {
+          fresh.started = true;
+          apiTokenCreators(ctx.prisma, [...ids]).then(resolve, reject);
+        });
+      }),
+    };
+    creatorBatches.set(ctx, fresh);
+    batch = fresh;
+  }
+  batch.ids.add(userId);
+  return batch.loaded.then((creators) => creators.get(userId) ?? null);
+}
+
 export const ApiTokenRef = builder.prismaNode('ApiToken', {
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id: uuidOrNil(id), AND: [accessibleWhere(ctx.ability, 'read', 'ApiToken')] }) as never,
   description: "A merchant's API token for GraphQL (`Authorization: Bearer prt_…`). The token itself is shown once, at creation.",
-  select: { id: true, merchantId: true, name: true, prefix: true, permissions: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true },
+  select: { id: true, merchantId: true, name: true, prefix: true, permissions: true, createdById: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdAt: true },
   fields: (t) => ({
     name: t.exposeString('name'),
     prefix: t.exposeString('prefix', { description: 'The first characters of the token, to recognise it.' }),
     permissions: t.exposeIntList('permissions'),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    merchant: t.field({
+      type: ApiTokenMerchantRef,
+      description: 'The merchant the token acts for (staff see every merchant\'s tokens).',
+      select: { merchant: { select: { id: true, mchId: true, name: true } } },
+      resolve: (row) => row.merchant,
+    }),
+    createdBy: t.field({
+      type: ApiTokenCreatorRef,
+      nullable: true,
+      description: 'The member who created the token; null when that user no longer exists.',
+      resolve: (row, _args, ctx) => (row.createdById ? creatorOf(ctx, row.createdById) : null),
+    }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'When the token last authenticated a request (recorded at most once a minute).' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

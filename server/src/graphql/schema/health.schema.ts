@@ -67,15 +67,22 @@ const OperationsHealthRef = builder.objectRef<HealthShape>('OperationsHealth').i
 builder.queryField('operationsHealth', (t) =>
   t.field({
     type: OperationsHealthRef,
-    description: 'What needs attention now (dashboard). Optionally only these merchants.',
-    args: { merchantIds: t.arg.idList({ required: false }) },
+    description: 'What needs attention now (dashboard). Optionally only these merchants, and only one book (test or live).',
+    args: {
+      merchantIds: t.arg.idList({ required: false }),
+      test: t.arg.boolean({ required: false, description: 'Only test (true) or only live (false) payins, payouts, fund requests and their callbacks; both when absent.' }),
+    },
     resolve: async (_root, args, ctx) => {
       const viewer = requireViewer(ctx);
       const merchantIds = parseIds('Merchant', 'merchantIds', args.merchantIds);
       const now = new Date();
       const ago = (ms: number) => new Date(now.getTime() - ms);
+      const test = args.test ?? undefined;
+      // A callback belongs to the book of its payin, payout or fund request.
+      const book = (model: 'Order' | 'Payout' | 'Delivery' | 'FundRequest'): Record<string, unknown> =>
+        test === undefined ? {} : model === 'Delivery' ? { OR: [{ order: { test } }, { payout: { test } }, { fundRequest: { test } }] } : { test };
       const count = <M extends 'Order' | 'Payout' | 'Delivery' | 'FundRequest'>(model: M, where: Record<string, unknown>) =>
-        countReadable(ctx, model, merchantIds, where);
+        countReadable(ctx, model, merchantIds, { AND: [where, book(model)] });
       const [payoutsInReview, payoutsStuck, payinsStuck, callbacksRetrying, callbacksFailed24h, fundRequestsWaiting, platform] = await Promise.all([
         count('Payout', { status: 'REVIEW' }),
         count('Payout', { status: 'PROCESSING', submittedAt: { lte: ago(ctx.config.PAYOUT_RECONCILE_AFTER_SECONDS * 1000) } }),

@@ -1,5 +1,6 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from '../builder.ts';
+import { guardRelations } from '../lists/relation-guard.ts';
 import '../scalars.ts';
 import './system.schema.ts';
 import './auth.schema.ts';
@@ -28,4 +29,4 @@ import '../mutations/admin-users.mutations.ts';
 import '../mutations/config.mutations.ts';
 import '../subscriptions/live.subscriptions.ts';
 
-export const schema = lexicographicSortSchema(builder.toSchema());
+export const schema = guardRelations(lexicographicSortSchema(builder.toSchema()));

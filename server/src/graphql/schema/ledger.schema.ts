@@ -5,7 +5,7 @@ import { displayBalance, isDebitNormal } from '../../modules/ledger/ledger.servi
 import { builder } from '../builder.ts';
 import { guard, readWhere } from '../lists/access.ts';
 import { keysetConnection, listConnection } from '../lists/connection.ts';
-import { and, column, dateRange, dayRange, equals, inList, parseBigIds, parseIds } from '../lists/filters.ts';
+import { and, column, dateRange, dayRange, equals, inList, isValue, parseBigIds, parseIds } from '../lists/filters.ts';
 import { DateRangeInput, DayRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { money, MoneyRef } from '../money.ts';
@@ -31,6 +31,7 @@ export const LedgerAccountRef = builder.prismaNode('LedgerAccount', {
   fields: (t) => ({
     ownerType: t.expose('ownerType', { type: LedgerOwnerTypeEnum }),
     ownerId: t.exposeString('ownerId', { description: 'Merchant id, channel id, or "platform".' }),
+    test: t.exposeBoolean('test', { description: 'An account of the test book (test orders, payouts and fund movements only).' }),
     merchant: t.field({
       type: MerchantRef,
       nullable: true,
@@ -61,6 +62,7 @@ export const LedgerTransactionRef = builder.prismaNode('LedgerTransaction', {
   description: 'A balanced set of ledger entries (they sum to zero per currency).',
   fields: (t) => ({
     kind: t.exposeString('kind', { description: 'PAYIN_SUCCESS, PAYIN_REVERSAL, PAYOUT_FREEZE, TRANSFER, ADJUSTMENT …' }),
+    test: t.exposeBoolean('test', { description: 'Posted to the test book.' }),
     referenceType: t.exposeString('referenceType', { nullable: true }),
     referenceId: t.exposeString('referenceId', { nullable: true }),
     description: t.exposeString('description', { nullable: true }),
@@ -136,6 +138,7 @@ const LedgerAccountFilter = builder.inputType('LedgerAccountFilter', {
     channelIds: t.idList({ required: false }),
     currencies: t.stringList({ required: false }),
     kinds: t.field({ type: [LedgerAccountKindEnum], required: false }),
+    test: t.boolean({ required: false, description: 'Only the test book (true) or only the live book (false); both when absent.' }),
   }),
 });
 
@@ -158,6 +161,7 @@ builder.queryField('ledgerAccounts', (t) =>
           inList('channelId', parseIds('Channel', 'channelIds', f.channelIds)),
           inList('currencyCode', f.currencies),
           inList('kind', f.kinds),
+          isValue('test', f.test),
         );
         return keysetConnection({
           ctx, info, args, typeName: 'LedgerAccount', where,
@@ -189,6 +193,7 @@ const LedgerEntryFilter = builder.inputType('LedgerEntryFilter', {
     referenceType: t.string({ required: false }),
     referenceId: t.string({ required: false }),
     createdAt: t.field({ type: DateRangeInput, required: false }),
+    test: t.boolean({ required: false, description: 'Only the test book (true) or only the live book (false); both when absent.' }),
   }),
 });
 
@@ -207,6 +212,7 @@ builder.queryField('ledgerEntries', (t) =>
           inList('merchantId', parseIds('Merchant', 'merchantIds', f.merchantIds)),
           inList('kind', f.accountKinds),
           inList('ownerType', f.ownerTypes),
+          isValue('test', f.test),
         );
         const transaction = and(
           inList('kind', f.transactionKinds),
@@ -247,6 +253,7 @@ const StatementFilter = builder.inputType('StatementFilter', {
     currencies: t.stringList({ required: false }),
     accountKinds: t.field({ type: [LedgerAccountKindEnum], required: false }),
     date: t.field({ type: DayRangeInput, required: false }),
+    test: t.boolean({ required: false, description: 'Only the test book (true) or only the live book (false); both when absent.' }),
   }),
 });
 
@@ -267,6 +274,7 @@ builder.queryField('statements', (t) =>
           inList('accountId', parseIds('LedgerAccount', 'accountIds', f.accountIds)),
           inList('currencyCode', f.currencies),
           f.accountKinds?.length ? { account: { kind: { in: f.accountKinds } } } : undefined,
+          f.test !== null && f.test !== undefined ? { account: { test: f.test } } : undefined,
           dayRange('date', f.date),
         );
         return keysetConnection({
@@ -325,11 +333,12 @@ builder.queryField('balances', (t) =>
     args: {
       merchantId: t.arg.id({ required: false }),
       currency: t.arg.string({ required: false }),
+      test: t.arg.boolean({ required: false, description: 'The test book (true) or the live book (false, the default). Balances never mix the two.' }),
     },
     resolve: async (_root, args, ctx, info) => {
       const where = and(
         readWhere(ctx, 'LedgerAccount'),
-        { ownerType: 'MERCHANT', kind: { in: MERCHANT_KINDS } },
+        { ownerType: 'MERCHANT', kind: { in: MERCHANT_KINDS }, test: args.test === true },
         inList('merchantId', parseIds('Merchant', 'merchantId', args.merchantId ? [String(args.merchantId)] : undefined)),
         equals('currencyCode', args.currency),
       );

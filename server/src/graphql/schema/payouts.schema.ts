@@ -3,7 +3,7 @@ import { guard, readWhere } from '../lists/access.ts';
 import { keysetConnection, listConnection } from '../lists/connection.ts';
 import { and, column } from '../lists/filters.ts';
 import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
-import { sensitive } from '../lists/masking.ts';
+import { assertMaskedFilterAllowed, canUnmaskAll, sensitive } from '../lists/masking.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { payoutFilterWhere } from '../lists/transactions.filter.ts';
 import { money, MoneyRef } from '../money.ts';
@@ -115,7 +115,10 @@ export const PayoutFilterInput = builder.inputType('PayoutFilter', {
     payoutNo: t.string({ required: false, description: 'Withdrawal ID.' }),
     outTradeNo: t.string({ required: false }),
     userLabel: t.string({ required: false }),
-    recipientAccount: t.string({ required: false, description: "Recipient's wallet / account number, exact." }),
+    recipientAccount: t.string({
+      required: false,
+      description: "Recipient's wallet / account number, exact. Refused (MASKED_FIELD_FILTER) to a viewer who sees it masked.",
+    }),
     creationType: t.field({ type: CreationTypeEnum, required: false }),
     originality: t.field({ type: OriginalityEnum, required: false }),
     postbackStatus: t.field({ type: [PostbackStatusEnum], required: false }),
@@ -130,7 +133,10 @@ export const PayoutFilterInput = builder.inputType('PayoutFilter', {
     finishedAt: t.field({ type: DateRangeInput, required: false }),
     amount: t.field({ type: AmountRangeInput, required: false }),
     test: t.boolean({ required: false }),
-    search: t.string({ required: false, description: 'Exact payout no, out_trade_no, label or recipient account.' }),
+    search: t.string({
+      required: false,
+      description: 'Exact payout no, out_trade_no, label or recipient account (the recipient account only for a viewer who sees it unmasked).',
+    }),
   }),
 });
 
@@ -146,7 +152,9 @@ builder.queryField('payouts', (t) =>
       resolve: async (_root, args, ctx, info) => {
         const access = readWhere(ctx, 'Payout');
         const filter = args.filter ?? {};
-        const where = and(access, payoutFilterWhere(filter, await filterDigits(ctx, filter.amount)));
+        assertMaskedFilterAllowed(ctx, 'Payout', filter);
+        const sensitive = canUnmaskAll(ctx, 'Payout');
+        const where = and(access, payoutFilterWhere(filter, await filterDigits(ctx, filter.amount), { sensitive }));
         return keysetConnection({
           ctx, info, args, typeName: 'Payout', where,
           sort: resolveSort(payoutSort.fields, args.sort, 'CREATED_AT'),

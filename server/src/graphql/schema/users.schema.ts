@@ -78,7 +78,10 @@ export const RoleRef = builder.prismaNode('Role', {
       description: 'The same codes by name (OPERATION_PAYMENT_WRITE …); unknown codes as their number.',
       resolve: (r) => r.permissions.map((code) => PERMISSION_NAMES.get(code) ?? String(code)),
     }),
-    userCount: t.relationCount('users'),
+    userCount: t.relationCount('users', {
+      description: 'Holders of this role among the users the viewer may read (a merchant member: its own team).',
+      where: (_args, ctx) => ({ user: { is: readWhere(ctx, 'User') } }) as never,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),

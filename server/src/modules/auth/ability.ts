@@ -83,7 +83,7 @@ import type { Viewer } from './viewer.ts';
  * | 1006 | ORDER_STATUS_OVERRIDE (P)       | override Order, Payout                                               |
  * | 1007 | ORDER_MARK_FRAUD (P)            | markFraud Order, Payout                                              |
  * | 1008 | CALLBACK_RESEND                 | resend Delivery, Order, Payout                                       |
- * | 1014 | OPERATION_PAYMENT_WRITE         | create Order, Payout for own merchant; read own MerchantService; read Channel, ChannelService (merchant-scoped: enabled channels bound to a service the merchant has) |
+ * | 1014 | OPERATION_PAYMENT_WRITE         | create Order, Payout for own merchant; read own MerchantService; read Channel, ChannelService (merchant-scoped: enabled channels bound to a service the merchant has, and their enabled bindings) |
  * | 1021 | OPERATION_PAYMENT_GLOBAL_WRITE  | create Order, Payout for any merchant (staff); read Merchant, MerchantService, Channel, ChannelService; merchant-scoped = 1014 |
  * | 2001 | BALANCE_READ                    | read LedgerAccount; read FundRequest (own and incoming transfers); read Delivery of fund requests |
  * | 2002 | FUND_REQUEST_CREATE             | create, update (cancel), read FundRequest; create/read/update/delete/readSensitive MerchantDestination |
@@ -226,11 +226,11 @@ const MERCHANT_OWNED_ONLY: ReadonlySet<ModelName> = new Set(['Service', 'Channel
 
 const own = (m: string | null): Condition => (m ? { merchantId: m } : {});
 
-/** Channels a merchant may pick when creating a test order: enabled and bound to one of its services. */
+/** Channels a merchant may pick when creating a test order: enabled and bound to one of its services (a binding only with its channel). */
 const merchantChannel: ConditionOf = (m) =>
   m ? { status: 'ENABLED', services: { some: { service: { is: { merchantServices: { some: { merchantId: m } } } } } } } : undefined;
 const merchantChannelService: ConditionOf = (m) =>
-  m ? { status: 'ENABLED', service: { is: { merchantServices: { some: { merchantId: m } } } } } : undefined;
+  m ? { status: 'ENABLED', channel: { is: { status: 'ENABLED' } }, service: { is: { merchantServices: { some: { merchantId: m } } } } } : undefined;
 
 const P = PERMISSIONS;
 

@@ -90,3 +90,18 @@ export async function revokeApiToken(
     return viewOf(row);
   });
 }
+
+/** Who created a token, as its list shows them. */
+export interface ApiTokenCreator {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** The creators of tokens, by user id, in one query (ids of deleted users are simply absent). */
+export async function apiTokenCreators(prisma: PrismaClient, userIds: readonly string[]): Promise<Map<string, ApiTokenCreator>> {
+  const ids = [...new Set(userIds)];
+  if (!ids.length) return new Map();
+  const users = await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, email: true } });
+  return new Map(users.map((user) => [user.id, user]));
+}

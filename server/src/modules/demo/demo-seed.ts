@@ -896,7 +896,7 @@ function planPayin(ctx: Context): PlannedPayin {
     });
     const target = settlementDays > 0 ? 'PENDING' : 'AVAILABLE';
     postings.push(posting(ctx, paidAt, {
-      kind: 'PAYIN_SUCCESS', idempotencyKey: `payin:${id}:success`, referenceType: 'ORDER', referenceId: id,
+      kind: 'PAYIN_SUCCESS', idempotencyKey: `payin:${id}:success`, test, referenceType: 'ORDER', referenceId: id,
       lines: [
         { account: channelAccount(channel.id, currency.code), amount: -paid },
         { account: merchantAccount(m.id, currency.code, target), amount: net },
@@ -906,10 +906,10 @@ function planPayin(ctx: Context): PlannedPayin {
     if (settlementDays > 0) {
       const releaseAt = paidAt + settlementDays * DAY;
       const released = releaseAt <= now;
-      settlement = { id: uuidv7(paidAt), merchantId: m.id, orderId: id, currencyCode: currency.code, amount: net, releaseAt: new Date(releaseAt), releasedAt: released ? new Date(releaseAt) : null, createdAt: new Date(paidAt) };
+      settlement = { id: uuidv7(paidAt), merchantId: m.id, orderId: id, currencyCode: currency.code, amount: net, releaseAt: new Date(releaseAt), releasedAt: released ? new Date(releaseAt) : null, test, createdAt: new Date(paidAt) };
       if (released) {
         postings.push(posting(ctx, releaseAt, {
-          kind: 'SETTLEMENT_RELEASE', idempotencyKey: `settlement:${id}:release`, referenceType: 'ORDER', referenceId: id,
+          kind: 'SETTLEMENT_RELEASE', idempotencyKey: `settlement:${id}:release`, test, referenceType: 'ORDER', referenceId: id,
           lines: [
             { account: merchantAccount(m.id, currency.code, 'PENDING'), amount: -net },
             { account: merchantAccount(m.id, currency.code, 'AVAILABLE'), amount: net },
@@ -925,7 +925,7 @@ function planPayin(ctx: Context): PlannedPayin {
       finishedAt = reversedAt;
       events.push({ type: 'REVERSED', from: 'SUCCEEDED', to: 'REVERSED', at: reversedAt, actorType: 'UPSTREAM', message: 'status reversal: the upstream reported the payment as failed (chargeback)' });
       postings.push(posting(ctx, reversedAt, {
-        kind: 'PAYIN_REVERSAL', idempotencyKey: `payin:${id}:reversal`, referenceType: 'ORDER', referenceId: id,
+        kind: 'PAYIN_REVERSAL', idempotencyKey: `payin:${id}:reversal`, test, referenceType: 'ORDER', referenceId: id,
         lines: [
           { account: merchantAccount(m.id, currency.code, 'AVAILABLE'), amount: -net },
           { account: platformAccount(currency.code, 'FEES'), amount: -fee },
@@ -1130,7 +1130,7 @@ function planPayout(ctx: Context): PlannedPayout {
   events.push({ type: 'CREATED', from: null, to: 'PENDING', at: t0, ...creator, message: manual ? 'payout created in the back office' : 'payout created through the API', data: { amount: fmt(amount), fee: fmt(fee), currency: currency.code, service: service.code } });
   events.push({ type: 'FUNDS_FROZEN', from: null, to: null, at: t0 + steps.frozen!, actorType: 'SYSTEM', message: `froze ${fmt(hold)} ${currency.code} (amount + fee)`, data: { amount: fmt(hold) } });
   postings.push(posting(ctx, t0 + steps.frozen!, {
-    kind: 'PAYOUT_FREEZE', idempotencyKey: `payout:${id}:freeze`, referenceType: 'PAYOUT', referenceId: id,
+    kind: 'PAYOUT_FREEZE', idempotencyKey: `payout:${id}:freeze`, test: false, referenceType: 'PAYOUT', referenceId: id,
     lines: [
       { account: merchantAccount(m.id, currency.code, 'AVAILABLE'), amount: -hold },
       { account: merchantAccount(m.id, currency.code, 'FROZEN'), amount: hold },
@@ -1168,7 +1168,7 @@ function planPayout(ctx: Context): PlannedPayout {
     finishedAt = t0 + steps.final!;
     events.push({ type: 'SUCCEEDED', from: 'PROCESSING', to: 'SUCCEEDED', at: finishedAt, actorType: 'UPSTREAM', message: 'paid out by the upstream' });
     postings.push(posting(ctx, finishedAt, {
-      kind: 'PAYOUT_SETTLE', idempotencyKey: `payout:${id}:settle`, referenceType: 'PAYOUT', referenceId: id,
+      kind: 'PAYOUT_SETTLE', idempotencyKey: `payout:${id}:settle`, test: false, referenceType: 'PAYOUT', referenceId: id,
       lines: [
         { account: merchantAccount(m.id, currency.code, 'FROZEN'), amount: -hold },
         { account: channelAccount(channel.id, currency.code), amount },
@@ -1183,7 +1183,7 @@ function planPayout(ctx: Context): PlannedPayout {
     }
     events.push({ type: 'FUNDS_RELEASED', from: null, to: null, at: finishedAt + rng.int(1, 20), actorType: 'SYSTEM', message: `released ${fmt(hold)} ${currency.code}`, data: { amount: fmt(hold) } });
     postings.push(posting(ctx, finishedAt, {
-      kind: 'PAYOUT_RELEASE', idempotencyKey: `payout:${id}:release`, referenceType: 'PAYOUT', referenceId: id,
+      kind: 'PAYOUT_RELEASE', idempotencyKey: `payout:${id}:release`, test: false, referenceType: 'PAYOUT', referenceId: id,
       lines: [
         { account: merchantAccount(m.id, currency.code, 'FROZEN'), amount: -hold },
         { account: merchantAccount(m.id, currency.code, 'AVAILABLE'), amount: hold },
@@ -1235,7 +1235,9 @@ function planPayout(ctx: Context): PlannedPayout {
     reviewNote,
     reviewedById,
     reviewedAt: reviewedAt === null ? null : new Date(reviewedAt),
-    test: manual && rng.chance(0.5),
+    // Demo payouts are live: a test payout would need test balance, which the month's test payins
+    // (a share of the manual orders) do not reliably leave at the right time.
+    test: false,
     creationType: manual ? 'MANUAL' : 'AUTO',
     originality: rng.chance(0.005) ? 'FRAUD' : 'NORMAL',
     postbackStatus: postback,
@@ -1305,7 +1307,7 @@ function planFunding(ctx: Context, postings: PlannedPosting[]): { postings: Plan
       const at = rechargeAt + index * 10 * MIN + recharges.length * MIN;
       recharges.push({ merchant: m, currency, amount, reference: `TRX${rng.digits(12)}`, note: `Opening payout float for ${channel.spec.code} payouts`, at });
       replay.push(posting(ctx, at, {
-        kind: 'RECHARGE', idempotencyKey: `plan:recharge:${m.id}:${code}`,
+        kind: 'RECHARGE', idempotencyKey: `plan:recharge:${m.id}:${code}`, test: false,
         lines: [
           { account: platformAccount(code, 'CLEARING'), amount: -amount },
           { account: merchantAccount(m.id, code, 'AVAILABLE'), amount },
@@ -1324,7 +1326,7 @@ function planFunding(ctx: Context, postings: PlannedPosting[]): { postings: Plan
     const digits = ctx.currencies.get(code)!.digits;
     const amount = roundUp((deficit * 110n) / 100n, 10_000n * 10n ** BigInt(digits));
     result.push(posting(ctx, ctx.start - 3 * HOUR, {
-      kind: 'ADJUSTMENT', idempotencyKey: `adjustment:channel-float:${channel.id}`, referenceType: 'CHANNEL', referenceId: channel.id,
+      kind: 'ADJUSTMENT', idempotencyKey: `adjustment:channel-float:${channel.id}`, test: false, referenceType: 'CHANNEL', referenceId: channel.id,
       description: `Platform float for ${channel.spec.code}`,
       lines: [
         { account: channelAccount(channel.id, code), amount: -amount },
@@ -1365,7 +1367,7 @@ async function seedRecharges(tx: Tx, ctx: Context, recharges: PlannedRecharge[])
 
 /** A share of a merchant's AVAILABLE balance, rounded down to `step` minor units (0 when too little). */
 async function shareOf(tx: Tx, m: MerchantRow, currency: CurrencyRow, percent: bigint, step: bigint): Promise<bigint> {
-  const [balance] = await merchantBalances(tx, m.id, currency.code);
+  const [balance] = await merchantBalances(tx, m.id, false, currency.code);
   return (((balance?.available ?? 0n) * percent) / 100n / step) * step;
 }
 
@@ -1432,7 +1434,8 @@ function lowestBalances(postings: PlannedPosting[]): Map<string, bigint> {
   const low = new Map<string, bigint>();
   for (const p of postings) {
     for (const line of p.input.lines) {
-      const key = accountKey(line.account);
+      // The books are apart: a test account is another account than its live namesake.
+      const key = accountKey(line.account) + (p.input.test ? ':test' : '');
       const after = (balances.get(key) ?? 0n) + line.amount;
       balances.set(key, after);
       const shown = displayBalance(line.account.kind, after);
@@ -1697,7 +1700,7 @@ const ORDER_EVENT_TABLE = table<Prisma.OrderEventCreateManyInput>('order_events'
 
 const PENDING_SETTLEMENT_TABLE = table<Prisma.PendingSettlementCreateManyInput>('pending_settlements', [
   ['id', 'uuid'], ['merchantId', 'uuid'], ['orderId', 'uuid'], ['currencyCode', 'varchar'], ['amount', 'int8'], ['releaseAt', 'timestamptz'],
-  ['releasedAt', 'timestamptz'], ['createdAt', 'timestamptz'],
+  ['releasedAt', 'timestamptz'], ['test', 'bool'], ['createdAt', 'timestamptz'],
 ]);
 
 const PAYOUT_TABLE = table<Prisma.PayoutCreateManyInput>('payouts', [

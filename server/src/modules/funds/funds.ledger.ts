@@ -24,7 +24,7 @@ import { merchantAccount, platformAccount, postTransaction, type PostingLine } f
 
 export const FUND_REFERENCE = 'FUND_REQUEST';
 
-type Money = Pick<FundRequest, 'id' | 'requestNo' | 'kind' | 'merchantId' | 'targetMerchantId' | 'currencyCode' | 'amount' | 'fee'>;
+type Money = Pick<FundRequest, 'id' | 'requestNo' | 'kind' | 'merchantId' | 'targetMerchantId' | 'currencyCode' | 'amount' | 'fee' | 'test'>;
 
 export type FundStep = 'freeze' | 'approve' | 'release';
 
@@ -48,6 +48,7 @@ async function post(tx: Tx, r: Money, step: FundStep, actor: AuditActor, at: Dat
   return postTransaction(tx, {
     kind,
     idempotencyKey: fundIdempotencyKey(r.id, step),
+    test: r.test,
     referenceType: FUND_REFERENCE,
     referenceId: r.id,
     description: `${kind} ${r.requestNo}${note ? `: ${note}` : ''}`,

@@ -26,6 +26,8 @@ export interface AdjustmentInput {
   /** Why (shown in the audit log and the ledger transaction's description). Required, at most 1000 characters. */
   reason: string;
   actor: AuditActor;
+  /** The book to adjust: false (default) the live balance, true the merchant's test balance. */
+  test?: boolean;
   /**
    * Optional client key (at most 100 characters) that makes a retried submission safe: the same key for
    * the same merchant adjusts once and then returns the first result (`replayed: true`).
@@ -72,12 +74,14 @@ export async function adjustMerchantBalanceInTx(tx: Tx, input: AdjustmentInput):
   if (!currency) throw new DomainError('CURRENCY_NOT_SUPPORTED', `currency ${code || String(input.currency)} is not available`, { field: 'currency', currency: code });
   const amount = parseSignedAmount(input.amount, currency.digits);
 
+  const test = input.test === true;
   const available = merchantAccount(merchant.id, code, 'AVAILABLE');
-  const idempotencyKey = clientKey ? `adjustment:${merchant.id}:${clientKey}` : `adjustment:${randomUUID()}`;
+  const idempotencyKey = clientKey ? `adjustment:${test ? 'test:' : ''}${merchant.id}:${clientKey}` : `adjustment:${randomUUID()}`;
   const description = `Manual adjustment: ${reason}`;
   const posted = await postTransaction(tx, {
     kind: ADJUSTMENT_KIND,
     idempotencyKey,
+    test,
     referenceType: ADJUSTMENT_REFERENCE,
     referenceId: merchant.id,
     description,
@@ -95,12 +99,12 @@ export async function adjustMerchantBalanceInTx(tx: Tx, input: AdjustmentInput):
       JOIN ledger_transactions t ON t.id = e."transactionId"
       JOIN ledger_accounts a ON a.id = e."accountId"
       WHERE e."transactionId" = ${posted.transactionId}::uuid AND a."ownerType" = 'MERCHANT' AND a."ownerId" = ${merchant.id}
-        AND a."currencyCode" = ${code} AND a.kind = 'AVAILABLE'`;
+        AND a."currencyCode" = ${code} AND a.kind = 'AVAILABLE' AND a.test = ${test}`;
     if (!first || BigInt(first.amount) !== amount || first.description !== description) {
       throw new DomainError('IDEMPOTENCY_CONFLICT', 'idempotencyKey: this key was used for a different adjustment', { field: 'idempotencyKey' });
     }
     const account = await tx.ledgerAccount.findUnique({
-      where: { ownerType_ownerId_currencyCode_kind: { ownerType: 'MERCHANT', ownerId: merchant.id, currencyCode: code, kind: 'AVAILABLE' } },
+      where: { ownerType_ownerId_currencyCode_kind_test: { ownerType: 'MERCHANT', ownerId: merchant.id, currencyCode: code, kind: 'AVAILABLE', test } },
       select: { balance: true },
     });
     return { transactionId: posted.transactionId, currency: code, amount, balance: account?.balance ?? 0n, replayed: true };
@@ -112,7 +116,7 @@ export async function adjustMerchantBalanceInTx(tx: Tx, input: AdjustmentInput):
     merchantId: merchant.id,
     entityType: 'LedgerTransaction',
     entityId: posted.transactionId,
-    before: { currency: code, available: formatAmount(balance - amount, currency.digits) },
+    before: { currency: code, ...(test ? { book: 'test' } : {}), available: formatAmount(balance - amount, currency.digits) },
     after: { currency: code, available: formatAmount(balance, currency.digits), amount: formatAmount(amount, currency.digits), reason },
   });
   return { transactionId: posted.transactionId, currency: code, amount, balance, replayed: false };

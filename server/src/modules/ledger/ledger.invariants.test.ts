@@ -25,6 +25,7 @@ describe('checkLedgerInvariants', () => {
       postTransaction(tx, {
         kind: 'PAYIN_SUCCESS',
         idempotencyKey: 'payin:1:success',
+        test: false,
         lines: [
           { account: channelAccount(channelId, 'THB'), amount: -100_00n },
           { account: merchantAccount(merchantId, 'THB', 'AVAILABLE'), amount: 97_50n },
@@ -35,7 +36,7 @@ describe('checkLedgerInvariants', () => {
     expect(await checkLedgerInvariants(db.prisma)).toEqual([]);
     await expect(
       db.prisma.$transaction((tx) =>
-        postTransaction(tx, { kind: 'X', idempotencyKey: 'bad', lines: [{ account: merchantAccount(merchantId, 'THB', 'AVAILABLE'), amount: 1n }, { account: platformAccount('THB', 'FEES'), amount: 1n }] }),
+        postTransaction(tx, { kind: 'X', idempotencyKey: 'bad', test: false, lines: [{ account: merchantAccount(merchantId, 'THB', 'AVAILABLE'), amount: 1n }, { account: platformAccount('THB', 'FEES'), amount: 1n }] }),
       ),
     ).rejects.toMatchObject({ code: 'LEDGER_UNBALANCED' });
     await expect(
@@ -43,6 +44,7 @@ describe('checkLedgerInvariants', () => {
         postTransaction(tx, {
           kind: 'TRANSFER',
           idempotencyKey: 'overdraw',
+          test: false,
           lines: [
             { account: merchantAccount(merchantId, 'THB', 'AVAILABLE'), amount: -200_00n },
             { account: platformAccount('THB', 'CLEARING'), amount: 200_00n },
@@ -69,6 +71,7 @@ describe('checkLedgerInvariants on daily statements', () => {
       postTransaction(tx, {
         kind: 'PAYIN_SUCCESS',
         idempotencyKey: key,
+        test: false,
         occurredAt: new Date(at),
         lines: [
           { account: channelAccount(c, 'THB'), amount: -gross },

@@ -5,6 +5,8 @@ import { dayEnd, dayStart, FEE_LATERAL, MOVEMENT_AGGREGATES, safeZone } from '..
 
 export type LedgerRule =
   | 'CURRENCY_SUM_NOT_ZERO'
+  | 'BOOKS_MIXED'
+  | 'TEST_MONEY_IN_LIVE_BOOK'
   | 'TRANSACTION_UNBALANCED'
   | 'BALANCE_NOT_SUM_OF_ENTRIES'
   | 'BALANCE_AFTER_MISMATCH'
@@ -27,7 +29,8 @@ const LIMIT = 100;
 
 /**
  * The ledger's invariants, checked in SQL over the whole ledger: entries sum to zero per currency and
- * per transaction; each account's balance equals the sum of its entries and its latest balance-after;
+ * per transaction and per book (test and live each sum to zero on their own); no transaction touches
+ * both books, and no test order, payout or fund request moved a live account; each account's balance equals the sum of its entries and its latest balance-after;
  * accounts that may not go below zero are not below zero (debit-normal channel balances are stored
  * negative, so for them "below zero" means a positive stored balance).
  *
@@ -47,9 +50,31 @@ const LIMIT = 100;
 export async function checkLedgerInvariants(db: Db): Promise<LedgerViolation[]> {
   const violations: LedgerViolation[] = [];
 
-  const currencies = await db.$queryRaw<{ currencyCode: string; sum: bigint }[]>`
-    SELECT "currencyCode", SUM(amount)::bigint AS sum FROM ledger_entries GROUP BY "currencyCode" HAVING SUM(amount) <> 0`;
-  for (const c of currencies) violations.push({ rule: 'CURRENCY_SUM_NOT_ZERO', detail: `${c.currencyCode} entries sum to ${c.sum}` });
+  const currencies = await db.$queryRaw<{ currencyCode: string; test: boolean; sum: bigint }[]>`
+    SELECT e."currencyCode", a.test, SUM(e.amount)::bigint AS sum
+    FROM ledger_entries e JOIN ledger_accounts a ON a.id = e."accountId"
+    GROUP BY e."currencyCode", a.test HAVING SUM(e.amount) <> 0`;
+  for (const c of currencies) {
+    violations.push({ rule: 'CURRENCY_SUM_NOT_ZERO', detail: `${c.currencyCode} entries of the ${c.test ? 'test' : 'live'} book sum to ${c.sum}` });
+  }
+
+  const mixed = await db.$queryRaw<{ transactionId: string; kind: string }[]>`
+    SELECT t.id AS "transactionId", t.kind FROM ledger_transactions t
+    WHERE EXISTS (SELECT 1 FROM ledger_entries e JOIN ledger_accounts a ON a.id = e."accountId" WHERE e."transactionId" = t.id AND a.test <> t.test)
+    LIMIT 100`;
+  for (const m of mixed) violations.push({ rule: 'BOOKS_MIXED', detail: `transaction ${m.transactionId} (${m.kind}) has entries outside its book` });
+
+  const leaked = await db.$queryRaw<{ transactionId: string; kind: string; reference: string }[]>`
+    SELECT t.id AS "transactionId", t.kind, t."referenceType" || ' ' || t."referenceId" AS reference
+    FROM ledger_transactions t
+    WHERE NOT t.test AND (
+      (t."referenceType" = 'ORDER' AND EXISTS (SELECT 1 FROM orders o WHERE o.id::text = t."referenceId" AND o.test))
+      OR (t."referenceType" = 'PAYOUT' AND EXISTS (SELECT 1 FROM payouts p WHERE p.id::text = t."referenceId" AND p.test))
+      OR (t."referenceType" = 'FUND_REQUEST' AND EXISTS (SELECT 1 FROM fund_requests f WHERE f.id::text = t."referenceId" AND f.test)))
+    LIMIT 100`;
+  for (const l of leaked) {
+    violations.push({ rule: 'TEST_MONEY_IN_LIVE_BOOK', detail: `transaction ${l.transactionId} (${l.kind}) of test ${l.reference} posted to the live book` });
+  }
 
   const transactions = await db.$queryRaw<{ transactionId: string; currencyCode: string; sum: bigint }[]>`
     SELECT "transactionId", "currencyCode", SUM(amount)::bigint AS sum FROM ledger_entries
@@ -59,7 +84,7 @@ export async function checkLedgerInvariants(db: Db): Promise<LedgerViolation[]> 
   }
 
   const accounts = await db.$queryRaw<{ id: string; key: string; balance: bigint; sum: bigint; last: bigint | null }[]>`
-    SELECT a.id, a."ownerType" || ':' || a."ownerId" || ':' || a."currencyCode" || ':' || a.kind AS key, a.balance,
+    SELECT a.id, a."ownerType" || ':' || a."ownerId" || ':' || a."currencyCode" || ':' || a.kind || CASE WHEN a.test THEN ':test' ELSE '' END AS key, a.balance,
            COALESCE(s.sum, 0)::bigint AS sum, l."balanceAfter" AS last
     FROM ledger_accounts a
     LEFT JOIN (SELECT "accountId", SUM(amount) AS sum FROM ledger_entries GROUP BY "accountId") s ON s."accountId" = a.id
@@ -75,7 +100,7 @@ export async function checkLedgerInvariants(db: Db): Promise<LedgerViolation[]> 
   }
 
   const negative = await db.$queryRaw<{ key: string; balance: bigint }[]>`
-    SELECT "ownerType" || ':' || "ownerId" || ':' || "currencyCode" || ':' || kind AS key, balance FROM ledger_accounts
+    SELECT "ownerType" || ':' || "ownerId" || ':' || "currencyCode" || ':' || kind || CASE WHEN test THEN ':test' ELSE '' END AS key, balance FROM ledger_accounts
     WHERE (kind IN ('AVAILABLE', 'PENDING', 'FROZEN') AND balance < 0) OR (kind = 'BALANCE' AND balance > 0)
     LIMIT 100`;
   for (const n of negative) violations.push({ rule: 'NEGATIVE_BALANCE', detail: `${n.key}: stored balance ${n.balance}` });

@@ -30,6 +30,11 @@ export interface PostingLine {
 
 export interface PostingInput {
   kind: string;
+  /**
+   * The book: `true` posts to the test accounts, `false` to the live ones. Required, so that no caller
+   * can forget it: test orders, payouts and fund movements never touch a live balance.
+   */
+  test: boolean;
   /** Posting twice with the same key does nothing the second time. */
   idempotencyKey: string;
   referenceType?: string;
@@ -99,12 +104,15 @@ export async function postTransaction(tx: Db, input: PostingInput): Promise<Post
   const lines = normaliseLines(input.lines);
   assertBalanced(lines);
 
-  await ensureAccounts(tx, lines.map((l) => l.account));
+  if (typeof input.test !== 'boolean') throw new TypeError('a posting must name its book (test: boolean)');
+  const book = input.test;
+
+  await ensureAccounts(tx, lines.map((l) => l.account), book);
   const at = input.occurredAt ?? new Date();
 
   const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO ledger_transactions (id, kind, "referenceType", "referenceId", "idempotencyKey", description, "actorType", "actorId", "createdAt")
-    VALUES (gen_random_uuid(), ${input.kind}, ${input.referenceType ?? null}, ${input.referenceId ?? null}, ${input.idempotencyKey},
+    INSERT INTO ledger_transactions (id, kind, "referenceType", "referenceId", "idempotencyKey", test, description, "actorType", "actorId", "createdAt")
+    VALUES (gen_random_uuid(), ${input.kind}, ${input.referenceType ?? null}, ${input.referenceId ?? null}, ${input.idempotencyKey}, ${book},
             ${input.description ?? null}, ${input.actorType ?? 'SYSTEM'}::"ActorType", ${input.actorId ?? null}, ${at})
     ON CONFLICT ("idempotencyKey") DO NOTHING
     RETURNING id`;
@@ -114,7 +122,7 @@ export async function postTransaction(tx: Db, input: PostingInput): Promise<Post
   }
   const transactionId = inserted[0]!.id;
 
-  const locked = await lockAccounts(tx, lines.map((l) => l.account));
+  const locked = await lockAccounts(tx, lines.map((l) => l.account), book);
   const balances = new Map<string, bigint>();
   const entryRows: Prisma.Sql[] = [];
   for (const line of lines) {
@@ -172,15 +180,15 @@ function assertBalanced(lines: PostingLine[]): void {
   }
 }
 
-async function ensureAccounts(tx: Db, refs: AccountRef[]): Promise<void> {
+async function ensureAccounts(tx: Db, refs: AccountRef[], test: boolean): Promise<void> {
   const rows = refs.map(
     (r) => Prisma.sql`(gen_random_uuid(), ${r.ownerType}::"LedgerOwnerType", ${r.ownerId}, ${r.ownerType === 'MERCHANT' ? r.ownerId : null}::uuid,
-      ${r.ownerType === 'CHANNEL' ? r.ownerId : null}::uuid, ${r.currency}, ${r.kind}::"LedgerAccountKind", 0, now(), now())`,
+      ${r.ownerType === 'CHANNEL' ? r.ownerId : null}::uuid, ${r.currency}, ${r.kind}::"LedgerAccountKind", 0, ${test}, now(), now())`,
   );
   await tx.$executeRaw`
-    INSERT INTO ledger_accounts (id, "ownerType", "ownerId", "merchantId", "channelId", "currencyCode", kind, balance, "createdAt", "updatedAt")
+    INSERT INTO ledger_accounts (id, "ownerType", "ownerId", "merchantId", "channelId", "currencyCode", kind, balance, test, "createdAt", "updatedAt")
     VALUES ${Prisma.join(rows)}
-    ON CONFLICT ("ownerType", "ownerId", "currencyCode", kind) DO NOTHING`;
+    ON CONFLICT ("ownerType", "ownerId", "currencyCode", kind, test) DO NOTHING`;
 }
 
 interface LockedAccount {
@@ -188,12 +196,12 @@ interface LockedAccount {
   balance: bigint;
 }
 
-async function lockAccounts(tx: Db, refs: AccountRef[]): Promise<Map<string, LockedAccount>> {
+async function lockAccounts(tx: Db, refs: AccountRef[], test: boolean): Promise<Map<string, LockedAccount>> {
   const keys = refs.map((r) => Prisma.sql`(${r.ownerType}::"LedgerOwnerType", ${r.ownerId}, ${r.currency}, ${r.kind}::"LedgerAccountKind")`);
   const rows = await tx.$queryRaw<{ id: string; ownerType: string; ownerId: string; currencyCode: string; kind: string; balance: bigint }[]>`
     SELECT id, "ownerType", "ownerId", "currencyCode", kind, balance
     FROM ledger_accounts
-    WHERE ("ownerType", "ownerId", "currencyCode", kind) IN (${Prisma.join(keys)})
+    WHERE ("ownerType", "ownerId", "currencyCode", kind) IN (${Prisma.join(keys)}) AND test = ${test}
     ORDER BY id
     FOR UPDATE`;
   const result = new Map<string, LockedAccount>();
@@ -212,10 +220,10 @@ export interface BalanceView {
   total: bigint;
 }
 
-/** A merchant's balances per currency: available, pending (T+N), frozen (in flight). */
-export async function merchantBalances(db: Db, merchantId: string, currency?: string): Promise<BalanceView[]> {
+/** A merchant's balances per currency in one book (live or test): available, pending (T+N), frozen (in flight). */
+export async function merchantBalances(db: Db, merchantId: string, test: boolean, currency?: string): Promise<BalanceView[]> {
   const accounts = await db.ledgerAccount.findMany({
-    where: { ownerType: 'MERCHANT', ownerId: merchantId, ...(currency ? { currencyCode: currency } : {}) },
+    where: { ownerType: 'MERCHANT', ownerId: merchantId, test, ...(currency ? { currencyCode: currency } : {}) },
     select: { currencyCode: true, kind: true, balance: true },
     orderBy: { currencyCode: 'asc' },
   });

@@ -59,7 +59,7 @@ export async function creditPayinFunds(tx: Tx, order: LoadedOrder, input: Credit
     const existing = await tx.pendingSettlement.findUnique({ where: { orderId: order.id } });
     if (!existing) {
       await tx.pendingSettlement.create({
-        data: { merchantId: order.merchantId, orderId: order.id, currencyCode: order.currencyCode, amount: net, releaseAt },
+        data: { merchantId: order.merchantId, orderId: order.id, currencyCode: order.currencyCode, amount: net, releaseAt, test: order.test },
       });
       target = 'PENDING';
     } else if (existing.releasedAt === null) {
@@ -75,6 +75,7 @@ export async function creditPayinFunds(tx: Tx, order: LoadedOrder, input: Credit
   await postTransaction(tx, {
     kind: input.kind,
     idempotencyKey: input.idempotencyKey,
+    test: order.test,
     referenceType: ORDER_REFERENCE,
     referenceId: order.id,
     description: input.description ?? `${input.kind} ${order.orderNo}`,
@@ -110,6 +111,7 @@ export async function reversePayinFunds(tx: Tx, order: LoadedOrder, actor: Actor
   await postTransaction(tx, {
     kind: 'PAYIN_REVERSAL',
     idempotencyKey: `payin:${order.id}:reversal`,
+    test: order.test,
     referenceType: ORDER_REFERENCE,
     referenceId: order.id,
     description: `PAYIN_REVERSAL ${order.orderNo}${reason ? `: ${reason}` : ''}`,

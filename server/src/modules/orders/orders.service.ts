@@ -22,10 +22,11 @@ export interface PayinView {
 }
 
 /** A merchant's payin by out_trade_no or prepay_id (POST /v1/transaction/query). ORDER_NOT_FOUND otherwise. */
-export async function getPayin(db: Db, merchantId: string, lookup: PayinLookup): Promise<PayinView> {
+/** `test`: the caller's book (a test application sees only test orders, a live one only live ones). */
+export async function getPayin(db: Db, merchantId: string, lookup: PayinLookup, test?: boolean): Promise<PayinView> {
   const order =
     'outTradeNo' in lookup ? await findOrder(db, { merchantId, outTradeNo: lookup.outTradeNo }) : await findOrder(db, { prepayId: lookup.prepayId });
-  if (!order || order.merchantId !== merchantId) throw new OrderNotFoundError();
+  if (!order || order.merchantId !== merchantId || (test !== undefined && order.test !== test)) throw new OrderNotFoundError();
   const digits = await currencyDigits(db, order.currencyCode);
   return { order, object: toOrderObject(order, order.service.code, order.merchant.mchId, digits), digits };
 }

@@ -30,12 +30,13 @@ export const channelClearingAccount = (channelId: string, currency: string): Acc
   kind: 'CLEARING',
 });
 
-type PayoutMoney = Pick<LoadedPayout, 'id' | 'payoutNo' | 'merchantId' | 'channelId' | 'currencyCode' | 'amount' | 'fee'>;
+type PayoutMoney = Pick<LoadedPayout, 'id' | 'payoutNo' | 'merchantId' | 'channelId' | 'currencyCode' | 'amount' | 'fee' | 'test'>;
 
 function common(payout: PayoutMoney, kind: string, step: string, actor: Actor, description?: string) {
   return {
     kind,
     idempotencyKey: `payout:${payout.id}:${step}`,
+    test: payout.test,
     referenceType: PAYOUT_REFERENCE,
     referenceId: payout.id,
     description: description ?? `${kind} ${payout.payoutNo}`,

@@ -8,8 +8,10 @@ export async function getPayout(
   db: Db,
   merchantId: string,
   lookup: { outTradeNo: string } | { payoutNo: string },
+  /** The caller's book: a test application sees only test payouts, a live one only live ones. */
+  test?: boolean,
 ): Promise<{ payout: LoadedPayout; object: PayoutObject }> {
   const payout = 'outTradeNo' in lookup ? await findPayout(db, { merchantId, outTradeNo: lookup.outTradeNo }) : await findPayout(db, { payoutNo: lookup.payoutNo });
-  if (!payout || payout.merchantId !== merchantId) throw new PayoutNotFoundError();
+  if (!payout || payout.merchantId !== merchantId || (test !== undefined && payout.test !== test)) throw new PayoutNotFoundError();
   return { payout, object: await presentPayout(db, payout) };
 }

@@ -10,7 +10,7 @@ import {
 } from '../../../test/support/payin-fixtures.ts';
 import { isDomainError } from '../../lib/errors.ts';
 import type { MerchantService, Service } from '../../generated/prisma/client.ts';
-import { choosePayinChannel } from './routing.service.ts';
+import { choosePayinChannel, sandboxRule } from './routing.service.ts';
 
 let db: TestDatabase;
 let service: Service;
@@ -155,5 +155,24 @@ describe('payin routing', () => {
     const error = await routeError(3_000n);
     expect(error.code).toBe('NO_AVAILABLE_RANGE');
     expect(error.details).toEqual({ min: '100.00', max: '50.00' });
+  });
+
+  it('under SANDBOX_FOR_TEST_ONLY, test orders go only to sandbox channels and live orders never do', async () => {
+    const { registerConnector, sandboxLike } = await import('../../../test/support/test-connectors.ts');
+    registerConnector(sandboxLike('real-bank', { fail: false }));
+    const sandbox = await channel('SBX', { priority: 0 });
+    const real = await channel('REAL', { priority: 1 });
+    await db.prisma.channel.update({ where: { id: real.id }, data: { connector: 'real-bank' } });
+    const pick = (test: boolean, separate: boolean) =>
+      choosePayinChannel(db.prisma, { merchantService: ms, service, amount: 20_000n, digits: 2, ...sandboxRule(separate, test) });
+
+    expect((await pick(false, false)).channel.id).toBe(sandbox.id);
+    expect((await pick(true, true)).channel.id).toBe(sandbox.id);
+    const live = await pick(false, true);
+    expect(live.channel.id).toBe(real.id);
+    expect(live.reason.candidates.find((c) => c.channel === sandbox.code)?.excluded).toBe('CONNECTOR_UNAVAILABLE');
+    await db.prisma.channel.update({ where: { id: sandbox.id }, data: { status: 'DISABLED' } });
+    expect((await pick(false, true)).channel.id).toBe(real.id);
+    await expect(pick(true, true)).rejects.toMatchObject({ code: 'NO_CHANNEL' });
   });
 });

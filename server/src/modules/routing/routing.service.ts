@@ -77,6 +77,19 @@ export interface RouteInput {
   connectorOk?: (kind: string) => boolean;
   /** Only this channel (back-office test orders pick their channel, seed 001). */
   channelId?: string | null;
+  /**
+   * Sandbox separation (SANDBOX_FOR_TEST_ONLY): 'only' admits sandbox channels alone (test orders),
+   * 'never' excludes them (live orders); absent admits both. Excluded channels are CONNECTOR_UNAVAILABLE.
+   */
+  sandbox?: 'only' | 'never';
+}
+
+/** The simulated upstream's connector kind. */
+export const SANDBOX_CONNECTOR = 'sandbox';
+
+/** The sandbox rule for an order or payout of this book, under the configured separation. */
+export function sandboxRule(separate: boolean, test: boolean): Pick<RouteInput, 'sandbox'> {
+  return separate ? { sandbox: test ? 'only' : 'never' } : {};
 }
 
 type Binding = ChannelService & { channel: Channel };
@@ -94,13 +107,16 @@ export async function choosePayinChannel(db: Db, input: RouteInput): Promise<Rou
  * balance at the upstream covers the amount (checked again, exactly, by the ledger when the amount is
  * reserved).
  */
-export async function choosePayoutChannel(db: Db, input: Omit<RouteInput, 'channelBalances' | 'connectorOk'>): Promise<RoutingDecision> {
+export async function choosePayoutChannel(
+  db: Db,
+  input: Omit<RouteInput, 'channelBalances' | 'connectorOk'> & { /** The payout's book: a test payout needs test channel balance. */ test: boolean },
+): Promise<RoutingDecision> {
   const bindings = await db.channelService.findMany({
     where: { serviceId: input.service.id, ...(input.channelId ? { channelId: input.channelId } : {}) },
     include: { channel: true },
   });
   const accounts = await db.ledgerAccount.findMany({
-    where: { ownerType: 'CHANNEL', kind: 'BALANCE', channelId: { in: bindings.map((b) => b.channelId) }, currencyCode: input.service.currencyCode },
+    where: { ownerType: 'CHANNEL', kind: 'BALANCE', test: input.test, channelId: { in: bindings.map((b) => b.channelId) }, currencyCode: input.service.currencyCode },
     select: { channelId: true, balance: true },
   });
   const channelBalances = new Map(accounts.map((a) => [a.channelId!, displayBalance('BALANCE', a.balance)]));
@@ -128,7 +144,11 @@ export function decideRoute(bindings: readonly Binding[], input: RouteInput): Ro
     if (binding.channel.status !== 'ENABLED') excluded = 'CHANNEL_DISABLED';
     else if (binding.status !== 'ENABLED') excluded = 'BINDING_DISABLED';
     else if (binding.channel.currencyCode !== service.currencyCode) excluded = 'CURRENCY_MISMATCH';
-    else if (!hasConnector(binding.channel.connector) || (input.connectorOk && !input.connectorOk(binding.channel.connector))) {
+    else if (
+      !hasConnector(binding.channel.connector) ||
+      (input.connectorOk && !input.connectorOk(binding.channel.connector)) ||
+      (input.sandbox && (binding.channel.connector === SANDBOX_CONNECTOR) !== (input.sandbox === 'only'))
+    ) {
       excluded = 'CONNECTOR_UNAVAILABLE';
     }
     else {

@@ -35,6 +35,7 @@ export const ReviewIcon = outlineIcon('ReviewIcon', ['M9 11l3 3 8-8', 'M20 12v7a
 export const DownloadIcon = outlineIcon('DownloadIcon', ['M12 3v12', 'm7 10 5 5 5-5', 'M5 21h14']);
 export const StoreIcon = outlineIcon('StoreIcon', ['M3 9l1.5-5h15L21 9', 'M3 9h18v2a3 3 0 0 1-6 0 3 3 0 0 1-6 0 3 3 0 0 1-6 0z', 'M5 13v8h14v-8']);
 export const AppsIcon = outlineIcon('AppsIcon', ['M4 4h6v6H4z', 'M14 4h6v6h-6z', 'M4 14h6v6H4z', 'M14 14h6v6h-6z']);
+export const TokenIcon = outlineIcon('TokenIcon', ['M8 8l-4 4 4 4', 'M16 8l4 4-4 4', 'M13.5 5l-3 14']);
 export const InfoIcon = outlineIcon('InfoIcon', ['M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z', 'M12 8h.01', 'M11 12h1v4h1']);
 export const ToolIcon = outlineIcon('ToolIcon', ['M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.5 2.5-2.4-.6-.6-2.4z']);
 export const PlusIcon = outlineIcon('PlusIcon', ['M12 5v14', 'M5 12h14']);

@@ -4,6 +4,7 @@ import * as transactionsArea from '../areas/transactions';
 import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
 import * as configArea from '../areas/config';
+import * as testModeArea from '../areas/test-mode';
 /**
  * English messages: the reference language. Its shape is the `LocaleSchema` type every other language
  * must match key for key. vue-i18n reserves `{ } @ $ |` inside messages.
@@ -15,6 +16,7 @@ const enUS = {
   operations: operationsArea.en,
   merchant: merchantArea.en,
   config: configArea.en,
+  testMode: testModeArea.en,
   app: {
     name: 'Payrail',
     subtitle: 'Back office',
@@ -85,6 +87,7 @@ const enUS = {
     NETWORK: 'The server cannot be reached. Check your connection and try again.',
     UNAUTHENTICATED: 'Your session has ended. Sign in again.',
     FORBIDDEN: 'You are not allowed to do this.',
+    MASKED_FIELD_FILTER: 'This field is masked for you, so lists cannot be filtered or searched by it.',
     MFA_REQUIRED: 'Two-factor verification is required.',
     PASSWORD_CHANGE_REQUIRED: 'Choose a new password first.',
     INVALID_CREDENTIALS: 'The email or password is not correct.',
@@ -118,10 +121,6 @@ const enUS = {
     displayIn: 'Display in',
     currencies: 'Currencies',
     paymentSystems: 'Payment systems',
-    mode: 'Mode',
-    modeAll: 'Live and test',
-    modeLive: 'Live only',
-    modeTest: 'Test only',
     showDetails: 'Show details',
     allTransactions: 'All transactions',
     loadFailed: 'Could not load the statistics',

@@ -5,6 +5,7 @@ import * as transactionsArea from '../areas/transactions';
 import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
 import * as configArea from '../areas/config';
+import * as testModeArea from '../areas/test-mode';
 
 /** Simplified Chinese messages; the `LocaleSchema` annotation makes a missing or extra key a type error. */
 const zhCN: LocaleSchema = {
@@ -14,6 +15,7 @@ const zhCN: LocaleSchema = {
   operations: operationsArea.zh,
   merchant: merchantArea.zh,
   config: configArea.zh,
+  testMode: testModeArea.zh,
   app: {
     name: 'Payrail',
     subtitle: '管理后台',
@@ -84,6 +86,7 @@ const zhCN: LocaleSchema = {
     NETWORK: '无法连接服务器，请检查网络后重试。',
     UNAUTHENTICATED: '会话已结束，请重新登录。',
     FORBIDDEN: '您无权执行此操作。',
+    MASKED_FIELD_FILTER: '该字段对您是脱敏显示的，不能按它筛选或搜索。',
     MFA_REQUIRED: '需要双重验证。',
     PASSWORD_CHANGE_REQUIRED: '请先设置新密码。',
     INVALID_CREDENTIALS: '邮箱或密码不正确。',
@@ -117,10 +120,6 @@ const zhCN: LocaleSchema = {
     displayIn: '显示币种',
     currencies: '币种',
     paymentSystems: '支付方式',
-    mode: '模式',
-    modeAll: '正式与测试',
-    modeLive: '仅正式',
-    modeTest: '仅测试',
     showDetails: '显示明细',
     allTransactions: '全部交易',
     loadFailed: '无法加载统计数据',

@@ -78,8 +78,8 @@ export const dashboardQuery = graphql(`
 `);
 
 export const balancesQuery = graphql(`
-  query Balances($merchantId: ID, $currency: String) {
-    balances(merchantId: $merchantId, currency: $currency) {
+  query Balances($merchantId: ID, $currency: String, $test: Boolean!) {
+    balances(merchantId: $merchantId, currency: $currency, test: $test) {
       currency
       merchant {
         id
@@ -107,8 +107,8 @@ export const balancesQuery = graphql(`
  * where they may not read that kind; `platform` for staff only.
  */
 export const dashboardAttentionQuery = graphql(`
-  query DashboardAttention($merchantIds: [ID!]) {
-    operationsHealth(merchantIds: $merchantIds) {
+  query DashboardAttention($merchantIds: [ID!], $test: Boolean!) {
+    operationsHealth(merchantIds: $merchantIds, test: $test) {
       checkedAt
       payoutsInReview
       payoutsStuck
@@ -134,8 +134,8 @@ export const dashboardAttentionQuery = graphql(`
  * live subscriptions (`PayinChanged` / `PayoutChanged`) keep them current.
  */
 export const dashboardRecentPayinsQuery = graphql(`
-  query DashboardRecentPayins($merchantIds: [ID!]) {
-    orders(first: 8, filter: { merchantIds: $merchantIds }, sort: { field: CREATED_AT, direction: DESC }) {
+  query DashboardRecentPayins($merchantIds: [ID!], $test: Boolean!) {
+    orders(first: 8, filter: { merchantIds: $merchantIds, test: $test }, sort: { field: CREATED_AT, direction: DESC }) {
       nodes {
         ...PayinRowFields
       }
@@ -144,8 +144,8 @@ export const dashboardRecentPayinsQuery = graphql(`
 `);
 
 export const dashboardRecentPayoutsQuery = graphql(`
-  query DashboardRecentPayouts($merchantIds: [ID!]) {
-    payouts(first: 8, filter: { merchantIds: $merchantIds }, sort: { field: CREATED_AT, direction: DESC }) {
+  query DashboardRecentPayouts($merchantIds: [ID!], $test: Boolean!) {
+    payouts(first: 8, filter: { merchantIds: $merchantIds, test: $test }, sort: { field: CREATED_AT, direction: DESC }) {
       nodes {
         ...PayoutRowFields
       }

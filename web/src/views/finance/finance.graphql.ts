@@ -8,6 +8,7 @@ export const FundRequestFieldsFragment = graphql(`
     requestNo
     kind
     status
+    test
     currencyCode
     amount {
       ...MoneyFields
@@ -28,6 +29,10 @@ export const FundRequestFieldsFragment = graphql(`
     }
     merchant {
       id
+      name
+      mchId
+    }
+    counterparty {
       name
       mchId
     }
@@ -61,8 +66,8 @@ export const DestinationFieldsFragment = graphql(`
 `);
 
 export const financeBalancesQuery = graphql(`
-  query FinanceBalances($currency: String, $merchantId: ID) {
-    balances(merchantId: $merchantId, currency: $currency) {
+  query FinanceBalances($currency: String, $merchantId: ID, $test: Boolean!) {
+    balances(merchantId: $merchantId, currency: $currency, test: $test) {
       currency
       merchant {
         id
@@ -180,8 +185,8 @@ export const deleteDestinationMutation = graphql(`
 `);
 
 export const adjustBalanceMutation = graphql(`
-  mutation FinanceAdjustBalance($amount: Decimal!, $currency: String!, $idempotencyKey: String, $merchantId: ID!, $reason: String!) {
-    adjustBalance(merchantId: $merchantId, currency: $currency, amount: $amount, reason: $reason, idempotencyKey: $idempotencyKey) {
+  mutation FinanceAdjustBalance($amount: Decimal!, $currency: String!, $idempotencyKey: String, $merchantId: ID!, $reason: String!, $test: Boolean!) {
+    adjustBalance(merchantId: $merchantId, currency: $currency, amount: $amount, reason: $reason, idempotencyKey: $idempotencyKey, test: $test) {
       transactionId
       replayed
       amount {
@@ -219,6 +224,7 @@ export const statementsQuery = graphql(`
         account {
           id
           kind
+          test
         }
         opening {
           ...MoneyFields

@@ -156,3 +156,71 @@ export const rotatePlatformKeyMutation = graphql(`
     }
   }
 `);
+
+/** API tokens (`Authorization: Bearer prt_…` on GraphQL): the secret comes back once, from createApiToken. */
+export const ApiTokenFieldsFragment = graphql(`
+  fragment MerchantCenterApiTokenFields on ApiToken {
+    id
+    name
+    prefix
+    permissions
+    merchant {
+      id
+      mchId
+      name
+    }
+    createdBy {
+      name
+      email
+    }
+    createdAt
+    lastUsedAt
+    expiresAt
+    revokedAt
+    active
+  }
+`);
+
+export const apiTokensQuery = graphql(`
+  query MerchantCenterApiTokens {
+    apiTokens {
+      ...MerchantCenterApiTokenFields
+    }
+  }
+`);
+
+export const createApiTokenMutation = graphql(`
+  mutation MerchantCenterCreateApiToken($input: CreateApiTokenInput!) {
+    createApiToken(input: $input) {
+      __typename
+      ... on CreateApiTokenPayload {
+        token
+        apiToken {
+          ...MerchantCenterApiTokenFields
+        }
+      }
+      ... on AuthError {
+        details
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);
+
+export const revokeApiTokenMutation = graphql(`
+  mutation MerchantCenterRevokeApiToken($input: RevokeApiTokenInput!) {
+    revokeApiToken(input: $input) {
+      __typename
+      ... on ApiToken {
+        ...MerchantCenterApiTokenFields
+      }
+      ... on Error {
+        code
+        message
+      }
+    }
+  }
+`);

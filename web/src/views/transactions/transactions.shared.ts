@@ -35,7 +35,6 @@ export const PAYIN_FILTER_DEFAULTS = {
   min: '',
   max: '',
   merchants: [] as string[],
-  test: '',
 };
 
 /** Payout list filters as kept in the URL. */
@@ -61,7 +60,6 @@ export const PAYOUT_FILTER_DEFAULTS = {
   min: '',
   max: '',
   merchants: [] as string[],
-  test: '',
 };
 
 export type PayinFilterValues = typeof PAYIN_FILTER_DEFAULTS;
@@ -70,17 +68,11 @@ export type PayoutFilterValues = typeof PAYOUT_FILTER_DEFAULTS;
 /** Keys of the "more filters" block (the rest are the quick filters). */
 export const MORE_FILTER_KEYS = [
   'id', 'orderNo', 'payoutNo', 'outTradeNo', 'label', 'recipient', 'type', 'originality', 'postback', 'stockpiling', 'services',
-  'kinds', 'channels', 'aFrom', 'aTo', 'fFrom', 'fTo', 'amountCurrency', 'min', 'max', 'merchants', 'test',
+  'kinds', 'channels', 'aFrom', 'aTo', 'fFrom', 'fTo', 'amountCurrency', 'min', 'max', 'merchants',
 ] as const;
 
 const text = (value: string) => (value.trim() === '' ? undefined : value.trim());
 const list = <T extends string>(value: readonly string[]) => (value.length ? (value as T[]) : undefined);
-
-function testFlag(value: string): boolean | undefined {
-  if (value === 'test') return true;
-  if (value === 'live') return false;
-  return undefined;
-}
 
 function amountRange(f: { amountCurrency: string; min: string; max: string }) {
   if (!f.amountCurrency || (!text(f.min) && !text(f.max))) return undefined;
@@ -104,7 +96,11 @@ export function merchantIdsOf(scope: string | null, chosen: readonly string[]): 
 /** The filters both lists have (the keys both URL shapes share), as their GraphQL filter fields. */
 type SharedFilterValues = Omit<PayinFilterValues, 'orderNo' | 'stockpiling' | 'aFrom' | 'aTo'>;
 
-function sharedFilterOf(f: SharedFilterValues, scope: string | null) {
+/**
+ * `test` is the book the back office shows (the header's "Test data" switch), never a list filter of
+ * its own: a list, and the export made from it, hold either live or test rows.
+ */
+function sharedFilterOf(f: SharedFilterValues, scope: string | null, test: boolean) {
   return {
     search: text(f.q),
     createdAt: dayRangeInput(f.cFrom, f.cTo) ?? undefined,
@@ -121,13 +117,13 @@ function sharedFilterOf(f: SharedFilterValues, scope: string | null) {
     // A currency picked without bounds narrows the list to that currency.
     currencies: f.amountCurrency && !amountRange(f) ? [f.amountCurrency] : undefined,
     merchantIds: merchantIdsOf(scope, f.merchants),
-    test: testFlag(f.test),
+    test,
   } satisfies OrderFilter & PayoutFilter;
 }
 
-export function payinFilterOf(f: PayinFilterValues, scope: string | null): OrderFilter {
+export function payinFilterOf(f: PayinFilterValues, scope: string | null, test: boolean): OrderFilter {
   return compact<OrderFilter>({
-    ...sharedFilterOf(f, scope),
+    ...sharedFilterOf(f, scope, test),
     status: list<OrderStatus>(f.status),
     orderNo: text(f.orderNo),
     accumulationStatus: list<AccumulationStatus>(f.stockpiling),
@@ -135,9 +131,9 @@ export function payinFilterOf(f: PayinFilterValues, scope: string | null): Order
   });
 }
 
-export function payoutFilterOf(f: PayoutFilterValues, scope: string | null): PayoutFilter {
+export function payoutFilterOf(f: PayoutFilterValues, scope: string | null, test: boolean): PayoutFilter {
   return compact<PayoutFilter>({
-    ...sharedFilterOf(f, scope),
+    ...sharedFilterOf(f, scope, test),
     status: list<PayoutStatus>(f.status),
     payoutNo: text(f.payoutNo),
     recipientAccount: text(f.recipient),

@@ -54,6 +54,8 @@ export interface FundRequestInputBase {
   /** The merchant's own remark, at most 1000 characters. */
   note?: string | null;
   actor: AuditActor;
+  /** A test request moves the test balances only (the admin app's "Test data" mode); default live. */
+  test?: boolean;
   /** When it happened; only demo data and imports set it. Default now. */
   at?: Date;
 }
@@ -182,6 +184,7 @@ async function write(
           merchantId: input.merchantId,
           kind,
           status: 'NEW',
+          test: input.test === true,
           currencyCode: base.currency,
           amount: base.amount,
           fee,

@@ -17,6 +17,8 @@ export interface ClosePayinInput {
   outTradeNo?: string;
   prepayId?: string;
   orderId?: string;
+  /** REST: the application's book; a test application cannot reach live orders and the other way round. */
+  test?: boolean;
   actor: Actor;
   reason?: string | null;
   /** Back office: the audit row, written in the operation's transaction. */
@@ -34,7 +36,7 @@ export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'pubs
           : null;
     if (!key) throw new OrderNotFoundError();
     const order = await lockOrder(tx, key);
-    if (!order || order.merchantId !== input.merchantId) throw new OrderNotFoundError();
+    if (!order || order.merchantId !== input.merchantId || (input.test !== undefined && order.test !== input.test)) throw new OrderNotFoundError();
     if (!isOpenPayin(order.status)) {
       throw new InvalidTransitionError(order.status, 'CLOSED', `a ${order.status} payin cannot be closed`);
     }

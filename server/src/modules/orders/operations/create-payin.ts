@@ -7,7 +7,7 @@ import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
 import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
 import { getConnector, type Connector, type CreatedPayin, type PayinRequest } from '../../routing/connectors/connector.ts';
-import { choosePayinChannel, type RoutingDecision } from '../../routing/routing.service.ts';
+import { choosePayinChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { IdempotencyConflictError, InvalidParameterError } from '../orders.errors.ts';
 import {
@@ -224,6 +224,7 @@ async function decide(services: OrdersServices, input: CreatePayinInput, fields:
     amount,
     digits,
     channelId: input.channelId ?? null,
+    ...sandboxRule(services.config.sandboxForTestOnly, input.test),
     ...(input.randomInt ? { randomInt: input.randomInt } : {}),
   });
   return { serviceId: service.id, serviceCode: service.code, serviceKind: service.kind, route, connector: getConnector(route.channel.connector), risk };

@@ -17,8 +17,8 @@ export async function releaseDueSettlements(
     const now = opts.now ?? new Date();
     const count = await services.prisma.$transaction(
       async (tx) => {
-        const due = await tx.$queryRaw<{ id: string; merchantId: string; orderId: string; currencyCode: string; amount: bigint }[]>`
-          SELECT id, "merchantId", "orderId", "currencyCode", amount FROM pending_settlements
+        const due = await tx.$queryRaw<{ id: string; merchantId: string; orderId: string; currencyCode: string; amount: bigint; test: boolean }[]>`
+          SELECT id, "merchantId", "orderId", "currencyCode", amount, test FROM pending_settlements
           WHERE "releasedAt" IS NULL AND "releaseAt" <= ${now}
           ORDER BY "releaseAt" LIMIT ${batchSize}
           FOR UPDATE SKIP LOCKED`;
@@ -28,6 +28,7 @@ export async function releaseDueSettlements(
             await postTransaction(tx, {
               kind: 'PAYIN_SETTLEMENT_RELEASE',
               idempotencyKey: `payin:${s.orderId}:release`,
+              test: s.test,
               referenceType: ORDER_REFERENCE,
               referenceId: s.orderId,
               description: 'T+N settlement released',

@@ -1,3 +1,4 @@
+import { DomainError } from '../../../lib/errors.ts';
 import type { AuditHook } from '../../audit/audit.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
@@ -9,7 +10,9 @@ import { simulateSandboxPayin, type SimulatedOutcome } from '../../routing/conne
  * Seed 000 "simulate callback": for a TEST order that is in progress (PENDING or PROCESSING), make
  * the sandbox upstream send its signed callback now: `success` (pays what is missing, or `amount`)
  * or `failure`. `reversal` (status reversal of a SUCCEEDED test order, which the seed reserves for
- * test staff) is accepted too. The callback travels over HTTP like a real one (job `sandbox:deliver`),
+ * test staff: the GraphQL layer asks for the `override` permission) is accepted too. A success carries
+ * at most what the order still misses (INVALID_AMOUNT otherwise), and test orders post to the test
+ * book only, so no simulation can raise a live balance. The callback travels over HTTP like a real one (job `sandbox:deliver`),
  * so the result shows up a moment later through the normal upstream path.
  * Errors: ORDER_NOT_FOUND, TEST_ORDER_REQUIRED, INVALID_TRANSITION, SIMULATION_UNSUPPORTED (not a sandbox
  * channel), CHANNEL_CREDENTIALS_MISSING.
@@ -40,6 +43,18 @@ export async function simulateCallback(
     if (input.outcome === 'reversal' ? order.status !== 'SUCCEEDED' : !isOpenPayin(order.status)) {
       const to = input.outcome === 'success' ? 'SUCCEEDED' : input.outcome === 'failure' ? 'FAILED' : 'REVERSED';
       throw new InvalidTransitionError(order.status, to, `cannot simulate a ${input.outcome} callback for a ${order.status} payin`);
+    }
+    if (input.outcome === 'success' && input.amount !== undefined) {
+      // A simulated payment carries at most what the order still misses: sub-payments may add up to the
+      // order's amount, never more (a test order must not become a source of money of the caller's choosing).
+      const missing = order.amount - order.paidAmount;
+      if (input.amount <= 0n || input.amount > missing) {
+        throw new DomainError('INVALID_AMOUNT', `amount: a simulated payment must be positive and at most what the order still misses (${missing} minor units)`, {
+          field: 'amount',
+          reason: input.amount <= 0n ? 'NOT_POSITIVE' : 'EXCEEDS_ORDER',
+          max: missing.toString(),
+        });
+      }
     }
     const channel = order.channelId ? await tx.channel.findUnique({ where: { id: order.channelId } }) : null;
     if (!channel || channel.connector !== 'sandbox') throw new SimulationUnsupportedError(channel?.connector ?? 'none');

@@ -8,7 +8,7 @@ import { computeFee, formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
 import { IdempotencyConflictError } from '../../orders/orders.errors.ts';
 import type { Actor } from '../../orders/orders.transition.ts';
-import { choosePayoutChannel, type RoutingDecision } from '../../routing/routing.service.ts';
+import { choosePayoutChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
 import { freezePayoutFunds } from '../payouts.ledger.ts';
 import { parsePayoutAmount, parsePayoutFields, payoutRequestHash, validateRecipient, type PayoutFields } from '../payouts.params.ts';
@@ -173,7 +173,7 @@ async function decide(services: PayoutsServices, input: CreatePayoutInput, field
   // A cheap early answer (the ledger's locked check at freeze time is the exact one): a merchant that
   // cannot cover amount + fee hears that, not that no channel is available.
   const available = await services.prisma.ledgerAccount.findUnique({
-    where: { ownerType_ownerId_currencyCode_kind: { ownerType: 'MERCHANT', ownerId: input.merchantId, currencyCode: fields.currency, kind: 'AVAILABLE' } },
+    where: { ownerType_ownerId_currencyCode_kind_test: { ownerType: 'MERCHANT', ownerId: input.merchantId, currencyCode: fields.currency, kind: 'AVAILABLE', test: input.test } },
     select: { balance: true },
   });
   if ((available?.balance ?? 0n) < amount + fee) {
@@ -192,11 +192,13 @@ async function decide(services: PayoutsServices, input: CreatePayoutInput, field
     account: fields.recipient.recipient_account,
   });
   const route = await choosePayoutChannel(services.prisma, {
+    test: input.test,
     merchantService,
     service,
     amount,
     digits,
     channelId: input.channelId ?? null,
+    ...sandboxRule(services.config.sandboxForTestOnly, input.test),
     ...(input.randomInt ? { randomInt: input.randomInt } : {}),
   });
   return { serviceId: service.id, serviceCode: service.code, fee, route, risk };

@@ -22,6 +22,7 @@ import type { CreationType, MoneyFieldsFragment, OrderFilter, Originality, Payou
 import { ability } from '@/permissions/ability';
 import { appState } from '@/store/app-store';
 import { session } from '@/store/session-store';
+import { testMode } from '@/store/test-mode';
 import { formatDateTime } from '@/utils/time';
 import { failureCode, failureText, merchantIdsOf } from '../transactions.shared';
 import type { PayinFilterValues, PayoutFilterValues } from '../transactions.shared';
@@ -75,7 +76,8 @@ export interface TransactionListOptions<Row extends TransactionRow, Values exten
   /** The list one reaches with "direction" (keeping the filters both share). */
   other: 'payins' | 'payouts';
   filterDefaults: Values;
-  filterOf: (values: Values, scope: string | null) => Filter;
+  /** `test`: the book shown (the header's "Test data" switch). */
+  filterOf: (values: Values, scope: string | null, test: boolean) => Filter;
   query: TypedDocumentNode<Data, ListVariables<Filter>>;
   connectionOf: (data: Data) => Connection<Row> | null | undefined;
   changed: TypedDocumentNode<SubData, { merchantIds?: string[] | null }>;
@@ -113,7 +115,7 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
   });
   const isStaff = computed(() => !!session.viewer?.global);
   const scope = computed(() => (isStaff.value ? (appState.merchant?.id ?? null) : null));
-  const filter = computed(() => options.filterOf(filters.applied.value as Values, scope.value));
+  const filter = computed(() => options.filterOf(filters.applied.value as Values, scope.value, testMode.value));
 
   const list = useQuery<Data, ListVariables<Filter> & AnyVariables>({
     query: options.query,
@@ -148,7 +150,8 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
     },
     (_prev: unknown, data) => {
       const row = options.changedRowOf(data);
-      if (row) {
+      // The subscription reports both books; a row of the other one is not this list's.
+      if (row && row.test === testMode.value) {
         live.push(row);
         if (row.id === openId.value) drawerVersion.value += 1;
       }
@@ -261,7 +264,7 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
   /** "Direction" is the other list, with the filters both lists share. */
   function switchDirection() {
     const f = filters.draft as Values;
-    const shared = { q: f.q, cFrom: f.cFrom, cTo: f.cTo, outTradeNo: f.outTradeNo, label: f.label, type: f.type, originality: f.originality, test: f.test };
+    const shared = { q: f.q, cFrom: f.cFrom, cTo: f.cTo, outTradeNo: f.outTradeNo, label: f.label, type: f.type, originality: f.originality };
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries(shared)) if (value) query[key] = value;
     for (const key of ['postback', 'merchants'] as const) if (f[key].length) query[key] = f[key].join(',');

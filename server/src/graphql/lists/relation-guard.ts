@@ -1,0 +1,57 @@
+import {
+  defaultFieldResolver,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+} from 'graphql';
+import { MODEL_NAMES, type ModelName } from '../../modules/auth/ability.ts';
+import { forbidden } from '../authz.ts';
+import type { GraphQLContext } from '../context.ts';
+import { canReadRow, guard, guardAll, type ParentRow } from './access.ts';
+
+/**
+ * Every object the schema hands out through a relation is checked against the viewer's ability, not
+ * only the rows of root lists and `node()`: a field of any object type whose type is a model (`Order`,
+ * `Merchant`, `[Channel]` …) returns only the rows the viewer may read. A nullable to-one field gives
+ * null for a row the viewer may not read; a list drops it; a non-null to-one field fails with
+ * FORBIDDEN (so a relation that may legitimately point at a foreign row must be declared nullable).
+ *
+ * Applied once to the built schema, so a relation added tomorrow is guarded without anyone
+ * remembering to (test/authorization-walk.test.ts walks the schema to prove it). Root fields (Query,
+ * Mutation, Subscription) are not wrapped: they scope their rows in SQL themselves.
+ */
+
+const MODELS: ReadonlySet<string> = new Set(MODEL_NAMES);
+
+export function guardRelations(schema: GraphQLSchema): GraphQLSchema {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__') || roots.has(type.name)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      if (!MODELS.has(named.name)) continue;
+      const model = named.name as ModelName;
+      const inner = getNullableType(field.type);
+      const list = isListType(inner);
+      const required = isNonNullType(field.type);
+      const resolve: GraphQLFieldResolver<unknown, GraphQLContext> = field.resolve ?? defaultFieldResolver;
+      const where = `${type.name}.${field.name}`;
+      const parentModel = MODELS.has(type.name) ? type.name : undefined;
+      field.resolve = async (parent, args, ctx, info) => {
+        const value = await resolve(parent, args, ctx, info);
+        if (value === null || value === undefined) return value;
+        // The parent row decides conditions through the relation back to it without a query.
+        const from: ParentRow | undefined = parentModel && parent && typeof parent === 'object' ? { model: parentModel, row: parent as Record<string, unknown> } : undefined;
+        if (list) return guardAll(ctx, model, value as Array<{ id: unknown }>, from);
+        if (!required) return guard(ctx, model, value as { id: unknown }, from);
+        if (await canReadRow(ctx, model, value as { id: unknown }, from)) return value;
+        throw forbidden(`not allowed to read this ${model} (${where})`, { subject: model });
+      };
+    }
+  }
+  return schema;
+}
