@@ -133,6 +133,17 @@ describe('GraphQL hardening in production mode', () => {
     expect(huge.status).toBe(413);
   });
 
+  it('refuses nodes(ids) with more than 100 ids (TOO_MANY_IDS) instead of holding connections for each', async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`Order:00000000-0000-7000-8000-${String(i).padStart(12, '0')}`).toString('base64'));
+    const query = 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }';
+    const many = await graphqlHttp(env.url, query, { ids: ids(101) }, { bearer: token });
+    expect(codeOf(many)).toBe('TOO_MANY_IDS');
+    const enough = await graphqlHttp(env.url, query, { ids: ids(100) }, { bearer: token });
+    expect(enough.errors).toBeUndefined();
+    expect(enough.data!.nodes).toHaveLength(100);
+    expect(enough.data!.nodes.every((n: unknown) => n === null)).toBe(true);
+  });
+
   it('refuses NUL and lone surrogates in string literals and variables as BAD_USER_INPUT, not an internal error', async () => {
     const literal = await graphqlHttp(env.url, '{ orders(first: 1, filter: { outTradeNo: "a\\u0000b" }) { nodes { id } } }', {}, { bearer: token });
     expect(literal.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);

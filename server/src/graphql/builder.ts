@@ -5,7 +5,11 @@ import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import { DomainError } from '../lib/errors.ts';
+import { GraphQLError } from 'graphql';
 import type { GraphQLContext } from './context.ts';
+
+/** The most ids one `nodes(ids:)` call may ask for. */
+export const MAX_NODES_IDS = 100;
 
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
@@ -29,6 +33,16 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    nodesQueryOptions: {
+      description: `Objects by global id (at most ${MAX_NODES_IDS}); null for ids the viewer may not read.`,
+      resolve: (_root, args, _ctx, _info, resolveNodes) => {
+        // Each id may be its own lookup: an unbounded list would hold connections for as long as it likes.
+        if (args.ids.length > MAX_NODES_IDS) {
+          throw new GraphQLError(`nodes: at most ${MAX_NODES_IDS} ids per request`, { extensions: { code: 'TOO_MANY_IDS', field: 'ids', max: MAX_NODES_IDS } });
+        }
+        return resolveNodes(args.ids);
+      },
+    },
   },
   errors: {
     // A field that declares `errors: {}` returns any DomainError it throws as a typed result (its
