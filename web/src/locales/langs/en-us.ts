@@ -5,6 +5,7 @@ import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
 import * as configArea from '../areas/config';
 import * as testModeArea from '../areas/test-mode';
+import * as labelsArea from '../areas/labels';
 /**
  * English messages: the reference language. Its shape is the `LocaleSchema` type every other language
  * must match key for key. vue-i18n reserves `{ } @ $ |` inside messages.
@@ -17,6 +18,7 @@ const enUS = {
   merchant: merchantArea.en,
   config: configArea.en,
   testMode: testModeArea.en,
+  labels: labelsArea.en,
   app: {
     name: 'Payrail',
     subtitle: 'Back office',

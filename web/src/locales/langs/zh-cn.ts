@@ -6,6 +6,7 @@ import * as merchantArea from '../areas/merchant';
 import * as operationsArea from '../areas/operations';
 import * as configArea from '../areas/config';
 import * as testModeArea from '../areas/test-mode';
+import * as labelsArea from '../areas/labels';
 
 /** Simplified Chinese messages; the `LocaleSchema` annotation makes a missing or extra key a type error. */
 const zhCN: LocaleSchema = {
@@ -16,6 +17,7 @@ const zhCN: LocaleSchema = {
   merchant: merchantArea.zh,
   config: configArea.zh,
   testMode: testModeArea.zh,
+  labels: labelsArea.zh,
   app: {
     name: 'Payrail',
     subtitle: '管理后台',

@@ -212,6 +212,7 @@ export const ConfigUserFieldsFragment = graphql(`
     }
     roles {
       id
+      key
       name
       builtIn
     }
