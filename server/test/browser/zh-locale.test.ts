@@ -121,6 +121,10 @@ describe.skipIf(!hasChromium)('back office in Chinese', () => {
       expectNone(currencies, ['Thai Baht', 'Thai baht', 'Indonesian Rupiah', 'Rupiah']);
       await screenshot(page, 'zh-fx-modal');
       await page.keyboard.press('Escape');
+      // The system status page's currency table.
+      await page.goto('/status');
+      await page.getByText('泰铢').first().waitFor();
+      expectNone(await readable(page), ['Thai Baht', 'Thai baht', 'Indonesian Rupiah', 'Brazilian Real']);
 
       // ── Audit log: action codes and entity types as words; the date range picker in Chinese.
       await page.goto('/config/audit');
