@@ -321,7 +321,7 @@ async function adminScenario(page: Page): Promise<void> {
   await screenshot(page, 'config-audit-en-light');
   // Filter by action (kept in the URL), expand the fee change.
   await page.getByTestId('audit-actions').click();
-  await page.locator('.n-base-select-option:visible', { hasText: /^merchant_service\.update$/ }).click();
+  await page.locator('.n-base-select-option:visible', { hasText: /^Update merchant service$/ }).click();
   await page.getByTestId('audit-apply').click();
   await page.waitForURL(/[?&]actions=merchant_service\.update/);
   await page.waitForFunction(() => {
