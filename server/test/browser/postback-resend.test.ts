@@ -82,6 +82,13 @@ describe('postback resend in a real browser', () => {
       expect(received[1]).toEqual({ eventId: delivery.eventId, answered: 200 });
       await drawer.getByTestId('delivery-list').getByText('HTTP 200').waitFor({ timeout: 15_000 });
       await expect.poll(async () => (await prisma.order.findUniqueOrThrow({ where: { id: order.id } })).postbackStatus, { timeout: 10_000 }).toBe('SENT');
+      // The callback's facts and attempts follow the live update (not the state the drawer first showed).
+      const list = drawer.getByTestId('delivery-list');
+      await list.locator('tbody tr').nth(1).waitFor({ timeout: 10_000 });
+      expect(await list.locator('tbody tr').count()).toBe(2);
+      expect(await list.innerText()).not.toContain('Not attempted yet.');
+      expect(await list.innerText()).not.toContain('Next attempt');
+      expect(await list.innerText()).toContain('Delivered');
       // A delivered callback can be resent too.
       await resend.waitFor();
       expect(await prisma.auditLog.count({ where: { action: 'order.resend_notification', entityId: order.id } })).toBe(1);
