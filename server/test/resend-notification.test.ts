@@ -6,6 +6,7 @@ import { createUserFixture } from './support/auth-fixtures.ts';
 import { createMerchantFixture, type MerchantFixture } from './support/fixtures.ts';
 import { activateService, bindChannel, createChannel, createService, ensureCurrency } from './support/payin-fixtures.ts';
 import { fundMerchant } from './support/payout-fixtures.ts';
+import { enqueueCallback } from '../src/modules/deliveries/deliveries.service.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 /**
@@ -128,6 +129,31 @@ describe('resending callbacks from the back office', () => {
     expect((await env.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).postbackStatus).toBe('SENT');
     const audit = await env.prisma.auditLog.findFirstOrThrow({ where: { entityType: 'Delivery', entityId: delivery.id } });
     expect(audit.action).toBe('delivery.resend');
+  }, 40_000);
+
+  it('resending a later callback while an earlier one waits for its retry sends both now, in sequence order', async () => {
+    down.add('/ordered');
+    const order = await closedPayin('/ordered');
+    await waitFor('first attempt', () => on('/ordered').length === 1);
+    const first = await env.prisma.delivery.findFirstOrThrow({ where: { orderId: order.id } });
+    await waitFor('retry scheduled', async () => (await env.prisma.delivery.findUniqueOrThrow({ where: { id: first.id } })).attemptCount === 1);
+    const row = await env.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
+    const second = await env.prisma.$transaction((tx) =>
+      enqueueCallback(tx, {
+        merchantId: row.merchantId, appDbId: row.appId, subject: { orderId: row.id }, eventType: 'payin.status_changed',
+        sequence: row.sequence + 1, url: `${receiverUrl}/ordered`, data: { status: 'CLOSED', sequence: row.sequence + 1 },
+      }),
+    );
+    // The later one waits behind the retrying head.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(on('/ordered')).toHaveLength(1);
+
+    down.delete('/ordered');
+    const res = await gql('owner', `mutation($id: ID!) { resendDelivery(id: $id) { id } }`, { id: encodeGlobalID('Delivery', second!.deliveryId) });
+    expect(res.errors).toBeUndefined();
+    await waitFor('both sent', () => on('/ordered').length === 3, 6_000);
+    const secondRow = await env.prisma.delivery.findUniqueOrThrow({ where: { id: second!.deliveryId } });
+    expect(on('/ordered').map((h) => [h.eventId, h.answered])).toEqual([[first.eventId, 500], [first.eventId, 200], [secondRow.eventId, 200]]);
   }, 40_000);
 
   it('resendPayinNotification records and sends a callback of the current status for an order that has none', async () => {
