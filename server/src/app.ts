@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -39,6 +40,19 @@ export const ADMIN_APP_CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** Vite's content-hashed build output: a file there never changes under its name. */
+const IMMUTABLE_ASSETS = /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+(?:\.(?:br|gz))?$/;
+
+/**
+ * Cache-Control of a file of the admin app: hashed assets are cached for a year and never revalidated;
+ * everything else (index.html, which names the current assets, and the SPA fallback) is revalidated on
+ * every use, so a deployment is picked up at the next page load.
+ */
+export function webCacheControl(webDist: string, filePath: string): string {
+  const relative = path.relative(webDist, filePath).split(path.sep).join('/');
+  return IMMUTABLE_ASSETS.test(relative) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
 
 /** How long a stopping server waits for requests in flight before it cuts the connections. */
 export const CLOSE_GRACE_MS = 5_000;
@@ -113,7 +127,18 @@ export async function buildApp(services: AppServices, databaseUrl: string): Prom
 
   const webDist = services.config.WEB_DIST ?? DEFAULT_WEB_DIST;
   if (existsSync(webDist)) {
-    await fastify.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+    await fastify.register(fastifyStatic, {
+      root: webDist,
+      wildcard: false,
+      index: 'index.html',
+      // `vite build` writes `<file>.br` / `<file>.gz` beside each text file (web/vite.config.ts): sent as
+      // they are with Content-Encoding and `Vary: Accept-Encoding`, the plain file when the client
+      // accepts neither. The compressed copies get no routes of their own.
+      preCompressed: true,
+      globIgnore: ['**/*.br', '**/*.gz'],
+      cacheControl: false,
+      setHeaders: (reply, filePath) => void reply.header('Cache-Control', webCacheControl(webDist, filePath)),
+    });
     fastify.setNotFoundHandler((request, reply) => {
       const wantsPage = request.method === 'GET' && !/^\/(v1|graphql|pay\/api|api|assets)(\/|$)/.test(request.url);
       if (wantsPage) return reply.sendFile('index.html');

@@ -323,15 +323,19 @@ describe('callbacks', () => {
     expect(new Set(receiver.on('/resend-sent').map((r) => r.eventId)).size).toBe(1);
   }, 120_000);
 
-  it('refuses to resend a PENDING or unknown delivery', async () => {
+  it('keeps a PENDING delivery queued on resend (one delivery, due now) and refuses an unknown one', async () => {
+    // A PENDING delivery waiting for a retry can be resent (it is then sent now, see
+    // resend-notification.test.ts); one not yet attempted simply stays queued, once.
     const order = await createOrder();
-    const refused = await env.prisma
-      .$transaction(async (tx) => {
-        const created = await enqueueCallback(tx, callbackInput(order, 1, '/never-sent'));
-        await resendDelivery(tx, created?.deliveryId as string);
-      })
-      .catch((error: unknown) => error);
-    expect(isDomainError(refused, 'DELIVERY_NOT_RESENDABLE')).toBe(true);
+    const id = await env.prisma.$transaction(async (tx) => {
+      const created = await enqueueCallback(tx, callbackInput(order, 1, '/never-sent'));
+      const resent = await resendDelivery(tx, created?.deliveryId as string);
+      expect(resent).toMatchObject({ id: created?.deliveryId, status: 'PENDING', attemptCount: 0 });
+      return created?.deliveryId as string;
+    });
+    expect(await env.prisma.delivery.count({ where: { orderId: order.id } })).toBe(1);
+    await settled(order.id, 1);
+    expect(receiver.on('/never-sent').map((r) => r.eventId)).toEqual([(await env.prisma.delivery.findUniqueOrThrow({ where: { id } })).eventId]);
     const unknown = await resendDelivery(env.prisma, '0192f1a2-7b3c-7d4e-8f50-123456789abc').catch((error: unknown) => error);
     expect(isDomainError(unknown, 'DELIVERY_NOT_FOUND')).toBe(true);
     expect(isDomainError(await resendDelivery(env.prisma, 'nope').catch((e: unknown) => e), 'DELIVERY_NOT_FOUND')).toBe(true);

@@ -126,9 +126,10 @@ async function newPayin(extra: Record<string, unknown> = {}): Promise<{ id: stri
 }
 
 /** A payout of shop A: `review` holds it for finance (risk rule above 900.00), `stuck` leaves it PROCESSING, `succeeded` waits for success. */
-async function newPayout(fate: 'review' | 'stuck' | 'succeeded'): Promise<string> {
+async function newPayout(fate: 'review' | 'stuck' | 'succeeded', notifyUrl?: string): Promise<string> {
   const data = await asAdmin(PAYOUT, {
     input: {
+      ...(notifyUrl ? { notifyUrl } : {}),
       merchantId: gid('Merchant', shop.merchant.id), service: 'THB_OUT', amount: fate === 'review' ? '950.00' : '20.00',
       recipientName: fate === 'stuck' ? 'SANDBOX STUCK' : 'Jane Doe', recipientAccount: '1234567890', bankCode: 'SCB',
     },
@@ -225,7 +226,7 @@ interface MutationCase {
 
 const merchantA = () => gid('Merchant', shop.merchant.id);
 const payoutVars = (fate: 'review' | 'stuck' | 'succeeded', extra: Record<string, unknown> = {}) => async () => ({ id: await newPayout(fate), ...extra });
-const payinVars = (extra: Record<string, unknown> = {}) => async () => ({ id: (await newPayin()).id, ...extra });
+const payinVars = (extra: Record<string, unknown> = {}, notifyUrl?: string) => async () => ({ id: (await newPayin(notifyUrl ? { notifyUrl } : {})).id, ...extra });
 
 const MUTATIONS: MutationCase[] = [
   {
@@ -265,6 +266,14 @@ const MUTATIONS: MutationCase[] = [
     document: `mutation($id: ID!) { simulatePayoutCallback(id: $id, outcome: SUCCESS) { id } }`, variables: payoutVars('stuck'),
   },
   { field: 'resendDelivery', allowed: ['admin', 'support', 'owner', 'operator'], document: `mutation($id: ID!) { resendDelivery(id: $id) { id } }`, variables: async () => ({ id: await newDelivery() }) },
+  {
+    field: 'resendPayinNotification', allowed: ['admin', 'support', 'owner', 'operator'],
+    document: `mutation($id: ID!) { resendPayinNotification(id: $id) { id } }`, variables: payinVars({}, 'http://127.0.0.1:9/unreachable'),
+  },
+  {
+    field: 'resendPayoutNotification', allowed: ['admin', 'support', 'owner', 'operator'],
+    document: `mutation($id: ID!) { resendPayoutNotification(id: $id) { id } }`, variables: async () => ({ id: await newPayout('stuck', 'http://127.0.0.1:9/unreachable') }),
+  },
   {
     // Every holder of EXPORT_CREATE exports what it may read; the other merchant's owner gets its own rows only.
     field: 'createExport', allowed: ['admin', 'finance', 'support', 'owner', 'operator', 'otherOwner'],

@@ -155,6 +155,8 @@ type Documents = {
     "\n  mutation ResendDelivery($id: ID!) {\n    resendDelivery(id: $id) {\n      ...DeliveryDetailFields\n    }\n  }\n": typeof types.ResendDeliveryDocument,
     "\n  mutation CreatePayinExport($filter: OrderFilter) {\n    createExport(kind: PAYINS, payinFilter: $filter) {\n      ...TxExportStarted\n    }\n  }\n": typeof types.CreatePayinExportDocument,
     "\n  mutation CreatePayoutExport($filter: PayoutFilter) {\n    createExport(kind: PAYOUTS, payoutFilter: $filter) {\n      ...TxExportStarted\n    }\n  }\n": typeof types.CreatePayoutExportDocument,
+    "\n  mutation ResendPayinNotification($id: ID!) {\n    resendPayinNotification(id: $id) {\n      ...PayinRowFields\n    }\n  }\n": typeof types.ResendPayinNotificationDocument,
+    "\n  mutation ResendPayoutNotification($id: ID!) {\n    resendPayoutNotification(id: $id) {\n      ...PayoutRowFields\n    }\n  }\n": typeof types.ResendPayoutNotificationDocument,
 };
 const documents: Documents = {
     "\n  query MerchantSelectOptions($first: Int = 20, $search: String) {\n    merchants(first: $first, filter: { search: $search }, sort: { field: NAME, direction: ASC }) {\n      nodes {\n        id\n        mchId\n        name\n      }\n    }\n  }\n": types.MerchantSelectOptionsDocument,
@@ -298,6 +300,8 @@ const documents: Documents = {
     "\n  mutation ResendDelivery($id: ID!) {\n    resendDelivery(id: $id) {\n      ...DeliveryDetailFields\n    }\n  }\n": types.ResendDeliveryDocument,
     "\n  mutation CreatePayinExport($filter: OrderFilter) {\n    createExport(kind: PAYINS, payinFilter: $filter) {\n      ...TxExportStarted\n    }\n  }\n": types.CreatePayinExportDocument,
     "\n  mutation CreatePayoutExport($filter: PayoutFilter) {\n    createExport(kind: PAYOUTS, payoutFilter: $filter) {\n      ...TxExportStarted\n    }\n  }\n": types.CreatePayoutExportDocument,
+    "\n  mutation ResendPayinNotification($id: ID!) {\n    resendPayinNotification(id: $id) {\n      ...PayinRowFields\n    }\n  }\n": types.ResendPayinNotificationDocument,
+    "\n  mutation ResendPayoutNotification($id: ID!) {\n    resendPayoutNotification(id: $id) {\n      ...PayoutRowFields\n    }\n  }\n": types.ResendPayoutNotificationDocument,
 };
 
 /**
@@ -878,6 +882,14 @@ export function graphql(source: "\n  mutation CreatePayinExport($filter: OrderFi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreatePayoutExport($filter: PayoutFilter) {\n    createExport(kind: PAYOUTS, payoutFilter: $filter) {\n      ...TxExportStarted\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePayoutExport($filter: PayoutFilter) {\n    createExport(kind: PAYOUTS, payoutFilter: $filter) {\n      ...TxExportStarted\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResendPayinNotification($id: ID!) {\n    resendPayinNotification(id: $id) {\n      ...PayinRowFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResendPayinNotification($id: ID!) {\n    resendPayinNotification(id: $id) {\n      ...PayinRowFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResendPayoutNotification($id: ID!) {\n    resendPayoutNotification(id: $id) {\n      ...PayoutRowFields\n    }\n  }\n"): (typeof documents)["\n  mutation ResendPayoutNotification($id: ID!) {\n    resendPayoutNotification(id: $id) {\n      ...PayoutRowFields\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

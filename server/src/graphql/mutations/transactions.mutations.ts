@@ -16,6 +16,7 @@ import { approvePayout, rejectPayout, reversePayout } from '../../modules/payout
 import { simulatePayoutCallback } from '../../modules/payouts/operations/simulate-payout.ts';
 import { overridePayoutStatus, setPayoutOriginality } from '../../modules/payouts/operations/manual-operations.ts';
 import { resendDelivery } from '../../modules/deliveries/deliveries.service.ts';
+import { resendLatestNotification } from '../../modules/deliveries/deliveries.notify.ts';
 import { parseAmount } from '../../lib/money.ts';
 import { currencyDigits } from '../../modules/catalog/catalog.service.ts';
 import { actorOf, auditHook, domain, notFound, reasonArg } from './support.ts';
@@ -371,7 +372,7 @@ builder.mutationField('simulatePayoutCallback', (t) =>
 builder.mutationField('resendDelivery', (t) =>
   t.prismaField({
     type: 'Delivery',
-    description: 'Send a delivered or failed callback again (seed 002 "resend"). Audited.',
+    description: 'Send a callback again now (seed 002 "resend"): a delivered or failed one is queued again, one waiting for a retry is sent now (after the earlier callbacks of its order or payout). Audited.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const delivery = await readableDelivery(ctx, String(args.id));
@@ -382,3 +383,33 @@ builder.mutationField('resendDelivery', (t) =>
   }),
 );
 
+
+builder.mutationField('resendPayinNotification', (t) =>
+  t.prismaField({
+    type: 'Order',
+    description:
+      "Send the merchant the callback of the order's current status again, now (seed 000/002 \"postback resend\"): its latest callback is queued again, or a fresh one is recorded when there is none of the current status. NO_NOTIFY_URL when there is nowhere to send it. Audited.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const order = await readableOrder(ctx, String(args.id));
+      assertCan(ctx, 'resend', 'Order', order);
+      await domain(() => resendLatestNotification(ctx.prisma, { kind: 'order', id: order.id }, actorOf(ctx)));
+      return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: order.id } });
+    },
+  }),
+);
+
+builder.mutationField('resendPayoutNotification', (t) =>
+  t.prismaField({
+    type: 'Payout',
+    description:
+      "Send the merchant the callback of the payout's current status again, now: its latest callback is queued again, or a fresh one is recorded when there is none of the current status. NO_NOTIFY_URL when there is nowhere to send it. Audited.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const payout = await readablePayout(ctx, String(args.id));
+      assertCan(ctx, 'resend', 'Payout', payout);
+      await domain(() => resendLatestNotification(ctx.prisma, { kind: 'payout', id: payout.id }, actorOf(ctx)));
+      return ctx.prisma.payout.findUniqueOrThrow({ ...query, where: { id: payout.id } });
+    },
+  }),
+);

@@ -12,3 +12,10 @@ export class DeliveryNotResendableError extends DomainError {
     super('DELIVERY_NOT_RESENDABLE', `a ${status} delivery cannot be resent`, { deliveryId, status });
   }
 }
+
+/** A fresh callback was asked for, but the order or payout has no notify URL (nor its app one). */
+export class NoNotifyUrlError extends DomainError {
+  constructor(subject: string, id: string) {
+    super('NO_NOTIFY_URL', `the ${subject} has no notify URL to send a callback to`, { [`${subject}Id`]: id });
+  }
+}

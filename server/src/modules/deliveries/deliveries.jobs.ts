@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+export { CLAIM_LEASE_MS } from './deliveries.service.ts';
 import type { JobContext } from '../../jobs/job-context.ts';
 import type { JobTask } from '../../jobs/worker.ts';
 import type { DeliveryStatus } from '../../generated/prisma/enums.ts';
@@ -6,7 +7,9 @@ import type { SecretBox } from '../../lib/crypto.ts';
 import { openPlatformPrivateKey } from '../apps/platform-keys.ts';
 import { postCallback, type CallbackResult } from './deliveries.sender.ts';
 import {
+  CLAIM_LEASE_MS,
   FLUSH_TASK,
+  isInFlight,
   callbackRetrySchedule,
   deliverySubjectKey,
   enqueueFlush,
@@ -41,18 +44,11 @@ import {
  * before the claim, so a key that does not open leaves no lease that would hold its retries back.
  */
 
-/**
- * Longer than the 10 s HTTP timeout: a claim outlives its attempt, so no second flush sends meanwhile.
- * A claim whose worker died is settled sooner, when the worker is found dead (releaseDeadClaims).
- */
-export const CLAIM_LEASE_MS = 60_000;
 /** How soon a flush that found the head in flight looks again. */
 const IN_FLIGHT_RECHECK_MS = 2_000;
 
 /** A claim sets lastAttemptAt = claim time and nextAttemptAt = claim time + lease; a recorded attempt moves both. */
-function isClaimLease(head: { nextAttemptAt: Date | null; lastAttemptAt: Date | null }): boolean {
-  return !!head.nextAttemptAt && !!head.lastAttemptAt && head.nextAttemptAt.getTime() - head.lastAttemptAt.getTime() === CLAIM_LEASE_MS;
-}
+const isClaimLease = isInFlight;
 /** Deliveries sent by one job run before it hands over to a fresh job (fairness between subjects). */
 const MAX_DELIVERIES_PER_RUN = 50;
 const NO_PLATFORM_KEY = 'no platform key';

@@ -158,28 +158,80 @@ export interface ResentDelivery {
 }
 
 /**
- * Staff resend: a SENT or FAILED delivery is queued again (PENDING, due now) and its subject flushed.
- * Its attempts keep counting (see callbackRetrySchedule). Throws DELIVERY_NOT_FOUND, or
- * DELIVERY_NOT_RESENDABLE for a delivery that is still PENDING. Given the root client it runs its own
- * transaction; given a transaction it joins it.
+ * Longer than the 10 s HTTP timeout: a claim outlives its attempt, so no second flush sends meanwhile
+ * (deliveries.jobs.ts). A claim whose worker died is settled sooner, when the worker is found dead.
+ */
+export const CLAIM_LEASE_MS = 60_000;
+
+/** A flush has claimed this delivery and is sending it right now. */
+export function isInFlight(delivery: { claimedBy?: string | null; nextAttemptAt: Date | null; lastAttemptAt: Date | null }): boolean {
+  if (delivery.claimedBy) return true;
+  return !!delivery.nextAttemptAt && !!delivery.lastAttemptAt && delivery.nextAttemptAt.getTime() - delivery.lastAttemptAt.getTime() === CLAIM_LEASE_MS;
+}
+
+/**
+ * Queues a delivery to go out now, inside the caller's transaction (subject row locked): a SENT or
+ * FAILED one becomes PENDING again, due now; a PENDING one waiting for its next retry is made due now,
+ * together with every PENDING delivery of the subject ordered before it, so the flush still sends the
+ * subject's callbacks in (sequence, createdAt) order. A delivery a flush is sending right now is left
+ * alone (it is being sent). Returns false if the delivery changed under us.
+ */
+export async function requeueDelivery(
+  tx: Tx,
+  delivery: { id: string; status: DeliveryStatus; orderId: string | null; payoutId: string | null; fundRequestId: string | null; sequence: number; createdAt: Date },
+  now: Date,
+): Promise<boolean> {
+  if (delivery.status !== 'PENDING') {
+    const { count } = await tx.delivery.updateMany({
+      where: { id: delivery.id, status: { in: ['SENT', 'FAILED'] } },
+      data: { status: 'PENDING', nextAttemptAt: now },
+    });
+    return count === 1;
+  }
+  const ref = subjectOfDelivery(delivery);
+  const waiting = await tx.delivery.findMany({
+    where: {
+      ...subjectColumns(ref),
+      status: 'PENDING',
+      OR: [
+        { sequence: { lt: delivery.sequence } },
+        { sequence: delivery.sequence, createdAt: { lte: delivery.createdAt } },
+      ],
+    },
+    select: { id: true, attemptCount: true, nextAttemptAt: true, lastAttemptAt: true, claimedBy: true },
+  });
+  if (!waiting.some((d) => d.id === delivery.id)) return false;
+  for (const d of waiting) {
+    if (isInFlight(d) || !d.nextAttemptAt || d.nextAttemptAt <= now) continue;
+    // Conditional: a flush that claims it meanwhile moves nextAttemptAt, and then this does nothing.
+    await tx.delivery.updateMany({
+      where: { id: d.id, status: 'PENDING', attemptCount: d.attemptCount, nextAttemptAt: d.nextAttemptAt, claimedBy: null },
+      data: { nextAttemptAt: now },
+    });
+  }
+  return true;
+}
+
+/**
+ * Staff resend: a SENT or FAILED delivery is queued again (PENDING, due now) and its subject flushed;
+ * a PENDING one that is waiting for a retry is sent now, after the subject's earlier callbacks (see
+ * requeueDelivery). Its attempts keep counting (see callbackRetrySchedule). Throws DELIVERY_NOT_FOUND.
+ * Given the root client it runs its own transaction; given a transaction it joins it.
  */
 export async function resendDelivery(db: Db, deliveryId: string, actor?: DeliveryActor): Promise<ResentDelivery> {
   if (!UUID.test(deliveryId)) throw new DeliveryNotFoundError(deliveryId);
   return inTransaction(db, async (tx) => {
-    const delivery = await tx.delivery.findUnique({
-      where: { id: deliveryId },
-      select: { id: true, merchantId: true, orderId: true, payoutId: true, fundRequestId: true, status: true, attemptCount: true },
-    });
-    if (!delivery) throw new DeliveryNotFoundError(deliveryId);
-    const ref = subjectOfDelivery(delivery);
+    const found = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { orderId: true, payoutId: true, fundRequestId: true } });
+    if (!found) throw new DeliveryNotFoundError(deliveryId);
+    const ref = subjectOfDelivery(found);
     // Lock order: subject row, then delivery rows (the same as the flush job's writes).
     await lockSubject(tx, ref);
-    const now = new Date();
-    const { count } = await tx.delivery.updateMany({
-      where: { id: deliveryId, status: { in: ['SENT', 'FAILED'] } },
-      data: { status: 'PENDING', nextAttemptAt: now },
+    const delivery = await tx.delivery.findUniqueOrThrow({
+      where: { id: deliveryId },
+      select: { id: true, merchantId: true, orderId: true, payoutId: true, fundRequestId: true, status: true, attemptCount: true, sequence: true, createdAt: true },
     });
-    if (count === 0) {
+    const now = new Date();
+    if (!(await requeueDelivery(tx, delivery, now))) {
       const current = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { status: true } });
       throw new DeliveryNotResendableError(deliveryId, current?.status ?? delivery.status);
     }

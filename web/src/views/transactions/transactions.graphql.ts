@@ -443,3 +443,19 @@ export const createPayoutExportMutation = graphql(`
     }
   }
 `);
+
+export const resendPayinNotificationMutation = graphql(`
+  mutation ResendPayinNotification($id: ID!) {
+    resendPayinNotification(id: $id) {
+      ...PayinRowFields
+    }
+  }
+`);
+
+export const resendPayoutNotificationMutation = graphql(`
+  mutation ResendPayoutNotification($id: ID!) {
+    resendPayoutNotification(id: $id) {
+      ...PayoutRowFields
+    }
+  }
+`);
