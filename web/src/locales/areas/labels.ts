@@ -99,6 +99,7 @@ export const en = {
     ledger: { adjust: 'Adjust balance' },
     merchant: { create: 'Create merchant', update: 'Update merchant', set_status: 'Change merchant status' },
     merchant_service: { activate: 'Activate merchant service', update: 'Update merchant service' },
+    order: { resend_notification: 'Resend pay-in notification' },
     payin: {
       close: 'Close pay-in',
       create_test: 'Create test pay-in',
@@ -116,6 +117,7 @@ export const en = {
       succeeded: 'Payout succeeded',
       sent_to_bank: 'Payout sent to bank',
       create_test: 'Create test payout',
+      resend_notification: 'Resend payout notification',
       override_status: 'Override payout status',
       set_originality: 'Set payout originality',
       simulate_callback: 'Simulate payout callback',
@@ -232,6 +234,7 @@ export const zh: typeof en = {
     ledger: { adjust: '调整余额' },
     merchant: { create: '创建商户', update: '修改商户', set_status: '变更商户状态' },
     merchant_service: { activate: '开通商户服务', update: '修改商户服务' },
+    order: { resend_notification: '重发代收通知' },
     payin: {
       close: '关闭代收',
       create_test: '创建测试代收',
@@ -249,6 +252,7 @@ export const zh: typeof en = {
       succeeded: '代付成功',
       sent_to_bank: '代付已提交银行',
       create_test: '创建测试代付',
+      resend_notification: '重发代付通知',
       override_status: '人工修改代付状态',
       set_originality: '设置代付真实性标记',
       simulate_callback: '模拟代付回调',
