@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import pg from 'pg';
 import {
   Logger as WorkerLogger,
   makeWorkerUtils,
@@ -63,13 +64,28 @@ export async function startWorker(
     deadAfterSeconds: ctx.config.WORKER_DEAD_AFTER_SECONDS,
     sweepSeconds: ctx.config.WORKER_SWEEP_SECONDS,
   };
-  const utils: WorkerUtils = await makeWorkerUtils({ connectionString: opts.connectionString, maxPoolSize: 2, logger: workerLogger(ctx.log) });
+  // Our own pools, with error listeners that live as long as the pools: graphile-worker drops its
+  // listeners when it is released, and a connection the database ends afterwards (a restart, a dropped
+  // database) would then be an unhandled 'error' event that takes the process down.
+  const utilsPool = ownPool(ctx.log, opts.connectionString, 2);
+  const runnerPool = ownPool(ctx.log, opts.connectionString, opts.concurrency + 2);
+  const endPools = async () => {
+    await Promise.allSettled([utilsPool.end(), runnerPool.end()]);
+  };
+  let utils: WorkerUtils;
+  try {
+    utils = await makeWorkerUtils({ pgPool: utilsPool, logger: workerLogger(ctx.log) });
+  } catch (error) {
+    await endPools();
+    throw error;
+  }
   let heartbeat: WorkerHeartbeat;
   try {
     // Registered (and dead workers swept) before the pool can lock anything.
     heartbeat = await startWorkerHeartbeat(ctx, utils, settings);
   } catch (error) {
     await utils.release();
+    await endPools();
     throw error;
   }
 
@@ -94,7 +110,7 @@ export async function startWorker(
   let runner: Runner;
   try {
     runner = await run({
-      connectionString: opts.connectionString,
+      pgPool: runnerPool,
       concurrency: opts.concurrency,
       noHandleSignals: true,
       pollInterval: 1000,
@@ -106,6 +122,7 @@ export async function startWorker(
   } catch (error) {
     await heartbeat.stop();
     await utils.release();
+    await endPools();
     throw error;
   }
   return {
@@ -118,9 +135,17 @@ export async function startWorker(
       } finally {
         await heartbeat.stop();
         await utils.release();
+        await endPools();
       }
     },
   };
+}
+
+function ownPool(log: Logger, connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', (error) => log.warn({ err: error }, 'job queue: an idle database connection ended'));
+  pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'job queue: a database connection ended')));
+  return pool;
 }
 
 function workerLogger(log: Logger): WorkerLogger {
