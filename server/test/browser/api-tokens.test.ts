@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../src/modules/auth/sessions.ts';
 import { graphqlHttp } from '../support/auth-fixtures.ts';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
-import { CHROMIUM_PATH, openPage, screenshot } from './support/browser.ts';
+import { openPage, screenshot } from './support/browser.ts';
 import { menuLabels, signIn } from './support/spa-actions.ts';
 
 /**
@@ -15,11 +14,10 @@ import { menuLabels, signIn } from './support/spa-actions.ts';
  * sees the merchant's tokens but cannot create one. Screenshots in English and Chinese.
  */
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 let app: AppEnvironment;
 
 beforeAll(async () => {
-  if (hasChromium) app = await startAppEnvironment({ orders: 6 });
+  app = await startAppEnvironment({ orders: 6 });
 }, 240_000);
 
 afterAll(async () => {
@@ -42,7 +40,7 @@ async function tokenRow(page: Page, name: string) {
   return row;
 }
 
-describe.skipIf(!hasChromium)('API tokens page in a real browser', () => {
+describe('API tokens page in a real browser', () => {
   it('lets a merchant owner create a token seen once, find it listed, and revoke it', { timeout: 150_000 }, async () => {
     const { prisma } = app.env;
     const owner = await prisma.user.findUniqueOrThrow({ where: { email: OWNER }, include: { merchant: true } });

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fundMerchant } from '../support/payout-fixtures.ts';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
-import { CHROMIUM_PATH, openPage, screenshot } from './support/browser.ts';
+import { openPage, screenshot } from './support/browser.ts';
 import { signIn } from './support/spa-actions.ts';
 import { WEB_ROOT } from './support/web-build.ts';
 
@@ -18,14 +17,12 @@ import { WEB_ROOT } from './support/web-build.ts';
  * Chinese.
  */
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 
 let app: AppEnvironment;
 let merchant: { id: string; name: string };
 let liveOrderNo: string;
 
 beforeAll(async () => {
-  if (!hasChromium) return;
   app = await startAppEnvironment({ orders: 24 });
   const { prisma } = app.env;
   merchant = await prisma.merchant.findFirstOrThrow({ where: { name: 'Siam Digital Market' }, select: { id: true, name: true } });
@@ -82,7 +79,7 @@ async function countOf(page: Page, orderNo: string): Promise<string> {
   return (await page.getByTestId('keyset-pager').innerText()).trim();
 }
 
-describe.skipIf(!hasChromium)('test data switch in a real browser', () => {
+describe('test data switch in a real browser', () => {
   it('shows the live book by default and only the test book, under a banner, once switched', { timeout: 150_000 }, async () => {
     const { context, page, problems } = await openPage(app.browser, app.env.url);
     try {

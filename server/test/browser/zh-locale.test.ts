@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
-import { CHROMIUM_PATH, openPage, screenshot } from './support/browser.ts';
+import { openPage, screenshot } from './support/browser.ts';
 import { signIn } from './support/spa-actions.ts';
 
 /**
@@ -12,11 +11,10 @@ import { signIn } from './support/spa-actions.ts';
  * types and audit action codes. Screenshots at 1440×900 in Chinese.
  */
 
-const hasChromium = existsSync(CHROMIUM_PATH);
 let app: AppEnvironment;
 
 beforeAll(async () => {
-  if (hasChromium) app = await startAppEnvironment({ orders: 6 });
+  app = await startAppEnvironment({ orders: 6 });
 }, 240_000);
 
 afterAll(async () => {
@@ -50,7 +48,7 @@ async function selectOptions(page: Page, testId: string): Promise<string> {
   return text;
 }
 
-describe.skipIf(!hasChromium)('back office in Chinese', () => {
+describe('back office in Chinese', () => {
   it('translates naive-ui placeholders and pickers, built-in roles, currencies and the audit log', { timeout: 180_000 }, async () => {
     const { prisma } = app.env;
     await prisma.role.create({ data: { name: 'Night shift', description: 'Watches payouts overnight.', scope: 'GLOBAL', builtIn: false, permissions: [1001] } });
