@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import type { AppServices } from './graphql/context.ts';
+import type { AppServices } from './services.ts';
 import { attachSubscriptions, createGraphQL } from './graphql/yoga.ts';
 import { pendingMigrations } from './db/migrator.ts';
 import { sendError } from './rest/envelope.ts';

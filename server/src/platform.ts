@@ -4,8 +4,8 @@ import type { Config } from './config/config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { createPrisma } from './db/prisma.ts';
-import type { AppServices } from './graphql/context.ts';
-import { createPlatformPubSub } from './graphql/pubsub.ts';
+import type { AppServices } from './services.ts';
+import { createEventBus } from './events/create.ts';
 import { migrateQueue, startWorker } from './jobs/worker.ts';
 import type { Logger } from './lib/logger.ts';
 import { loadSecretBox } from './lib/secret-key.ts';
@@ -48,10 +48,10 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const prisma = createPrisma(database.url, config.DB_POOL_SIZE);
     cleanups.push(() => prisma.$disconnect());
     const secrets = await loadSecretBox(config, log);
-    const pubsub = createPlatformPubSub(config.REDIS_URL);
-    cleanups.push(() => pubsub.close());
-    cleanups.push(syncAppCredentials(pubsub, log));
-    const services: AppServices = { prisma, config, log, pubsub, secrets, readiness };
+    const events = createEventBus(config.REDIS_URL);
+    cleanups.push(() => events.close());
+    cleanups.push(syncAppCredentials(events, log));
+    const services: AppServices = { prisma, config, log, events, secrets, readiness };
 
     const seedDemo = config.SEED_DEMO ?? database.embedded;
     let seeded = false;

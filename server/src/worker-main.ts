@@ -1,6 +1,6 @@
 import { loadConfig } from './config/config.ts';
 import { createPrisma } from './db/prisma.ts';
-import { createPlatformPubSub } from './graphql/pubsub.ts';
+import { createEventBus } from './events/create.ts';
 import { migrateQueue, startWorker } from './jobs/worker.ts';
 import { createLogger } from './lib/logger.ts';
 import { loadSecretBox } from './lib/secret-key.ts';
@@ -14,9 +14,9 @@ if (!config.DATABASE_URL) {
 }
 await migrateQueue(config.DATABASE_URL);
 const prisma = createPrisma(config.DATABASE_URL, config.DB_POOL_SIZE);
-const pubsub = createPlatformPubSub(config.REDIS_URL);
+const events = createEventBus(config.REDIS_URL);
 const secrets = await loadSecretBox(config, log);
-const worker = await startWorker({ prisma, config, log, pubsub, secrets }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
+const worker = await startWorker({ prisma, config, log, events, secrets }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
 log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -24,7 +24,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log.info({ signal }, 'worker stopping');
     void worker
       .stop()
-      .then(() => Promise.all([prisma.$disconnect(), pubsub.close()]))
+      .then(() => Promise.all([prisma.$disconnect(), events.close()]))
       .finally(() => process.exit(0));
   });
 }

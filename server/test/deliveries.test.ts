@@ -109,7 +109,7 @@ beforeAll(async () => {
   receiver = new Receiver(new Map([[serial, pair.publicKeyPem]]));
   await receiver.start();
 
-  const subscription = env.services.pubsub.subscribe('delivery:changed');
+  const subscription = env.services.events.subscribe('delivery:changed');
   stopListening = () => void subscription.return?.();
   void (async () => {
     for await (const event of subscription) deliveryEvents.push(event);

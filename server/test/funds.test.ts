@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Merchant, MerchantDestination } from '../src/generated/prisma/client.ts';
-import { createPlatformPubSub, type PubSubTopics } from '../src/graphql/pubsub.ts';
+import { createEventBus } from '../src/events/create.ts';
+import type { FundRequestChanged } from '../src/events/topics.ts';
 import { DomainError } from '../src/lib/errors.ts';
 import { newMchId } from '../src/lib/ids.ts';
 import type { AuditActor } from '../src/modules/audit/audit.service.ts';
@@ -23,9 +24,9 @@ import { createTestDatabase, type TestDatabase } from './support/test-database.t
  */
 
 let db: TestDatabase;
-const pubsub = createPlatformPubSub();
-const published: PubSubTopics['fund_request:changed'][0][] = [];
-let services: { prisma: TestDatabase['prisma']; pubsub: typeof pubsub };
+const events = createEventBus();
+const published: FundRequestChanged[] = [];
+let services: { prisma: TestDatabase['prisma']; events: typeof events };
 let alpha: Merchant;
 let beta: Merchant;
 let suspended: Merchant;
@@ -37,9 +38,9 @@ let owner: AuditActor;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  services = { prisma: db.prisma, pubsub };
+  services = { prisma: db.prisma, events };
   void (async () => {
-    for await (const change of pubsub.subscribe('fund_request:changed')) published.push(change);
+    for await (const change of events.subscribe('fund_request:changed')) published.push(change);
   })();
   await ensureCurrency(db.prisma, 'THB', 2);
   await ensureCurrency(db.prisma, 'USD', 2);
@@ -56,7 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pubsub.close();
+  await events.close();
   await db?.drop();
 });
 

@@ -45,7 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await services?.pubsub.close();
+  await services?.events.close();
   await db?.drop();
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServices } from '../src/graphql/context.ts';
+import type { AppServices } from '../src/services.ts';
 import { generateRsaKeyPairAsync, keySerial, randomNonce, type RsaKeyPair } from '../src/lib/crypto.ts';
 import { DomainError, isDomainError } from '../src/lib/errors.ts';
 import { newAppId } from '../src/lib/ids.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import { DomainError, isDomainError } from '../lib/errors.ts';
 import { submitPayer } from '../modules/orders/operations/submit-payer.ts';
 import { PAYER_FIELDS } from '../modules/orders/orders.params.ts';

@@ -5,7 +5,9 @@ import { WebSocketServer } from 'ws';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defineAbilityFor } from '../modules/auth/ability.ts';
 import { resolveViewer } from '../modules/auth/principal.ts';
-import type { AppServices, GraphQLContext } from './context.ts';
+import type { AppServices } from '../services.ts';
+import type { GraphQLContext } from './context.ts';
+import { presentError } from './errors.ts';
 import { hardeningPlugin, loadAllowList, operationAllowed, OperationNotAllowedError } from './hardening.ts';
 import { schema } from './schema/index.ts';
 import { watchSocketSessions } from './socket-sessions.ts';
@@ -51,7 +53,7 @@ export function createGraphQL(services: AppServices): Yoga {
       warn: (...args) => services.log.warn(args),
       error: (...args) => services.log.error(args),
     },
-    maskedErrors: production ? true : { isDev: true },
+    maskedErrors: { maskError: presentError, isDev: !production },
     graphiql: production ? false : { subscriptionsProtocol: 'WS' },
     landingPage: false,
     // HTTP: `req` is the Fastify request. WebSocket (attachSubscriptions): `req` is the upgrade request

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import { defineAbilityFor } from '../modules/auth/ability.ts';
 import { resolveViewer } from '../modules/auth/principal.ts';
 import { subject } from '@casl/ability';

@@ -74,7 +74,7 @@ export async function beat(prisma: PrismaClient, id: string, workerIds: string[]
  * and deletes their rows. Safe to run from several processes at once.
  */
 export async function releaseDeadWorkers(
-  ctx: Pick<JobContext, 'prisma' | 'log' | 'pubsub'>,
+  ctx: Pick<JobContext, 'prisma' | 'log' | 'events'>,
   utils: Pick<WorkerUtils, 'forceUnlockWorkers' | 'rescheduleJobs'>,
   opts: { deadAfterSeconds: number },
 ): Promise<DeadWorkerRelease> {
@@ -104,7 +104,7 @@ export async function releaseDeadWorkers(
   const interrupted: InterruptedJob[] = held.map(({ task, key }) => ({ task, key }));
 
   // Claims first: when the flush job comes back it must find the interrupted attempt settled.
-  const deliveries = workerIds.length ? await releaseDeadClaims(prisma, workerIds, { pubsub: ctx.pubsub }) : 0;
+  const deliveries = workerIds.length ? await releaseDeadClaims(prisma, workerIds, { events: ctx.events }) : 0;
   if (workerIds.length) await utils.forceUnlockWorkers(workerIds);
   // graphile-worker counts an attempt when a job is taken, and takes no job whose attempts are used up:
   // a job cut on its last attempt, or one whose key was taken over by a successor while it ran (which
@@ -146,7 +146,7 @@ export interface WorkerHeartbeat {
  * caller stops its worker pool first, so nothing it holds is left locked).
  */
 export async function startWorkerHeartbeat(
-  ctx: Pick<JobContext, 'prisma' | 'log' | 'pubsub'>,
+  ctx: Pick<JobContext, 'prisma' | 'log' | 'events'>,
   utils: Pick<WorkerUtils, 'forceUnlockWorkers' | 'rescheduleJobs'>,
   settings: HeartbeatSettings,
 ): Promise<WorkerHeartbeat> {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import { parseAuthorizationHeader, randomNonce, signPayload, verifyRequest } from '../lib/crypto.ts';
 import { DomainError } from '../lib/errors.ts';
 import { decodeUtf8, describeProblem, findDirtyInput } from '../lib/text-hygiene.ts';

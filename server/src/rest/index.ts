@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import { sendError } from './envelope.ts';
 import { toRestError } from './error-table.ts';
 import { authenticatePaymentClient, certificateRoutes, registerJsonBodyParser, signResponses } from './auth.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import { DomainError } from '../lib/errors.ts';
 import { formatAmount } from '../lib/money.ts';
 import { currencyDigits } from '../modules/catalog/catalog.service.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import { DomainError } from '../lib/errors.ts';
 import { createPayout } from '../modules/payouts/operations/create-payout.ts';
 import { getPayout } from '../modules/payouts/payouts.service.ts';

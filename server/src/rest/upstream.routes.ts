@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppServices } from '../graphql/context.ts';
+import type { AppServices } from '../services.ts';
 import { DomainError, isDomainError } from '../lib/errors.ts';
 import { decodeUtf8, describeProblem, dirtyProblem, findDirtyInput, isCleanText } from '../lib/text-hygiene.ts';
 import { getConnector, hasConnector } from '../modules/routing/connectors/connector.ts';

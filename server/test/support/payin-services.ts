@@ -1,21 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config/config.ts';
 import type { PrismaClient } from '../../src/db/prisma.ts';
-import { createPlatformPubSub, type StatusChange } from '../../src/graphql/pubsub.ts';
+import { createEventBus } from '../../src/events/create.ts';
+import type { StatusChanged } from '../../src/events/topics.ts';
 import { createSecretBox } from '../../src/lib/crypto.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import type { OrdersServices } from '../../src/modules/orders/orders.context.ts';
 
-/** The services the payin operations need, on a test database, with a log of published 'order:changed'. */
-export function payinServices(prisma: PrismaClient): OrdersServices & { published: StatusChange[] } {
-  const pubsub = createPlatformPubSub();
-  const published: StatusChange[] = [];
+/** The services the payin operations need, on a test database, with a log of published 'payin:changed'. */
+export function payinServices(prisma: PrismaClient): OrdersServices & { published: StatusChanged[] } {
+  const events = createEventBus();
+  const published: StatusChanged[] = [];
   void (async () => {
-    for await (const change of pubsub.subscribe('order:changed')) published.push(change);
+    for await (const change of events.subscribe('payin:changed')) published.push(change);
   })();
   return {
     prisma,
-    pubsub,
+    events,
     config: loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://payrail.test', LOG_LEVEL: 'silent' }),
     log: createLogger('silent'),
     secrets: createSecretBox(randomBytes(32)),

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config.ts';
 import type { PrismaClient } from '../../src/db/prisma.ts';
-import type { AppServices } from '../../src/graphql/context.ts';
+import type { AppServices } from '../../src/services.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startPlatform } from '../../src/platform.ts';
 import { createTestDatabase, type TestPostgres } from './test-database.ts';

@@ -1,7 +1,7 @@
 import { createContextCache } from '@pothos/core';
 import { getDatamodel } from '../../generated/pothos-types.ts';
 import { accessibleWhere, type ModelName } from '../../modules/auth/ability.ts';
-import { requireViewer } from '../authz.ts';
+import { requireViewer } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Where } from './filters.ts';
 

@@ -9,7 +9,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { MODEL_NAMES, type ModelName } from '../../modules/auth/ability.ts';
-import { forbidden } from '../authz.ts';
+import { forbidden } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 import { canReadRow, guard, guardAll, type ParentRow } from './access.ts';
 

@@ -1,5 +1,5 @@
 import type { ModelName } from '../../modules/auth/ability.ts';
-import { requireViewer } from '../authz.ts';
+import { requireViewer } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 
 /**

@@ -11,7 +11,7 @@ import {
   updateRole,
   updateUser,
 } from '../../modules/auth/users-admin.service.ts';
-import { assertCan, can, requireUser } from '../authz.ts';
+import { assertCan, can, requireUser } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';

@@ -4,7 +4,7 @@ import type { App } from '../../generated/prisma/client.ts';
 import { invalidateAppCredentials } from '../../modules/apps/app-credentials.ts';
 import { addMerchantKey, createApp, getApp, revokeMerchantKey, rotatePlatformKey, updateApp, type UpdateAppInput } from '../../modules/apps/apps.service.ts';
 import { recordAudit, type AuditEntry } from '../../modules/audit/audit.service.ts';
-import { assertCan, can, requireViewer } from '../authz.ts';
+import { assertCan, can, requireViewer } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';

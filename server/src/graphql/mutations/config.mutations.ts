@@ -13,7 +13,7 @@ import { deleteFxRate, setFxRate } from '../../modules/config/fx-admin.service.t
 import { updateMerchantService, upsertMerchantService } from '../../modules/config/merchant-services-admin.service.ts';
 import { createMerchant, updateMerchant } from '../../modules/config/merchants-admin.service.ts';
 import { createRiskRule, deleteRiskRule, RISK_RULE_KINDS, updateRiskRule } from '../../modules/config/risk-admin.service.ts';
-import { assertCan, can } from '../authz.ts';
+import { assertCan, can } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';

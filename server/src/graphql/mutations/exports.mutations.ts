@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { assertCan, requireUser } from '../authz.ts';
+import { assertCan, requireUser } from '../../modules/auth/authorize.ts';
 import { assertMaskedFilterAllowed } from '../lists/masking.ts';
 import { ExportRef } from '../schema/exports.schema.ts';
 import { OrderFilterInput } from '../schema/orders.schema.ts';

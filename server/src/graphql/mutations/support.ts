@@ -1,7 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { isDomainError } from '../../lib/errors.ts';
 import { recordAudit, type AuditActor, type AuditHook } from '../../modules/audit/audit.service.ts';
-import { requireViewer, type SignedInViewer } from '../authz.ts';
+import { actorOf } from '../../modules/auth/authorize.ts';
+
+export { actorOf, notFound } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 
 /**
@@ -23,20 +25,10 @@ export async function domain<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Who is acting, for timelines and the audit log. */
-export function actorOf(ctx: GraphQLContext, viewer: SignedInViewer = requireViewer(ctx)): AuditActor {
-  if (viewer.kind === 'user') return { type: 'USER', id: viewer.userId, label: viewer.email, ip: ctx.ip ?? null };
-  return { type: 'API_TOKEN', id: viewer.tokenId, label: null, ip: ctx.ip ?? null };
-}
-
 /** The audit row of a back-office call into an operation the merchant API shares (written in its transaction). */
 export function auditHook(ctx: GraphQLContext, action: string, entityType: string, details?: Record<string, string | number | boolean | null>): AuditHook {
   const actor = actorOf(ctx);
   return (tx, entity) => recordAudit(tx, actor, { action, merchantId: entity.merchantId, entityType, entityId: entity.id, after: details ?? null });
-}
-
-export function notFound(what: string): GraphQLError {
-  return new GraphQLError(`${what} not found`, { extensions: { code: `${what.toUpperCase().replace(/ /g, '_')}_NOT_FOUND` } });
 }
 
 /** Trims an optional reason; required ones must not be blank. */

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { assertCan, can, requireViewer } from '../authz.ts';
+import { assertCan, can, requireViewer } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';
 import '../schema/deliveries.schema.ts';

@@ -13,7 +13,7 @@ import { markSessionMfaVerified, resolveSessionById, revokeSession, SESSION_COOK
 import type { TokenViewer, UserViewer, Viewer } from '../../modules/auth/viewer.ts';
 import { ANONYMOUS } from '../../modules/auth/viewer.ts';
 import { recordAudit } from '../../modules/audit/audit.service.ts';
-import { assertCan, forbidden, requireUser, requireViewer } from '../authz.ts';
+import { assertCan, forbidden, requireUser, requireViewer } from '../../modules/auth/authorize.ts';
 import { builder, ErrorInterface } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 

@@ -1,5 +1,5 @@
 import { displayBalance } from '../../modules/ledger/ledger.service.ts';
-import { forbidden } from '../authz.ts';
+import { forbidden } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { readWhere } from '../lists/access.ts';

@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { forbidden } from '../authz.ts';
+import { forbidden } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 import { convertMinor, dailyStats, scaleRate, totalsByCurrency, type Conversion, type DayStat } from '../lists/dashboard.ts';
 import { badInput } from '../lists/errors.ts';

@@ -1,4 +1,4 @@
-import { requireViewer } from '../authz.ts';
+import { requireViewer } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import { guard, readWhere } from '../lists/access.ts';
 import { keysetConnection, listConnection } from '../lists/connection.ts';

@@ -1,4 +1,4 @@
-import { can } from '../authz.ts';
+import { can } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { guard, readWhere } from '../lists/access.ts';

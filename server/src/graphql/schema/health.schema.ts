@@ -1,6 +1,6 @@
 import { redisClient } from '../../modules/apps/nonce-store.ts';
 import { accessibleWhere, type ModelName } from '../../modules/auth/ability.ts';
-import { requireViewer } from '../authz.ts';
+import { requireViewer } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';

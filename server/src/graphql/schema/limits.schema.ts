@@ -8,7 +8,7 @@ import {
   type LimitRange,
   type LimitSource,
 } from '../../modules/limits/limits.service.ts';
-import { requireViewer } from '../authz.ts';
+import { requireViewer } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { guard, readWhere } from '../lists/access.ts';

@@ -1,9 +1,9 @@
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../builder.ts';
-import { can, requireViewer } from '../authz.ts';
+import { can, requireViewer } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';
-import type { PubSubTopics, StatusChange } from '../pubsub.ts';
+import type { DeliveryChanged, ExportProgressed, StatusChanged } from '../../events/topics.ts';
 import { DeliveryRef } from '../schema/deliveries.schema.ts';
 import { ExportRef } from '../schema/exports.schema.ts';
 import { OrderRef } from '../schema/orders.schema.ts';
@@ -41,11 +41,11 @@ builder.subscriptionField('orderChanged', (t) =>
       requireViewer(ctx);
       const only = merchantIds(args);
       return pipe(
-        ctx.pubsub.subscribe('order:changed'),
-        filter((change: StatusChange) => allowed(ctx, 'Order', change, only)),
+        ctx.events.subscribe('payin:changed'),
+        filter((change: StatusChanged) => allowed(ctx, 'Order', change, only)),
       );
     },
-    resolve: (change: StatusChange, _args, ctx) => ctx.prisma.order.findUnique({ where: { id: change.id } }),
+    resolve: (change: StatusChanged, _args, ctx) => ctx.prisma.order.findUnique({ where: { id: change.id } }),
   }),
 );
 
@@ -59,11 +59,11 @@ builder.subscriptionField('payoutChanged', (t) =>
       requireViewer(ctx);
       const only = merchantIds(args);
       return pipe(
-        ctx.pubsub.subscribe('payout:changed'),
-        filter((change: StatusChange) => allowed(ctx, 'Payout', change, only)),
+        ctx.events.subscribe('payout:changed'),
+        filter((change: StatusChanged) => allowed(ctx, 'Payout', change, only)),
       );
     },
-    resolve: (change: StatusChange, _args, ctx) => ctx.prisma.payout.findUnique({ where: { id: change.id } }),
+    resolve: (change: StatusChanged, _args, ctx) => ctx.prisma.payout.findUnique({ where: { id: change.id } }),
   }),
 );
 
@@ -75,8 +75,8 @@ builder.subscriptionField('deliveryChanged', (t) =>
     subscribe: (_root, _args, ctx) => {
       requireViewer(ctx);
       return pipe(
-        ctx.pubsub.subscribe('delivery:changed'),
-        filter((d: PubSubTopics['delivery:changed'][0]) => allowed(ctx, 'Delivery', d, null)),
+        ctx.events.subscribe('delivery:changed'),
+        filter((d: DeliveryChanged) => allowed(ctx, 'Delivery', d, null)),
       );
     },
     resolve: async (d: { id: string }, _args, ctx) => {
@@ -95,8 +95,8 @@ builder.subscriptionField('exportProgress', (t) =>
       const viewer = requireViewer(ctx);
       const userId = viewer.kind === 'user' ? viewer.userId : null;
       return pipe(
-        ctx.pubsub.subscribe('export:progress'),
-        filter((e: PubSubTopics['export:progress'][0]) => userId !== null && e.userId === userId),
+        ctx.events.subscribe('export:progress'),
+        filter((e: ExportProgressed) => userId !== null && e.userId === userId),
       );
     },
     resolve: (e: { id: string }, _args, ctx) => ctx.prisma.export.findUnique({ where: { id: e.id } }),

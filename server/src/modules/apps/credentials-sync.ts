@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PubSub } from '../../graphql/pubsub.ts';
+import type { EventBus } from '../../events/event-bus.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { forgetAppCredentials, onAppCredentialsInvalidated } from './app-credentials.ts';
 
@@ -9,20 +9,20 @@ import { forgetAppCredentials, onAppCredentialsInvalidated } from './app-credent
  * revoked key or disabled app stops working on every replica at once instead of after the cache's
  * few seconds. Returns the stop function.
  */
-export function syncAppCredentials(pubsub: PubSub, log: Logger): () => Promise<void> {
+export function syncAppCredentials(events: EventBus, log: Logger): () => Promise<void> {
   const origin = randomUUID();
-  const unlisten = onAppCredentialsInvalidated((appId) => pubsub.publish('app:credentials', { appId, origin }));
-  const events = pubsub.subscribe('app:credentials')[Symbol.asyncIterator]();
+  const unlisten = onAppCredentialsInvalidated((appId) => events.publish('app:credentials', { appId, origin }));
+  const changes = events.subscribe('app:credentials');
   const consuming = (async () => {
     for (;;) {
-      const next = await events.next();
+      const next = await changes.next();
       if (next.done) return;
       if (next.value.origin !== origin) forgetAppCredentials(next.value.appId);
     }
   })().catch((error: unknown) => log.error({ err: error }, 'app credential sync stopped'));
   return async () => {
     unlisten();
-    await events.return?.();
+    await changes.return?.();
     await consuming;
   };
 }

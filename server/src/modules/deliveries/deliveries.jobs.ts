@@ -222,7 +222,7 @@ async function attempt(
   else log.info({ ...fields, error: result.error, nextAttemptAt }, 'callback failed, will retry');
 
   // The subject columns travel with the event: read rules on deliveries depend on them.
-  await ctx.pubsub.publish('delivery:changed', {
+  await ctx.events.publish('delivery:changed', {
     id: head.id, merchantId: head.merchantId, orderId: head.orderId, payoutId: head.payoutId, fundRequestId: head.fundRequestId, status,
   });
   return { status };

@@ -377,7 +377,7 @@ export const INTERRUPTED_ATTEMPT_ERROR = 'interrupted: the worker sending it sto
 export async function releaseDeadClaims(
   db: Db,
   workerIds: string[],
-  opts: { now?: Date; pubsub?: Pick<JobContext['pubsub'], 'publish'> } = {},
+  opts: { now?: Date; events?: Pick<JobContext['events'], 'publish'> } = {},
 ): Promise<number> {
   if (workerIds.length === 0) return 0;
   const claimed = await db.delivery.findMany({
@@ -414,7 +414,7 @@ export async function releaseDeadClaims(
     });
     if (!done) continue;
     settled++;
-    opts.pubsub?.publish('delivery:changed', { id: delivery.id, merchantId: delivery.merchantId, orderId: delivery.orderId, payoutId: delivery.payoutId, fundRequestId: delivery.fundRequestId, status });
+    opts.events?.publish('delivery:changed', { id: delivery.id, merchantId: delivery.merchantId, orderId: delivery.orderId, payoutId: delivery.payoutId, fundRequestId: delivery.fundRequestId, status });
   }
   return settled;
 }

@@ -1,6 +1,6 @@
 import type { Db, PrismaClient } from '../../db/prisma.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import type { PubSub } from '../../graphql/pubsub.ts';
+import type { EventBus } from '../../events/event-bus.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { formatAmount } from '../../lib/money.ts';
@@ -166,16 +166,16 @@ const KINDS: Record<ExportKind, KindSpec> = {
 
 export interface ExportRunServices {
   prisma: PrismaClient;
-  pubsub: PubSub;
+  events: EventBus;
 }
 
 /** Job `exports:run`. */
 export async function runExport(services: ExportRunServices, exportId: string): Promise<void> {
-  const { prisma, pubsub } = services;
+  const { prisma, events } = services;
   const job = await prisma.export.findUnique({ where: { id: exportId } });
   if (!job || job.status === 'DONE') return;
   const publish = (status: string, processedRows: number, totalRows: number | null) =>
-    pubsub.publish('export:progress', { id: job.id, userId: job.userId, merchantId: job.merchantId, status, processedRows, totalRows });
+    events.publish('export:progress', { id: job.id, userId: job.userId, merchantId: job.merchantId, status, processedRows, totalRows });
   const fail = async (message: string) => {
     await prisma.export.update({ where: { id: job.id }, data: { status: 'FAILED', error: message.slice(0, 1000), finishedAt: new Date() } });
     publish('FAILED', job.processedRows, job.totalRows);

@@ -1,7 +1,8 @@
 import type { Db, Prisma, PrismaClient, Tx } from '../../db/prisma.ts';
 import type { FundRequest, MerchantDestination } from '../../generated/prisma/client.ts';
 import type { FundRequestStatus } from '../../generated/prisma/enums.ts';
-import type { PubSub, PubSubTopics } from '../../graphql/pubsub.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import type { FundRequestChanged } from '../../events/topics.ts';
 import { formatAmount } from '../../lib/money.ts';
 import { recordAudit, type AuditActor } from '../audit/audit.service.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
@@ -17,10 +18,10 @@ import { assertFundTransition } from './funds.state.ts';
 
 export interface FundServices {
   prisma: PrismaClient;
-  pubsub: PubSub;
+  events: EventBus;
 }
 
-export type FundChange = PubSubTopics['fund_request:changed'][0];
+export type FundChange = FundRequestChanged;
 export type FundChangeLog = FundChange[];
 
 export const FUND_TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
@@ -49,7 +50,7 @@ export function isUuid(value: string): boolean {
 export async function runFundTransaction<T>(services: FundServices, fn: (tx: Tx, changes: FundChangeLog) => Promise<T>): Promise<T> {
   const changes: FundChangeLog = [];
   const result = await services.prisma.$transaction((tx) => fn(tx, changes), FUND_TX_OPTIONS);
-  for (const change of changes) services.pubsub.publish('fund_request:changed', change);
+  for (const change of changes) services.events.publish('fund_request:changed', change);
   return result;
 }
 

@@ -1,7 +1,8 @@
 import type { Db, Prisma, PrismaClient, Tx } from '../../db/prisma.ts';
 import type { ActorType, OrderStatus } from '../../generated/prisma/enums.ts';
 import type { Order, Payment, ServiceKind } from '../../generated/prisma/client.ts';
-import type { PubSub, StatusChange } from '../../graphql/pubsub.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import type { StatusChanged } from '../../events/topics.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
 import { enqueueCallback } from '../deliveries/deliveries.service.ts';
 import { toOrderObject, type OrderObject } from './orders.presenter.ts';
@@ -11,7 +12,7 @@ import { assertTransition } from './orders.state.ts';
  * The one way a payin changes status. Every operation runs inside `runOrderTransaction` and calls
  * `transitionOrder`, which in the operation's transaction: checks the transition table, bumps
  * `sequence`, writes the timeline row (OrderEvent), records and schedules the merchant callback with
- * the order object; after commit `runOrderTransaction` publishes 'order:changed'.
+ * the order object; after commit `runOrderTransaction` publishes 'payin:changed'.
  */
 
 export interface Actor {
@@ -36,11 +37,11 @@ export type LoadedOrder = Order & {
 export type OrderKey = { id: string } | { orderNo: string } | { prepayId: string } | { merchantId: string; outTradeNo: string };
 
 /** Status changes to publish once the transaction commits. */
-export type ChangeLog = StatusChange[];
+export type ChangeLog = StatusChanged[];
 
 export interface OrderTxServices {
   prisma: PrismaClient;
-  pubsub: PubSub;
+  events: EventBus;
 }
 
 /** Interactive transactions wait for a connection and for row locks (50 concurrent creates queue on one key). */
@@ -50,12 +51,12 @@ export const ORDER_TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
 export async function runOrderTransaction<T>(services: OrderTxServices, fn: (tx: Tx, changes: ChangeLog) => Promise<T>): Promise<T> {
   const changes: ChangeLog = [];
   const result = await services.prisma.$transaction((tx) => fn(tx, changes), ORDER_TX_OPTIONS);
-  publishChanges(services.pubsub, changes);
+  publishChanges(services.events, changes);
   return result;
 }
 
-export function publishChanges(pubsub: PubSub, changes: ChangeLog): void {
-  for (const change of changes) pubsub.publish('order:changed', change);
+export function publishChanges(events: EventBus, changes: ChangeLog): void {
+  for (const change of changes) events.publish('payin:changed', change);
 }
 
 function whereOf(key: OrderKey): Prisma.OrderWhereUniqueInput {

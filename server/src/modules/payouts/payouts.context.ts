@@ -1,7 +1,7 @@
-import type { AppServices } from '../../graphql/context.ts';
+import type { AppServices } from '../../services.ts';
 
 /** What the payout operations use (a JobContext has all of it). */
-export type PayoutsServices = Pick<AppServices, 'prisma' | 'pubsub' | 'config' | 'log' | 'secrets'>;
+export type PayoutsServices = Pick<AppServices, 'prisma' | 'events' | 'config' | 'log' | 'secrets'>;
 
 export const SUBMIT_TASK = 'payouts:submit';
 export const RECONCILE_TASK = 'payouts:reconcile';

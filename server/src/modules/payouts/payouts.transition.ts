@@ -1,7 +1,8 @@
 import type { Db, Prisma, PrismaClient, Tx } from '../../db/prisma.ts';
 import type { PayoutStatus } from '../../generated/prisma/enums.ts';
 import type { Payout, ServiceKind } from '../../generated/prisma/client.ts';
-import type { PubSub, StatusChange } from '../../graphql/pubsub.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import type { StatusChanged } from '../../events/topics.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
 import { enqueueCallback } from '../deliveries/deliveries.service.ts';
 import type { Actor } from '../orders/orders.transition.ts';
@@ -30,11 +31,11 @@ export type LoadedPayout = Payout & {
 
 export type PayoutKey = { id: string } | { payoutNo: string } | { merchantId: string; outTradeNo: string };
 
-export type PayoutChangeLog = StatusChange[];
+export type PayoutChangeLog = StatusChanged[];
 
 export interface PayoutTxServices {
   prisma: PrismaClient;
-  pubsub: PubSub;
+  events: EventBus;
 }
 
 export const PAYOUT_TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
@@ -42,7 +43,7 @@ export const PAYOUT_TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
 export async function runPayoutTransaction<T>(services: PayoutTxServices, fn: (tx: Tx, changes: PayoutChangeLog) => Promise<T>): Promise<T> {
   const changes: PayoutChangeLog = [];
   const result = await services.prisma.$transaction((tx) => fn(tx, changes), PAYOUT_TX_OPTIONS);
-  for (const change of changes) services.pubsub.publish('payout:changed', change);
+  for (const change of changes) services.events.publish('payout:changed', change);
   return result;
 }
 

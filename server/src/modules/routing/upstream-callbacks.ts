@@ -1,5 +1,5 @@
 import type { PrismaClient, Tx } from '../../db/prisma.ts';
-import type { PubSub } from '../../graphql/pubsub.ts';
+import type { EventBus } from '../../events/event-bus.ts';
 import { isDomainError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { applyUpstreamPaymentInTx } from '../orders/operations/apply-upstream-payment.ts';
@@ -34,7 +34,7 @@ export type UpstreamCallbackIntent =
 
 export interface UpstreamCallbackServices {
   prisma: PrismaClient;
-  pubsub: PubSub;
+  events: EventBus;
   log: Logger;
 }
 

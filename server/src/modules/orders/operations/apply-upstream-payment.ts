@@ -46,7 +46,7 @@ export interface ApplyResult {
   note: string | null;
 }
 
-export async function applyUpstreamPayment(services: Pick<OrdersServices, 'prisma' | 'pubsub'>, input: UpstreamResultInput): Promise<ApplyResult> {
+export async function applyUpstreamPayment(services: Pick<OrdersServices, 'prisma' | 'events'>, input: UpstreamResultInput): Promise<ApplyResult> {
   return runOrderTransaction(services, (tx, changes) => applyUpstreamPaymentInTx(tx, changes, input));
 }
 

@@ -25,7 +25,7 @@ export interface ClosePayinInput {
   audit?: AuditHook;
 }
 
-export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'pubsub'>, input: ClosePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
+export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'events'>, input: ClosePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
   return runOrderTransaction(services, async (tx, changes) => {
     const key = input.orderId
       ? { id: input.orderId }

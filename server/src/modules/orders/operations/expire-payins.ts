@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../../db/prisma.ts';
-import type { PubSub } from '../../../graphql/pubsub.ts';
+import type { EventBus } from '../../../events/event-bus.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { creditPayinFunds } from '../orders.ledger.ts';
@@ -19,7 +19,7 @@ import { findOrder, runOrderTransaction, SYSTEM_ACTOR, transitionOrder } from '.
 export const EXPIRE_BATCH_SIZE = 100;
 
 export async function expirePayins(
-  services: { prisma: PrismaClient; pubsub: PubSub },
+  services: { prisma: PrismaClient; events: EventBus },
   opts: { now?: Date; batchSize?: number; maxBatches?: number } = {},
 ): Promise<{ expired: number }> {
   const batchSize = opts.batchSize ?? EXPIRE_BATCH_SIZE;

@@ -33,7 +33,7 @@ async function locked(tx: Parameters<typeof lockOrder>[0], orderId: string): Pro
 }
 
 export async function overridePayinStatus(
-  services: Pick<OrdersServices, 'prisma' | 'pubsub'>,
+  services: Pick<OrdersServices, 'prisma' | 'events'>,
   input: ManualInput & { status: 'SUCCEEDED' | 'FAILED' | 'REVERSED' },
 ): Promise<LoadedOrder> {
   return runOrderTransaction(services, async (tx, changes) => {
@@ -83,7 +83,7 @@ export async function overridePayinStatus(
 }
 
 export async function setPayinOriginality(
-  services: Pick<OrdersServices, 'prisma' | 'pubsub'>,
+  services: Pick<OrdersServices, 'prisma' | 'events'>,
   input: ManualInput & { originality: Originality },
 ): Promise<LoadedOrder> {
   return runOrderTransaction(services, async (tx) => {

@@ -20,7 +20,7 @@ export interface ManualPayoutInput {
 }
 
 export async function overridePayoutStatus(
-  services: Pick<PayoutsServices, 'prisma' | 'pubsub'>,
+  services: Pick<PayoutsServices, 'prisma' | 'events'>,
   input: ManualPayoutInput & { status: 'SUCCEEDED' | 'FAILED' | 'REVERSED' },
 ): Promise<LoadedPayout> {
   return runPayoutTransaction(services, async (tx, changes) => {
@@ -56,7 +56,7 @@ export async function overridePayoutStatus(
 }
 
 export async function setPayoutOriginality(
-  services: Pick<PayoutsServices, 'prisma' | 'pubsub'>,
+  services: Pick<PayoutsServices, 'prisma' | 'events'>,
   input: ManualPayoutInput & { originality: Originality },
 ): Promise<LoadedPayout> {
   return runPayoutTransaction(services, async (tx) => {
