@@ -68,6 +68,7 @@ import { createRechargeInTx, createTransferInTx, createWithdrawalInTx } from '..
 import { cancelFundRequestInTx, rejectFundRequestInTx } from '../funds/operations/reject-fund-request.ts';
 import { catchUpDailyStatements } from '../statements/statements.service.ts';
 import { BUILT_IN_ROLES, type BuiltInRole } from '../auth/permissions.ts';
+import { Outbox } from '../shared/process.ts';
 
 /**
  * The password of every demo user. FOR THE DEMO ONLY: it is public (it is printed at start and in the
@@ -1352,7 +1353,7 @@ function financeActor(ctx: Context): AuditActor {
 /** The opening recharges, through the funds module: the merchant's request, finance's approval 3 hours later. */
 async function seedRecharges(tx: Tx, ctx: Context, recharges: PlannedRecharge[]): Promise<void> {
   for (const r of recharges) {
-    const created = await createRechargeInTx(tx, [], {
+    const created = await createRechargeInTx(tx, new Outbox(), {
       merchantId: r.merchant.id,
       currency: r.currency.code,
       amount: formatAmount(r.amount, r.currency.digits),
@@ -1361,7 +1362,7 @@ async function seedRecharges(tx: Tx, ctx: Context, recharges: PlannedRecharge[])
       actor: ownerActor(r.merchant),
       at: new Date(r.at - 3 * HOUR),
     });
-    await approveFundRequestInTx(tx, [], { request: { id: created.request.id }, actor: financeActor(ctx), note: 'Funds received', at: new Date(r.at) });
+    await approveFundRequestInTx(tx, new Outbox(), { request: { id: created.request.id }, actor: financeActor(ctx), note: 'Funds received', at: new Date(r.at) });
   }
 }
 
@@ -1406,25 +1407,25 @@ async function seedRecentFundRequests(tx: Tx, ctx: Context, from: number): Promi
 
   const withdraw = async (m: MerchantRow, currency: CurrencyRow, destinationId: string, amount: bigint, note?: string) =>
     amount > 0n
-      ? (await createWithdrawalInTx(tx, [], { merchantId: m.id, currency: currency.code, amount: formatAmount(amount, currency.digits), destinationId, note, actor: ownerActor(m), at: next() })).request.id
+      ? (await createWithdrawalInTx(tx, new Outbox(), { merchantId: m.id, currency: currency.code, amount: formatAmount(amount, currency.digits), destinationId, note, actor: ownerActor(m), at: next() })).request.id
       : null;
   const transfer = async (m: MerchantRow, to: MerchantRow, currency: CurrencyRow, amount: bigint, note: string) =>
     amount > 0n
-      ? (await createTransferInTx(tx, [], { merchantId: m.id, currency: currency.code, amount: formatAmount(amount, currency.digits), targetMchId: to.mchId, note, actor: ownerActor(m), at: next() })).request.id
+      ? (await createTransferInTx(tx, new Outbox(), { merchantId: m.id, currency: currency.code, amount: formatAmount(amount, currency.digits), targetMchId: to.mchId, note, actor: ownerActor(m), at: next() })).request.id
       : null;
   const recharge = async (m: MerchantRow, currency: CurrencyRow, amount: bigint, note: string) =>
-    (await createRechargeInTx(tx, [], { merchantId: m.id, currency: currency.code, amount: formatAmount(amount, currency.digits), reference: `TRX${ctx.rng.digits(12)}`, note, actor: ownerActor(m), at: next() })).request.id;
+    (await createRechargeInTx(tx, new Outbox(), { merchantId: m.id, currency: currency.code, amount: formatAmount(amount, currency.digits), reference: `TRX${ctx.rng.digits(12)}`, note, actor: ownerActor(m), at: next() })).request.id;
   const approve = (id: string | null, note?: string) =>
-    id ? approveFundRequestInTx(tx, [], { request: { id }, actor: finance, note, at: next() }) : null;
+    id ? approveFundRequestInTx(tx, new Outbox(), { request: { id }, actor: finance, note, at: next() }) : null;
 
   await approve(await withdraw(golden, cny, goldenBank, await shareOf(tx, golden, cny, 3n, 100_00n), 'Monthly profit withdrawal'), `Paid, bank ref ICBC${ctx.rng.digits(10)}`);
   const rejected = await withdraw(siam, thb, siamBank, await shareOf(tx, siam, thb, 2n, 100_00n));
-  if (rejected) await rejectFundRequestInTx(tx, [], { request: { id: rejected }, actor: finance, note: "The account name does not match the merchant's registered name", at: next() });
+  if (rejected) await rejectFundRequestInTx(tx, new Outbox(), { request: { id: rejected }, actor: finance, note: "The account name does not match the merchant's registered name", at: next() });
   await approve(await transfer(siam, golden, usdt, await shareOf(tx, siam, usdt, 5n, 10n * USDT), 'Settlement of invoice INV-2031'));
   await withdraw(golden, usdt, goldenWallet, await shareOf(tx, golden, usdt, 2n, 10n * USDT), 'USDT to treasury');
   await transfer(golden, rio, usdt, await shareOf(tx, golden, usdt, 1n, 10n * USDT), 'Affiliate commission');
   const cancelled = await recharge(rio, brl, 5_000_00n, 'Top-up for payouts');
-  await cancelFundRequestInTx(tx, [], { request: { id: cancelled }, merchantId: rio.id, actor: ownerActor(rio), note: 'Sent from the wrong account', at: next() });
+  await cancelFundRequestInTx(tx, new Outbox(), { request: { id: cancelled }, merchantId: rio.id, actor: ownerActor(rio), note: 'Sent from the wrong account', at: next() });
   await recharge(rio, brl, 8_000_00n, 'Top-up for payouts (resent)');
 }
 

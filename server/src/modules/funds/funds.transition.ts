@@ -1,4 +1,5 @@
 import type { Db, Prisma, PrismaClient, Tx } from '../../db/prisma.ts';
+import { defineTransition, TX_OPTIONS } from '../shared/process.ts';
 import type { FundRequest, MerchantDestination } from '../../generated/prisma/client.ts';
 import type { FundRequestStatus } from '../../generated/prisma/enums.ts';
 import type { EventBus } from '../../events/event-bus.ts';
@@ -10,10 +11,11 @@ import { FundRequestNotFoundError } from './funds.errors.ts';
 import { assertFundTransition } from './funds.state.ts';
 
 /**
- * The one way a fund request is written: every operation runs in `runFundTransaction`, which publishes
- * the logged changes on 'fund_request:changed' only after the transaction commits. A decision locks
+ * The fund-request process on the transition kernel (modules/shared/process.ts): every operation runs
+ * in `inTransaction`, whose outbox publishes 'fund_request:changed' only after commit. A decision locks
  * the request row (`lockFundRequest`, SELECT … FOR UPDATE), so two finance users approving the same
- * request at once are serialised: the second sees APPROVED and gets INVALID_TRANSITION.
+ * request at once are serialised: the second sees APPROVED and gets INVALID_TRANSITION. Its timeline
+ * is the audit log: `transitionFundRequest` writes the audit row of each change.
  */
 
 export interface FundServices {
@@ -21,10 +23,7 @@ export interface FundServices {
   events: EventBus;
 }
 
-export type FundChange = FundRequestChanged;
-export type FundChangeLog = FundChange[];
-
-export const FUND_TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+export const FUND_TX_OPTIONS = TX_OPTIONS;
 
 export const FUND_REQUEST_INCLUDE = {
   merchant: { select: { mchId: true, name: true } },
@@ -46,15 +45,7 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/** Runs `fn` in one transaction; publishes what it logged after commit (never before, never on rollback). */
-export async function runFundTransaction<T>(services: FundServices, fn: (tx: Tx, changes: FundChangeLog) => Promise<T>): Promise<T> {
-  const changes: FundChangeLog = [];
-  const result = await services.prisma.$transaction((tx) => fn(tx, changes), FUND_TX_OPTIONS);
-  for (const change of changes) services.events.publish('fund_request:changed', change);
-  return result;
-}
-
-export function fundChange(r: Pick<FundRequest, 'id' | 'merchantId' | 'targetMerchantId' | 'kind' | 'status'>): FundChange {
+export function fundChange(r: Pick<FundRequest, 'id' | 'merchantId' | 'targetMerchantId' | 'kind' | 'status'>): FundRequestChanged {
   return { id: r.id, merchantId: r.merchantId, targetMerchantId: r.targetMerchantId, kind: r.kind, status: r.status };
 }
 
@@ -102,33 +93,32 @@ export interface TransitionPatch {
   updatedAt?: Date;
 }
 
-/** Status change of a locked request: transition check, update, audit row, change log. Returns the reloaded request. */
-export async function transitionFundRequest(
-  tx: Tx,
-  changes: FundChangeLog,
-  current: LoadedFundRequest,
-  to: FundRequestStatus,
-  audit: { actor: AuditActor; action: string; extra?: Prisma.InputJsonObject },
-  patch: TransitionPatch = {},
-): Promise<LoadedFundRequest> {
-  assertFundTransition(current.status, to);
-  const updated = await tx.fundRequest.update({
-    where: { id: current.id },
-    data: { ...patch, status: to },
-    include: FUND_REQUEST_INCLUDE,
-  });
-  const digits = await currencyDigits(tx, updated.currencyCode);
-  await recordAudit(tx, audit.actor, {
-    action: audit.action,
-    merchantId: updated.merchantId,
-    entityType: 'FundRequest',
-    entityId: updated.id,
-    before: { status: current.status },
-    after: { ...fundRequestAuditView(updated, digits), ...audit.extra },
-  });
-  changes.push(fundChange(updated));
-  return updated;
+export interface FundTransitionStep {
+  actor: AuditActor;
+  /** The audit action, e.g. FUND_REQUEST_APPROVED. */
+  action: string;
+  extra?: Prisma.InputJsonObject;
+  patch?: TransitionPatch;
 }
+
+/** Status change of a locked request: transition check, update, audit row, announcement. Returns the reloaded request. */
+export const transitionFundRequest = defineTransition<LoadedFundRequest, FundRequestStatus, FundTransitionStep>({
+  assertTransition: (from, to) => assertFundTransition(from, to),
+  write: (tx, current, to, step) =>
+    tx.fundRequest.update({ where: { id: current.id }, data: { ...step.patch, status: to }, include: FUND_REQUEST_INCLUDE }),
+  record: async (tx, before, after, step) => {
+    const digits = await currencyDigits(tx, after.currencyCode);
+    await recordAudit(tx, step.actor, {
+      action: step.action,
+      merchantId: after.merchantId,
+      entityType: 'FundRequest',
+      entityId: after.id,
+      before: { status: before.status },
+      after: { ...fundRequestAuditView(after, digits), ...step.extra },
+    });
+  },
+  announce: (request) => ({ topic: 'fund_request:changed', event: fundChange(request) }),
+});
 
 /** A JSON-safe view of a request for audit rows (amounts as decimal strings). */
 export function fundRequestAuditView(r: LoadedFundRequest, digits: number): Prisma.InputJsonObject {

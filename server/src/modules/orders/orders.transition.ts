@@ -1,26 +1,19 @@
-import type { Db, Prisma, PrismaClient, Tx } from '../../db/prisma.ts';
-import type { ActorType, OrderStatus } from '../../generated/prisma/enums.ts';
+import type { Db, Prisma, Tx } from '../../db/prisma.ts';
+import type { OrderStatus } from '../../generated/prisma/enums.ts';
 import type { Order, Payment, ServiceKind } from '../../generated/prisma/client.ts';
-import type { EventBus } from '../../events/event-bus.ts';
-import type { StatusChanged } from '../../events/topics.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
-import { enqueueCallback } from '../deliveries/deliveries.service.ts';
+import { defineTransition, TX_OPTIONS, type Actor } from '../shared/process.ts';
 import { toOrderObject, type OrderObject } from './orders.presenter.ts';
 import { assertTransition } from './orders.state.ts';
 
 /**
- * The one way a payin changes status. Every operation runs inside `runOrderTransaction` and calls
- * `transitionOrder`, which in the operation's transaction: checks the transition table, bumps
- * `sequence`, writes the timeline row (OrderEvent), records and schedules the merchant callback with
- * the order object; after commit `runOrderTransaction` publishes 'payin:changed'.
+ * The payin process on the transition kernel (modules/shared/process.ts): how a payin is loaded and
+ * locked, and `transitionOrder` — the state table (orders.state.ts), `sequence` + 1, the timeline row
+ * (OrderEvent) and the 'payin:changed' announcement. The merchant's callback is the operation's own
+ * next step (`notifyPayinStatus`, orders.notify.ts).
  */
 
-export interface Actor {
-  type: ActorType;
-  id?: string | null;
-}
-
-export const SYSTEM_ACTOR: Actor = { type: 'SYSTEM', id: null };
+export { SYSTEM_ACTOR, type Actor } from '../shared/process.ts';
 
 export const ORDER_INCLUDE = {
   payments: { orderBy: [{ paidAt: 'asc' }, { id: 'asc' }] },
@@ -36,28 +29,7 @@ export type LoadedOrder = Order & {
 
 export type OrderKey = { id: string } | { orderNo: string } | { prepayId: string } | { merchantId: string; outTradeNo: string };
 
-/** Status changes to publish once the transaction commits. */
-export type ChangeLog = StatusChanged[];
-
-export interface OrderTxServices {
-  prisma: PrismaClient;
-  events: EventBus;
-}
-
-/** Interactive transactions wait for a connection and for row locks (50 concurrent creates queue on one key). */
-export const ORDER_TX_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
-
-/** Runs `fn` in one transaction and publishes the status changes it logged after commit (never before). */
-export async function runOrderTransaction<T>(services: OrderTxServices, fn: (tx: Tx, changes: ChangeLog) => Promise<T>): Promise<T> {
-  const changes: ChangeLog = [];
-  const result = await services.prisma.$transaction((tx) => fn(tx, changes), ORDER_TX_OPTIONS);
-  publishChanges(services.events, changes);
-  return result;
-}
-
-export function publishChanges(events: EventBus, changes: ChangeLog): void {
-  for (const change of changes) events.publish('payin:changed', change);
-}
+export const ORDER_TX_OPTIONS = TX_OPTIONS;
 
 function whereOf(key: OrderKey): Prisma.OrderWhereUniqueInput {
   if ('id' in key) return { id: key.id };
@@ -123,42 +95,23 @@ export interface TransitionInput {
   patch?: Prisma.OrderUncheckedUpdateInput;
 }
 
-/**
- * Changes a locked order's status: transition check, sequence + 1, timeline row, callback to the
- * merchant (order object as `data`), and logs the change for publishing after commit. Returns the
- * reloaded order.
- */
-export async function transitionOrder(
-  tx: Tx,
-  changes: ChangeLog,
-  order: LoadedOrder,
-  to: OrderStatus,
-  input: TransitionInput,
-): Promise<LoadedOrder> {
-  assertTransition(order.status, to);
-  const updated = await tx.order.update({
-    where: { id: order.id },
-    data: { ...input.patch, status: to, sequence: { increment: 1 } },
-    include: ORDER_INCLUDE,
-  });
-  await recordOrderEvent(tx, order.id, {
-    type: input.type ?? `STATUS_${to}`,
-    message: input.message ?? null,
-    data: input.data ?? null,
-    actor: input.actor,
-    fromStatus: order.status,
-    toStatus: to,
-  });
-  const delivery = await enqueueCallback(tx, {
-    merchantId: updated.merchantId,
-    appDbId: updated.appId,
-    subject: { orderId: updated.id },
-    eventType: 'payin.status_changed',
-    sequence: updated.sequence,
-    url: updated.notifyUrl,
-    data: { ...(await presentOrder(tx, updated)) },
-  });
-  if (delivery) updated.postbackStatus = 'PENDING';
-  changes.push({ id: updated.id, merchantId: updated.merchantId, status: updated.status, sequence: updated.sequence });
-  return updated;
+/** Changes a locked payin's status (see the file comment); returns the reloaded payin. */
+export const transitionOrder = defineTransition<LoadedOrder, OrderStatus, TransitionInput>({
+  assertTransition: (from, to) => assertTransition(from, to),
+  write: (tx, order, to, step) =>
+    tx.order.update({ where: { id: order.id }, data: { ...step.patch, status: to, sequence: { increment: 1 } }, include: ORDER_INCLUDE }),
+  record: (tx, before, after, step) =>
+    recordOrderEvent(tx, after.id, {
+      type: step.type ?? `STATUS_${after.status}`,
+      message: step.message ?? null,
+      data: step.data ?? null,
+      actor: step.actor,
+      fromStatus: before.status,
+      toStatus: after.status,
+    }),
+  announce: (order) => ({ topic: 'payin:changed', event: payinChanged(order) }),
+});
+
+export function payinChanged(order: Pick<Order, 'id' | 'merchantId' | 'status' | 'sequence'>) {
+  return { id: order.id, merchantId: order.merchantId, status: order.status, sequence: order.sequence };
 }

@@ -1,20 +1,17 @@
-import type { Db, Prisma, PrismaClient, Tx } from '../../db/prisma.ts';
+import type { Db, Prisma, Tx } from '../../db/prisma.ts';
 import type { PayoutStatus } from '../../generated/prisma/enums.ts';
 import type { Payout, ServiceKind } from '../../generated/prisma/client.ts';
-import type { EventBus } from '../../events/event-bus.ts';
-import type { StatusChanged } from '../../events/topics.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
-import { enqueueCallback } from '../deliveries/deliveries.service.ts';
-import type { Actor } from '../orders/orders.transition.ts';
+import { defineTransition, type Actor } from '../shared/process.ts';
 import { toPayoutObject, type PayoutObject } from './payouts.presenter.ts';
 import { assertPayoutTransition } from './payouts.state.ts';
 
 /**
- * The one way a payout changes status, like orders.transition.ts for payins: inside
- * `runPayoutTransaction`, `transitionPayout` checks the table, bumps `sequence`, writes the timeline row
- * (PayoutEvent), records and schedules the merchant callback (`payout.status_changed`), and logs the
- * change; 'payout:changed' is published after commit. Ledger postings are the operation's job, in the
- * same transaction.
+ * The payout process on the transition kernel (modules/shared/process.ts), like orders.transition.ts
+ * for payins: loading and locking a payout, and `transitionPayout` — the state table
+ * (payouts.state.ts), `sequence` + 1, the timeline row (PayoutEvent) and the 'payout:changed'
+ * announcement. Ledger postings and the merchant's callback (`notifyPayoutStatus`, payouts.notify.ts)
+ * are the operation's own steps in the same transaction.
  */
 
 export const PAYOUT_INCLUDE = {
@@ -31,21 +28,7 @@ export type LoadedPayout = Payout & {
 
 export type PayoutKey = { id: string } | { payoutNo: string } | { merchantId: string; outTradeNo: string };
 
-export type PayoutChangeLog = StatusChanged[];
-
-export interface PayoutTxServices {
-  prisma: PrismaClient;
-  events: EventBus;
-}
-
 export const PAYOUT_TX_OPTIONS = { maxWait: 20_000, timeout: 30_000 } as const;
-
-export async function runPayoutTransaction<T>(services: PayoutTxServices, fn: (tx: Tx, changes: PayoutChangeLog) => Promise<T>): Promise<T> {
-  const changes: PayoutChangeLog = [];
-  const result = await services.prisma.$transaction((tx) => fn(tx, changes), PAYOUT_TX_OPTIONS);
-  for (const change of changes) services.events.publish('payout:changed', change);
-  return result;
-}
 
 function whereOf(key: PayoutKey): Prisma.PayoutWhereUniqueInput {
   if ('id' in key) return { id: key.id };
@@ -103,37 +86,23 @@ export interface PayoutTransitionInput {
   patch?: Prisma.PayoutUncheckedUpdateInput;
 }
 
-export async function transitionPayout(
-  tx: Tx,
-  changes: PayoutChangeLog,
-  payout: LoadedPayout,
-  to: PayoutStatus,
-  input: PayoutTransitionInput,
-): Promise<LoadedPayout> {
-  assertPayoutTransition(payout.status, to);
-  const updated = await tx.payout.update({
-    where: { id: payout.id },
-    data: { ...input.patch, status: to, sequence: { increment: 1 } },
-    include: PAYOUT_INCLUDE,
-  });
-  await recordPayoutEvent(tx, payout.id, {
-    type: input.type ?? `STATUS_${to}`,
-    message: input.message ?? null,
-    data: input.data ?? null,
-    actor: input.actor,
-    fromStatus: payout.status,
-    toStatus: to,
-  });
-  const delivery = await enqueueCallback(tx, {
-    merchantId: updated.merchantId,
-    appDbId: updated.appId,
-    subject: { payoutId: updated.id },
-    eventType: 'payout.status_changed',
-    sequence: updated.sequence,
-    url: updated.notifyUrl ?? updated.app?.payoutNotifyUrl ?? null,
-    data: { ...(await presentPayout(tx, updated)) },
-  });
-  if (delivery) updated.postbackStatus = 'PENDING';
-  changes.push({ id: updated.id, merchantId: updated.merchantId, status: updated.status, sequence: updated.sequence });
-  return updated;
+/** Changes a locked payout's status (see the file comment); returns the reloaded payout. */
+export const transitionPayout = defineTransition<LoadedPayout, PayoutStatus, PayoutTransitionInput>({
+  assertTransition: (from, to) => assertPayoutTransition(from, to),
+  write: (tx, payout, to, step) =>
+    tx.payout.update({ where: { id: payout.id }, data: { ...step.patch, status: to, sequence: { increment: 1 } }, include: PAYOUT_INCLUDE }),
+  record: (tx, before, after, step) =>
+    recordPayoutEvent(tx, after.id, {
+      type: step.type ?? `STATUS_${after.status}`,
+      message: step.message ?? null,
+      data: step.data ?? null,
+      actor: step.actor,
+      fromStatus: before.status,
+      toStatus: after.status,
+    }),
+  announce: (payout) => ({ topic: 'payout:changed', event: payoutChanged(payout) }),
+});
+
+export function payoutChanged(payout: Pick<Payout, 'id' | 'merchantId' | 'status' | 'sequence'>) {
+  return { id: payout.id, merchantId: payout.merchantId, status: payout.status, sequence: payout.sequence };
 }

@@ -3,9 +3,11 @@ import type { EventBus } from '../../events/event-bus.ts';
 import { isDomainError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { applyUpstreamPaymentInTx } from '../orders/operations/apply-upstream-payment.ts';
-import { runOrderTransaction } from '../orders/orders.transition.ts';
+import { inTransaction } from '../shared/process.ts';
+import { PAYOUT_TX_OPTIONS } from '../payouts/payouts.transition.ts';
+
 import { applyUpstreamPayoutInTx } from '../payouts/operations/apply-upstream-payout.ts';
-import { runPayoutTransaction } from '../payouts/payouts.transition.ts';
+
 import type { UpstreamPayoutStatus, UpstreamStatus } from './connectors/connector.ts';
 
 /**
@@ -79,9 +81,9 @@ export async function applyRecordedCallback(services: UpstreamCallbackServices, 
   const stamp = (tx: Tx, outcome: string) => tx.upstreamCallback.update({ where: { id }, data: { result: outcome, appliedAt: new Date() }, select: { id: true } });
 
   if (intent.subject === 'payout') {
-    return runPayoutTransaction(services, async (tx, changes) => {
+    return inTransaction(services, async (tx, outbox) => {
       if (!(await claim(tx))) return 'DUPLICATE';
-      const applied = await applyUpstreamPayoutInTx(tx, changes, {
+      const applied = await applyUpstreamPayoutInTx(tx, outbox, {
         channelId: channel.id,
         channelCode: channel.code,
         payoutRef: intent.payoutRef,
@@ -92,11 +94,11 @@ export async function applyRecordedCallback(services: UpstreamCallbackServices, 
       });
       await stamp(tx, applied.outcome);
       return applied.outcome;
-    });
+    }, PAYOUT_TX_OPTIONS);
   }
-  return runOrderTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     if (!(await claim(tx))) return 'DUPLICATE';
-    const applied = await applyUpstreamPaymentInTx(tx, changes, {
+    const applied = await applyUpstreamPaymentInTx(tx, outbox, {
       channelId: channel.id,
       channelCode: channel.code,
       orderRef: intent.orderRef,

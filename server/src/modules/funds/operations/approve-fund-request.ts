@@ -5,8 +5,9 @@ import { TargetMerchantNotActiveError } from '../funds.errors.ts';
 import { settleFundRequest } from '../funds.ledger.ts';
 import { toFundRequestObject } from '../funds.presenter.ts';
 import { assertFundTransition } from '../funds.state.ts';
-import { lockForDecision, runFundTransaction, transitionFundRequest, type FundChangeLog, type FundRequestKey, type FundServices } from '../funds.transition.ts';
+import { lockForDecision, transitionFundRequest, type FundRequestKey, type FundServices } from '../funds.transition.ts';
 import { optionalText, type FundRequestResult } from './create-fund-request.ts';
+import { inTransaction, type Outbox } from '../../shared/process.ts';
 
 /**
  * Finance approves a NEW request (seed 002 "Approved"); the money moves (funds.ledger.ts):
@@ -31,10 +32,10 @@ export interface FundDecisionInput {
 }
 
 export function approveFundRequest(services: FundServices, input: FundDecisionInput): Promise<FundRequestResult> {
-  return runFundTransaction(services, (tx, changes) => approveFundRequestInTx(tx, changes, input));
+  return inTransaction(services, (tx, outbox) => approveFundRequestInTx(tx, outbox, input));
 }
 
-export async function approveFundRequestInTx(tx: Tx, changes: FundChangeLog, input: FundDecisionInput): Promise<FundRequestResult> {
+export async function approveFundRequestInTx(tx: Tx, outbox: Outbox, input: FundDecisionInput): Promise<FundRequestResult> {
   const note = optionalText(input.note, 'note', 1000);
   const current = await lockForDecision(tx, input.request);
   assertFundTransition(current.status, 'APPROVED');
@@ -48,11 +49,15 @@ export async function approveFundRequestInTx(tx: Tx, changes: FundChangeLog, inp
   const transactionId = await settleFundRequest(tx, current, input.actor, at, note);
   const updated = await transitionFundRequest(
     tx,
-    changes,
+    outbox,
     current,
     'APPROVED',
-    { actor: input.actor, action: 'fund_request.approve', extra: { ledgerTransactionId: transactionId } },
-    { reviewNote: note, reviewedById: input.actor.type === 'USER' ? (input.actor.id ?? null) : null, reviewedAt: at, updatedAt: at },
+    {
+      actor: input.actor,
+      action: 'fund_request.approve',
+      extra: { ledgerTransactionId: transactionId },
+      patch: { reviewNote: note, reviewedById: input.actor.type === 'USER' ? (input.actor.id ?? null) : null, reviewedAt: at, updatedAt: at },
+    },
   );
   return { request: updated, object: toFundRequestObject(updated, await currencyDigits(tx, updated.currencyCode)), transactionId };
 }

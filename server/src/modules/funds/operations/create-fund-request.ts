@@ -18,16 +18,8 @@ import {
 import { fundFee, readFundFeeSchedule } from '../funds.fees.ts';
 import { freezeFundRequest, freezesAtCreation } from '../funds.ledger.ts';
 import { toFundRequestObject, type FundRequestObject } from '../funds.presenter.ts';
-import {
-  findFundRequest,
-  fundChange,
-  fundRequestAuditView,
-  isUuid,
-  runFundTransaction,
-  type FundChangeLog,
-  type FundServices,
-  type LoadedFundRequest,
-} from '../funds.transition.ts';
+import { findFundRequest, fundChange, fundRequestAuditView, isUuid, type FundServices, type LoadedFundRequest } from '../funds.transition.ts';
+import { inTransaction, type Outbox } from '../../shared/process.ts';
 
 /**
  * A merchant asks for a fund movement (seed 000 "Fund management"); finance staff decide later.
@@ -85,25 +77,25 @@ export interface FundRequestResult {
 const MAX_NUMBER_ATTEMPTS = 5;
 
 export function createRecharge(services: FundServices, input: CreateRechargeInput): Promise<FundRequestResult> {
-  return runFundTransaction(services, (tx, changes) => createRechargeInTx(tx, changes, input));
+  return inTransaction(services, (tx, outbox) => createRechargeInTx(tx, outbox, input));
 }
 
 export function createWithdrawal(services: FundServices, input: CreateWithdrawalInput): Promise<FundRequestResult> {
-  return runFundTransaction(services, (tx, changes) => createWithdrawalInTx(tx, changes, input));
+  return inTransaction(services, (tx, outbox) => createWithdrawalInTx(tx, outbox, input));
 }
 
 export function createTransfer(services: FundServices, input: CreateTransferInput): Promise<FundRequestResult> {
-  return runFundTransaction(services, (tx, changes) => createTransferInTx(tx, changes, input));
+  return inTransaction(services, (tx, outbox) => createTransferInTx(tx, outbox, input));
 }
 
 /** createRecharge inside the caller's transaction (the caller publishes `changes` after commit). */
-export async function createRechargeInTx(tx: Tx, changes: FundChangeLog, input: CreateRechargeInput): Promise<FundRequestResult> {
+export async function createRechargeInTx(tx: Tx, outbox: Outbox, input: CreateRechargeInput): Promise<FundRequestResult> {
   const reference = requiredText(input.reference, 'reference', 128);
   const base = await loadBase(tx, input);
-  return write(tx, changes, input, base, 'RECHARGE', { reference });
+  return write(tx, outbox, input, base, 'RECHARGE', { reference });
 }
 
-export async function createWithdrawalInTx(tx: Tx, changes: FundChangeLog, input: CreateWithdrawalInput): Promise<FundRequestResult> {
+export async function createWithdrawalInTx(tx: Tx, outbox: Outbox, input: CreateWithdrawalInput): Promise<FundRequestResult> {
   const base = await loadBase(tx, input);
   if (typeof input.destinationId !== 'string' || !isUuid(input.destinationId)) throw new DestinationNotFoundError(String(input.destinationId));
   // FOR SHARE: the destination cannot be deleted while this request is being created.
@@ -113,10 +105,10 @@ export async function createWithdrawalInTx(tx: Tx, changes: FundChangeLog, input
   const destination = rows[0];
   if (!destination) throw new DestinationNotFoundError(input.destinationId);
   if (destination.currencyCode !== base.currency) throw new CurrencyMismatchError(destination.currencyCode, base.currency);
-  return write(tx, changes, input, base, 'WITHDRAWAL', { destinationId: destination.id });
+  return write(tx, outbox, input, base, 'WITHDRAWAL', { destinationId: destination.id });
 }
 
-export async function createTransferInTx(tx: Tx, changes: FundChangeLog, input: CreateTransferInput): Promise<FundRequestResult> {
+export async function createTransferInTx(tx: Tx, outbox: Outbox, input: CreateTransferInput): Promise<FundRequestResult> {
   const mchId = typeof input.targetMchId === 'string' ? input.targetMchId.trim() : '';
   if (!MCH_ID_PATTERN.test(mchId)) throw new InvalidParameterError('targetMchId', 'an account number is 10 digits');
   const base = await loadBase(tx, input);
@@ -124,7 +116,7 @@ export async function createTransferInTx(tx: Tx, changes: FundChangeLog, input: 
   if (!target) throw new TargetMerchantNotFoundError(mchId);
   if (target.id === input.merchantId) throw new SelfTransferError();
   if (target.status !== 'ACTIVE') throw new TargetMerchantNotActiveError(mchId, target.status);
-  return write(tx, changes, input, base, 'TRANSFER', { targetMerchantId: target.id });
+  return write(tx, outbox, input, base, 'TRANSFER', { targetMerchantId: target.id });
 }
 
 interface Base {
@@ -162,7 +154,7 @@ export function parseFundAmount(amount: unknown, digits: number, field = 'amount
 
 async function write(
   tx: Tx,
-  changes: FundChangeLog,
+  outbox: Outbox,
   input: FundRequestInputBase,
   base: Base,
   kind: FundRequestKind,
@@ -213,7 +205,7 @@ async function write(
     entityId: request.id,
     after: fundRequestAuditView(request, base.digits),
   });
-  changes.push(fundChange(request));
+  outbox.publish('fund_request:changed', fundChange(request));
   return { request, object: toFundRequestObject(request, base.digits), transactionId };
 }
 

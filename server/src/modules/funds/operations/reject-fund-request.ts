@@ -5,9 +5,10 @@ import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { freezesAtCreation, releaseFundRequest } from '../funds.ledger.ts';
 import { toFundRequestObject } from '../funds.presenter.ts';
 import { assertFundTransition } from '../funds.state.ts';
-import { lockForDecision, runFundTransaction, transitionFundRequest, type FundChangeLog, type FundRequestKey, type FundServices } from '../funds.transition.ts';
+import { lockForDecision, transitionFundRequest, type FundRequestKey, type FundServices } from '../funds.transition.ts';
 import type { FundDecisionInput } from './approve-fund-request.ts';
 import { optionalText, requiredText, type FundRequestResult } from './create-fund-request.ts';
+import { inTransaction, type Outbox } from '../../shared/process.ts';
 
 /**
  * A NEW request that does not go through:
@@ -19,12 +20,12 @@ import { optionalText, requiredText, type FundRequestResult } from './create-fun
  */
 
 export function rejectFundRequest(services: FundServices, input: FundDecisionInput): Promise<FundRequestResult> {
-  return runFundTransaction(services, (tx, changes) => rejectFundRequestInTx(tx, changes, input));
+  return inTransaction(services, (tx, outbox) => rejectFundRequestInTx(tx, outbox, input));
 }
 
-export async function rejectFundRequestInTx(tx: Tx, changes: FundChangeLog, input: FundDecisionInput): Promise<FundRequestResult> {
+export async function rejectFundRequestInTx(tx: Tx, outbox: Outbox, input: FundDecisionInput): Promise<FundRequestResult> {
   const note = requiredText(input.note, 'note', 1000);
-  return close(tx, changes, input.request, 'REJECTED', input.actor, note, input.at, null);
+  return close(tx, outbox, input.request, 'REJECTED', input.actor, note, input.at, null);
 }
 
 export interface CancelFundRequestInput {
@@ -38,17 +39,17 @@ export interface CancelFundRequestInput {
 }
 
 export function cancelFundRequest(services: FundServices, input: CancelFundRequestInput): Promise<FundRequestResult> {
-  return runFundTransaction(services, (tx, changes) => cancelFundRequestInTx(tx, changes, input));
+  return inTransaction(services, (tx, outbox) => cancelFundRequestInTx(tx, outbox, input));
 }
 
-export async function cancelFundRequestInTx(tx: Tx, changes: FundChangeLog, input: CancelFundRequestInput): Promise<FundRequestResult> {
+export async function cancelFundRequestInTx(tx: Tx, outbox: Outbox, input: CancelFundRequestInput): Promise<FundRequestResult> {
   const note = optionalText(input.note, 'note', 1000);
-  return close(tx, changes, input.request, 'CANCELLED', input.actor, note, input.at, input.merchantId);
+  return close(tx, outbox, input.request, 'CANCELLED', input.actor, note, input.at, input.merchantId);
 }
 
 async function close(
   tx: Tx,
-  changes: FundChangeLog,
+  outbox: Outbox,
   key: FundRequestKey,
   to: Extract<FundRequestStatus, 'REJECTED' | 'CANCELLED'>,
   actor: AuditActor,
@@ -63,16 +64,16 @@ async function close(
   const review = to === 'REJECTED';
   const updated = await transitionFundRequest(
     tx,
-    changes,
+    outbox,
     current,
     to,
     {
       actor,
       action: review ? 'fund_request.reject' : 'fund_request.cancel',
       extra: { ...(transactionId ? { ledgerTransactionId: transactionId } : {}), ...(!review && note ? { cancelReason: note } : {}) },
+      // A cancellation is the merchant's act: finance's review fields stay empty; its reason is in the audit row.
+      patch: review ? { reviewNote: note, reviewedById: actor.type === 'USER' ? (actor.id ?? null) : null, reviewedAt: when, updatedAt: when } : { updatedAt: when },
     },
-    // A cancellation is the merchant's act: finance's review fields stay empty; its reason is in the audit row.
-    review ? { reviewNote: note, reviewedById: actor.type === 'USER' ? (actor.id ?? null) : null, reviewedAt: when, updatedAt: when } : { updatedAt: when },
   );
   return { request: updated, object: toFundRequestObject(updated, await currencyDigits(tx, updated.currencyCode)), transactionId };
 }

@@ -6,8 +6,10 @@ import type { OrdersServices } from '../orders.context.ts';
 import { OrderNotFoundError, UpstreamChannelMismatchError } from '../orders.errors.ts';
 import { creditPayinFunds } from '../orders.ledger.ts';
 import { isOpenPayin } from '../orders.state.ts';
-import { findOrder, lockOrder, recordOrderEvent, runOrderTransaction, transitionOrder, type Actor, type ChangeLog, type LoadedOrder } from '../orders.transition.ts';
+import { findOrder, lockOrder, recordOrderEvent, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
 import { reversePayinInTx } from './reverse-payin.ts';
+import { inTransaction, type Outbox } from '../../shared/process.ts';
+import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**
  * Applies what a verified upstream callback (or a query) says about a payin.
@@ -47,10 +49,10 @@ export interface ApplyResult {
 }
 
 export async function applyUpstreamPayment(services: Pick<OrdersServices, 'prisma' | 'events'>, input: UpstreamResultInput): Promise<ApplyResult> {
-  return runOrderTransaction(services, (tx, changes) => applyUpstreamPaymentInTx(tx, changes, input));
+  return inTransaction(services, (tx, outbox) => applyUpstreamPaymentInTx(tx, outbox, input));
 }
 
-export async function applyUpstreamPaymentInTx(tx: Tx, changes: ChangeLog, input: UpstreamResultInput): Promise<ApplyResult> {
+export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: UpstreamResultInput): Promise<ApplyResult> {
   const order = await lockOrder(tx, { orderNo: input.orderRef });
   if (!order) throw new OrderNotFoundError({ orderNo: input.orderRef });
   if (order.channelId !== input.channelId) throw new UpstreamChannelMismatchError(order.orderNo);
@@ -70,13 +72,14 @@ export async function applyUpstreamPaymentInTx(tx: Tx, changes: ChangeLog, input
       if (order.paidAmount > 0n) {
         return ignore(`upstream reported a failure but ${fmt(order.paidAmount)} ${order.currencyCode} was already received; waiting for the rest or for expiry`);
       }
-      const failed = await transitionOrder(tx, changes, order, 'FAILED', {
+      const failed = await transitionOrder(tx, outbox, order, 'FAILED', {
         type: 'UPSTREAM_FAILED',
         message: input.reason ? `upstream reported failure: ${input.reason}` : 'upstream reported failure',
         data: eventData,
         actor,
         patch: { finishedAt: new Date() },
       });
+      await notifyPayinStatus(tx, failed);
       return { outcome: 'APPLIED', order: failed, note: null };
     }
     return ignore(`FAILED callback after ${order.status} ignored (out of order); only an explicit reversal changes a paid order`);
@@ -85,7 +88,7 @@ export async function applyUpstreamPaymentInTx(tx: Tx, changes: ChangeLog, input
   if (input.status === 'REVERSED') {
     if (order.status === 'REVERSED') return { outcome: 'DUPLICATE', order, note: null };
     if (order.status !== 'SUCCEEDED') return ignore(`REVERSED callback for a ${order.status} order ignored`);
-    const reversed = await reversePayinInTx(tx, changes, order, actor, input.reason ?? 'reversed by the upstream');
+    const reversed = await reversePayinInTx(tx, outbox, order, actor, input.reason ?? 'reversed by the upstream');
     return { outcome: 'APPLIED', order: reversed, note: null };
   }
 
@@ -159,25 +162,27 @@ export async function applyUpstreamPaymentInTx(tx: Tx, changes: ChangeLog, input
     });
     await overpaid();
     const count = order.payments.length + inserted.length;
-    const succeeded = await transitionOrder(tx, changes, order, 'SUCCEEDED', {
+    const succeeded = await transitionOrder(tx, outbox, order, 'SUCCEEDED', {
       type: 'SUCCEEDED',
       message: `paid ${fmt(paidAmount)} ${order.currencyCode} in ${count} payment${count === 1 ? '' : 's'}; fee ${fmt(credit.fee)}, merchant credited ${fmt(credit.net)} (${credit.merchantAccount})`,
       data: { ...eventData, paidAmount: fmt(paidAmount), fee: fmt(credit.fee), net: fmt(credit.net), account: credit.merchantAccount },
       actor,
       patch: { paidAmount, fee: credit.fee, accumulationStatus: 'COMPLETED', paidAt: lastPaidAt, finishedAt: new Date() },
     });
+    await notifyPayinStatus(tx, succeeded);
     return { outcome: 'APPLIED', order: succeeded, note: null };
   }
 
   const patch = { paidAmount, accumulationStatus: 'IN_PROGRESS' as const };
   if (order.status === 'PENDING') {
-    const processing = await transitionOrder(tx, changes, order, 'PROCESSING', {
+    const processing = await transitionOrder(tx, outbox, order, 'PROCESSING', {
       type: 'ACCUMULATING',
       message: `partial payment: ${fmt(paidAmount)} of ${fmt(order.amount)} ${order.currencyCode} received, waiting for the rest`,
       data: eventData,
       actor,
       patch,
     });
+    await notifyPayinStatus(tx, processing);
     return { outcome: 'APPLIED', order: processing, note: 'accumulating' };
   }
   await tx.order.update({ where: { id: order.id }, data: patch });

@@ -3,7 +3,9 @@ import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
 import type { OrderObject } from '../orders.presenter.ts';
 import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, presentOrder, runOrderTransaction, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
+import { lockOrder, presentOrder, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
+import { inTransaction } from '../../shared/process.ts';
+import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**
  * Closes an unpaid payin (POST /v1/transaction/close, back office): only PENDING or PROCESSING orders
@@ -26,7 +28,7 @@ export interface ClosePayinInput {
 }
 
 export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'events'>, input: ClosePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
-  return runOrderTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     const key = input.orderId
       ? { id: input.orderId }
       : input.prepayId
@@ -43,12 +45,13 @@ export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'even
     if (order.paidAmount > 0n || order.payments.length > 0) {
       throw new InvalidTransitionError(order.status, 'CLOSED', 'the payin has already received payments and cannot be closed');
     }
-    const closed = await transitionOrder(tx, changes, order, 'CLOSED', {
+    const closed = await transitionOrder(tx, outbox, order, 'CLOSED', {
       type: 'CLOSED',
       message: input.reason ? `closed: ${input.reason}` : 'closed before payment',
       actor: input.actor,
       patch: { finishedAt: new Date() },
     });
+    await notifyPayinStatus(tx, closed);
     await input.audit?.(tx, { id: closed.id, merchantId: closed.merchantId });
     return { order: closed, object: await presentOrder(tx, closed) };
   });

@@ -18,16 +18,9 @@ import {
   type PrepaymentFields,
 } from '../orders.params.ts';
 import { toPrepaymentObject, type OrderObject, type PrepaymentObject } from '../orders.presenter.ts';
-import {
-  findOrder,
-  lockOrder,
-  presentOrder,
-  recordOrderEvent,
-  runOrderTransaction,
-  transitionOrder,
-  type Actor,
-  type LoadedOrder,
-} from '../orders.transition.ts';
+import { findOrder, lockOrder, presentOrder, recordOrderEvent, transitionOrder, type Actor, type LoadedOrder, payinChanged } from '../orders.transition.ts';
+import { inTransaction } from '../../shared/process.ts';
+import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**
  * Create a payin order (POST /v1/transaction/prepayment and the back office's "create test deposit").
@@ -114,7 +107,7 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
     const request = payinRequest(plan, fields, amount, digits, orderNo, prepayId, new Date(now.getTime() + fields.expire_second * 1000), input.test);
     const upstream = plan.connector.local ? await plan.connector.createPayin(connectorContext(services), request, plan.route.channel) : null;
 
-    const outcome = await runOrderTransaction(services, async (tx, changes) => {
+    const outcome = await inTransaction(services, async (tx, outbox) => {
       const rows = await tx.order.createManyAndReturn({
         data: [orderRow(input, plan, fields, amount, requestHash, orderNo, prepayId, now, request.expireAt, upstream)],
         skipDuplicates: true,
@@ -176,7 +169,7 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
         ],
       });
       const order = (await findOrder(tx, { id }))!;
-      changes.push({ id, merchantId: order.merchantId, status: order.status, sequence: order.sequence });
+      outbox.publish('payin:changed', payinChanged(order));
       return { kind: 'created', order } as const;
     });
 
@@ -335,7 +328,7 @@ async function createAtRemote(services: OrdersServices, plan: Plan, order: Loade
     failure = error instanceof Error ? error.message : String(error);
     services.log.warn({ err: error, orderNo: order.orderNo, channel: plan.route.channel.code }, 'upstream create payin failed');
   }
-  return runOrderTransaction(services, async (tx: Tx, changes) => {
+  return inTransaction(services, async (tx: Tx, outbox) => {
     const locked = (await lockOrder(tx, { id: order.id }))!;
     if (upstream) {
       await tx.order.update({
@@ -351,11 +344,13 @@ async function createAtRemote(services: OrdersServices, plan: Plan, order: Loade
       return (await findOrder(tx, { id: order.id }))!;
     }
     if (locked.status !== 'PENDING') return locked;
-    return transitionOrder(tx, changes, locked, 'FAILED', {
+    const failed = await transitionOrder(tx, outbox, locked, 'FAILED', {
       type: 'UPSTREAM_CREATE_FAILED',
       message: `the upstream refused or did not answer: ${failure ?? 'unknown error'}`.slice(0, 1000),
       actor: { type: 'UPSTREAM', id: plan.route.channel.code },
       patch: { finishedAt: new Date() },
     });
+    await notifyPayinStatus(tx, failed);
+    return failed;
   });
 }

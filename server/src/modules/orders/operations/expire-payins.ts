@@ -3,7 +3,9 @@ import type { EventBus } from '../../../events/event-bus.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { creditPayinFunds } from '../orders.ledger.ts';
-import { findOrder, runOrderTransaction, SYSTEM_ACTOR, transitionOrder } from '../orders.transition.ts';
+import { findOrder, SYSTEM_ACTOR, transitionOrder } from '../orders.transition.ts';
+import { inTransaction } from '../../shared/process.ts';
+import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**
  * Cron task `orders:expire` (every minute): PENDING/PROCESSING payins past `expireAt` → EXPIRED, in
@@ -26,7 +28,7 @@ export async function expirePayins(
   let expired = 0;
   for (let batch = 0; batch < (opts.maxBatches ?? 100); batch++) {
     const now = opts.now ?? new Date();
-    const count = await runOrderTransaction(services, async (tx, changes) => {
+    const count = await inTransaction(services, async (tx, outbox) => {
       const due = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM orders
         WHERE status IN ('PENDING', 'PROCESSING') AND "expireAt" <= ${now}
@@ -52,13 +54,14 @@ export async function expirePayins(
           const f = (v: bigint) => formatAmount(v, digits);
           message = `expired underpaid: ${f(order.paidAmount)} of ${f(order.amount)} ${order.currencyCode} received; the received money is credited (fee ${f(credit.fee)}, net ${f(credit.net)})`;
         }
-        await transitionOrder(tx, changes, order, 'EXPIRED', {
+        const expiredPayin = await transitionOrder(tx, outbox, order, 'EXPIRED', {
           type: 'EXPIRED',
           message,
           data: { expireAt: order.expireAt.toISOString(), paidAmount: formatAmount(order.paidAmount, digits) },
           actor: SYSTEM_ACTOR,
           patch: { fee, finishedAt: now },
         });
+        await notifyPayinStatus(tx, expiredPayin);
       }
       return due.length;
     });

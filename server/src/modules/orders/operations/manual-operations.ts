@@ -4,9 +4,10 @@ import { DomainError } from '../../../lib/errors.ts';
 import { recordAudit, type AuditActor } from '../../audit/audit.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { OrderNotFoundError } from '../orders.errors.ts';
-import { lockOrder, recordOrderEvent, runOrderTransaction, type LoadedOrder } from '../orders.transition.ts';
+import { lockOrder, recordOrderEvent, type LoadedOrder } from '../orders.transition.ts';
 import { applyUpstreamPaymentInTx } from './apply-upstream-payment.ts';
 import { reversePayinInTx } from './reverse-payin.ts';
+import { inTransaction } from '../../shared/process.ts';
 
 /**
  * Manual operations on payins from the back office (seed 002 "manual status change", "mark fraud"),
@@ -36,7 +37,7 @@ export async function overridePayinStatus(
   services: Pick<OrdersServices, 'prisma' | 'events'>,
   input: ManualInput & { status: 'SUCCEEDED' | 'FAILED' | 'REVERSED' },
 ): Promise<LoadedOrder> {
-  return runOrderTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     const order = await locked(tx, input.orderId);
     const before = { status: order.status, paidAmount: order.paidAmount.toString() };
     const actor = { type: input.actor.type, id: input.actor.id ?? null };
@@ -46,14 +47,14 @@ export async function overridePayinStatus(
       if (order.status !== 'SUCCEEDED') {
         throw new DomainError('INVALID_TRANSITION', `only a successful payin can be reversed; this one is ${order.status}`, { from: order.status, to: 'REVERSED' });
       }
-      result = await reversePayinInTx(tx, changes, order, actor, input.reason);
+      result = await reversePayinInTx(tx, outbox, order, actor, input.reason);
     } else {
       if (order.status !== 'PENDING' && order.status !== 'PROCESSING') {
         throw new DomainError('INVALID_TRANSITION', `a ${order.status} payin cannot be changed to ${input.status}`, { from: order.status, to: input.status });
       }
       if (!order.channelId) throw new DomainError('INVALID_TRANSITION', 'the payin has no channel', { from: order.status, to: input.status });
       const missing = order.amount - order.paidAmount;
-      const applied = await applyUpstreamPaymentInTx(tx, changes, {
+      const applied = await applyUpstreamPaymentInTx(tx, outbox, {
         channelId: order.channelId,
         channelCode: `manual:${input.actor.label ?? input.actor.id ?? 'staff'}`,
         orderRef: order.orderNo,
@@ -86,7 +87,7 @@ export async function setPayinOriginality(
   services: Pick<OrdersServices, 'prisma' | 'events'>,
   input: ManualInput & { originality: Originality },
 ): Promise<LoadedOrder> {
-  return runOrderTransaction(services, async (tx) => {
+  return inTransaction(services, async (tx) => {
     const order = await locked(tx, input.orderId);
     if (order.originality === input.originality) return order;
     const updated = await tx.order.update({ where: { id: order.id }, data: { originality: input.originality }, include: { payments: true, service: true, merchant: true } });

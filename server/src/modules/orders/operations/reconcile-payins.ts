@@ -2,8 +2,9 @@ import type { Channel } from '../../../generated/prisma/client.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { getConnector, hasConnector, type PayinRequest } from '../../routing/connectors/connector.ts';
 import type { OrdersServices } from '../orders.context.ts';
-import { findOrder, recordOrderEvent, runOrderTransaction, type LoadedOrder } from '../orders.transition.ts';
+import { findOrder, recordOrderEvent, type LoadedOrder } from '../orders.transition.ts';
 import { applyUpstreamPaymentInTx } from './apply-upstream-payment.ts';
+import { inTransaction } from '../../shared/process.ts';
 
 /**
  * The payin half of the stuck-state janitor (cron, every minute): a payin PROCESSING (the payer
@@ -49,7 +50,7 @@ export async function reconcilePayin(services: OrdersServices, orderId: string):
     await payinRequestOf(services, order),
     channel as Channel,
   );
-  return runOrderTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     await recordOrderEvent(tx, orderId, {
       type: 'UPSTREAM_QUERIED',
       message: `asked the upstream: ${state.status}${state.payments.length ? `, ${state.payments.length} payment(s)` : ''}`,
@@ -57,7 +58,7 @@ export async function reconcilePayin(services: OrdersServices, orderId: string):
       actor: { type: 'SYSTEM' },
     });
     if (state.status === 'PENDING' && state.payments.length === 0) return false;
-    const result = await applyUpstreamPaymentInTx(tx, changes, {
+    const result = await applyUpstreamPaymentInTx(tx, outbox, {
       channelId: channel.id,
       channelCode: channel.code,
       orderRef: order.orderNo,

@@ -3,8 +3,10 @@ import type { OrdersServices } from '../orders.context.ts';
 import { OrderNotFoundError } from '../orders.errors.ts';
 import { reversePayinFunds } from '../orders.ledger.ts';
 import { assertTransition } from '../orders.state.ts';
-import { lockOrder, presentOrder, runOrderTransaction, transitionOrder, type Actor, type ChangeLog, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import { lockOrder, presentOrder, transitionOrder, type Actor, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
 import type { OrderObject } from '../orders.presenter.ts';
+import { inTransaction, type Outbox } from '../../shared/process.ts';
+import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**
  * Status reversal (seed 000: success followed by failure): SUCCEEDED → REVERSED. Every ledger entry
@@ -22,24 +24,26 @@ export interface ReversePayinInput {
 }
 
 export async function reversePayin(services: OrdersServices, input: ReversePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
-  return runOrderTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     const order = await lockOrder(tx, input.key);
     if (!order || (input.merchantId && order.merchantId !== input.merchantId)) throw new OrderNotFoundError();
-    const reversed = await reversePayinInTx(tx, changes, order, input.actor, input.reason ?? null);
+    const reversed = await reversePayinInTx(tx, outbox, order, input.actor, input.reason ?? null);
     return { order: reversed, object: await presentOrder(tx, reversed) };
   });
 }
 
 /** The reversal inside the caller's transaction, on a locked order. */
-export async function reversePayinInTx(tx: Tx, changes: ChangeLog, order: LoadedOrder, actor: Actor, reason: string | null): Promise<LoadedOrder> {
+export async function reversePayinInTx(tx: Tx, outbox: Outbox, order: LoadedOrder, actor: Actor, reason: string | null): Promise<LoadedOrder> {
   assertTransition(order.status, 'REVERSED');
   const { lines } = await reversePayinFunds(tx, order, actor, reason);
   await tx.payment.updateMany({ where: { orderId: order.id, status: 'SUCCEEDED' }, data: { status: 'REVERSED' } });
-  return transitionOrder(tx, changes, order, 'REVERSED', {
+  const reversed = await transitionOrder(tx, outbox, order, 'REVERSED', {
     type: 'REVERSED',
     message: reason ? `payment reversed: ${reason}` : 'payment reversed',
     data: { ledgerLines: lines.map((l) => ({ account: `${l.account.ownerType}:${l.account.kind}`, amount: l.amount.toString() })) },
     actor,
     patch: { finishedAt: new Date() },
   });
+  await notifyPayinStatus(tx, reversed);
+  return reversed;
 }

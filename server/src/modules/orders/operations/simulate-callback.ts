@@ -3,8 +3,9 @@ import type { AuditHook } from '../../audit/audit.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
 import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, recordOrderEvent, runOrderTransaction, type Actor, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import { lockOrder, recordOrderEvent, type Actor, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
 import { simulateSandboxPayin, type SimulatedOutcome } from '../../routing/connectors/sandbox/connector.ts';
+import { inTransaction } from '../../shared/process.ts';
 
 /**
  * Seed 000 "simulate callback": for a TEST order that is in progress (PENDING or PROCESSING), make
@@ -36,7 +37,7 @@ export async function simulateCallback(
   services: OrdersServices,
   input: SimulateCallbackInput,
 ): Promise<{ order: LoadedOrder; eventId: string; runAt: Date }> {
-  return runOrderTransaction(services, async (tx) => {
+  return inTransaction(services, async (tx) => {
     const order = await lockOrder(tx, input.key);
     if (!order || (input.merchantId && order.merchantId !== input.merchantId)) throw new OrderNotFoundError();
     if (!order.test) throw new TestOrderRequiredError();

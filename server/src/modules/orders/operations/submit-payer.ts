@@ -6,7 +6,9 @@ import type { OrdersServices } from '../orders.context.ts';
 import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
 import { missingPayerFields, parsePayerFields, type PayerField } from '../orders.params.ts';
 import type { OrderObject } from '../orders.presenter.ts';
-import { lockOrder, presentOrder, recordOrderEvent, runOrderTransaction, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
+import { lockOrder, presentOrder, recordOrderEvent, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
+import { inTransaction } from '../../shared/process.ts';
+import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**
  * The cashier's "I have paid" (payer submission): PENDING → PROCESSING, filling payer fields the order
@@ -47,7 +49,7 @@ export interface SubmitPayerResult {
 export async function submitPayer(services: OrdersServices, input: SubmitPayerInput): Promise<SubmitPayerResult> {
   const given = parsePayerFields(input.payer ?? {});
   const actor = input.actor ?? { type: 'SYSTEM', id: 'cashier' };
-  return runOrderTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     const order = await lockOrder(tx, { prepayId: input.prepayId });
     if (!order) throw new OrderNotFoundError();
     if (order.status !== 'PENDING') throw new InvalidTransitionError(order.status, 'PROCESSING', `the payin is ${order.status}, not awaiting payment`);
@@ -84,13 +86,14 @@ export async function submitPayer(services: OrdersServices, input: SubmitPayerIn
       }
     }
 
-    const processing = await transitionOrder(tx, changes, order, 'PROCESSING', {
+    const processing = await transitionOrder(tx, outbox, order, 'PROCESSING', {
       type: 'PAYER_SUBMITTED',
       message: 'the payer reported the payment',
       data: { filled },
       actor,
       patch,
     });
+    await notifyPayinStatus(tx, processing);
 
     let simulation: SubmitPayerResult['simulation'] = null;
     const channel = processing.channelId ? await tx.channel.findUnique({ where: { id: processing.channelId } }) : null;

@@ -4,7 +4,9 @@ import type { UpstreamPayoutStatus } from '../../routing/connectors/connector.ts
 import { DomainError } from '../../../lib/errors.ts';
 import { PayoutNotFoundError } from '../payouts.errors.ts';
 import { releasePayoutFunds, reversePayoutFunds, settlePayoutFunds } from '../payouts.ledger.ts';
-import { lockPayout, recordPayoutEvent, transitionPayout, type LoadedPayout, type PayoutChangeLog } from '../payouts.transition.ts';
+import { lockPayout, recordPayoutEvent, transitionPayout, type LoadedPayout } from '../payouts.transition.ts';
+import { type Outbox } from '../../shared/process.ts';
+import { notifyPayoutStatus } from '../payouts.notify.ts';
 
 /**
  * Applies what an upstream says about a payout — from its callback, or from a status query (janitor).
@@ -46,7 +48,7 @@ export class PayoutChannelMismatchError extends DomainError {
   }
 }
 
-export async function applyUpstreamPayoutInTx(tx: Tx, changes: PayoutChangeLog, input: UpstreamPayoutInput): Promise<PayoutApplyResult> {
+export async function applyUpstreamPayoutInTx(tx: Tx, outbox: Outbox, input: UpstreamPayoutInput): Promise<PayoutApplyResult> {
   const payout = await lockPayout(tx, { payoutNo: input.payoutRef });
   if (!payout) throw new PayoutNotFoundError({ payoutNo: input.payoutRef });
   if (payout.channelId !== input.channelId) throw new PayoutChannelMismatchError(payout.payoutNo);
@@ -64,12 +66,13 @@ export async function applyUpstreamPayoutInTx(tx: Tx, changes: PayoutChangeLog, 
         return { outcome: 'IGNORED', payout };
       }
       await settlePayoutFunds(tx, payout, actor);
-      const updated = await transitionPayout(tx, changes, payout, 'SUCCEEDED', {
+      const updated = await transitionPayout(tx, outbox, payout, 'SUCCEEDED', {
         message: 'the upstream confirmed the payout',
         data,
         actor,
         patch: { ...patchRef, finishedAt: now },
       });
+      await notifyPayoutStatus(tx, updated);
       return { outcome: 'APPLIED', payout: updated };
     }
     case 'FAILED':
@@ -85,12 +88,13 @@ export async function applyUpstreamPayoutInTx(tx: Tx, changes: PayoutChangeLog, 
       }
       await releasePayoutFunds(tx, payout, actor, 'FAILED');
       const reason = input.status === 'NOT_FOUND' ? 'the upstream has no record of the payout: it was never received' : (input.reason ?? 'the upstream reported a failure');
-      const updated = await transitionPayout(tx, changes, payout, 'FAILED', {
+      const updated = await transitionPayout(tx, outbox, payout, 'FAILED', {
         message: reason.slice(0, 1000),
         data,
         actor,
         patch: { ...patchRef, failureReason: reason.slice(0, 1000), finishedAt: now },
       });
+      await notifyPayoutStatus(tx, updated);
       return { outcome: 'APPLIED', payout: updated };
     }
     case 'REVERSED': {
@@ -98,12 +102,13 @@ export async function applyUpstreamPayoutInTx(tx: Tx, changes: PayoutChangeLog, 
       if (payout.status === 'PROCESSING') {
         await releasePayoutFunds(tx, payout, actor, 'FAILED');
         const reason = input.reason ?? 'the bank returned the payout before it was confirmed';
-        const updated = await transitionPayout(tx, changes, payout, 'FAILED', {
+        const updated = await transitionPayout(tx, outbox, payout, 'FAILED', {
           message: reason.slice(0, 1000),
           data,
           actor,
           patch: { ...patchRef, failureReason: reason.slice(0, 1000), finishedAt: now },
         });
+        await notifyPayoutStatus(tx, updated);
         return { outcome: 'APPLIED', payout: updated };
       }
       if (payout.status !== 'SUCCEEDED') {
@@ -111,11 +116,12 @@ export async function applyUpstreamPayoutInTx(tx: Tx, changes: PayoutChangeLog, 
         return { outcome: 'IGNORED', payout };
       }
       await reversePayoutFunds(tx, payout, actor, input.reason ?? null);
-      const updated = await transitionPayout(tx, changes, payout, 'REVERSED', {
+      const updated = await transitionPayout(tx, outbox, payout, 'REVERSED', {
         message: input.reason ?? 'the upstream reversed the payout: the money came back',
         data,
         actor,
       });
+      await notifyPayoutStatus(tx, updated);
       return { outcome: 'APPLIED', payout: updated };
     }
     case 'PROCESSING': {

@@ -14,7 +14,8 @@ import { freezePayoutFunds } from '../payouts.ledger.ts';
 import { parsePayoutAmount, parsePayoutFields, payoutRequestHash, validateRecipient, type PayoutFields } from '../payouts.params.ts';
 import type { PayoutObject } from '../payouts.presenter.ts';
 import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
-import { findPayout, presentPayout, runPayoutTransaction, type LoadedPayout } from '../payouts.transition.ts';
+import { findPayout, presentPayout, type LoadedPayout, PAYOUT_TX_OPTIONS, payoutChanged } from '../payouts.transition.ts';
+import { inTransaction } from '../../shared/process.ts';
 
 /**
  * Create a payout (POST /v1/payout/create and the back office's "create test payout").
@@ -81,7 +82,7 @@ export async function createPayout(services: PayoutsServices, input: CreatePayou
     const payoutNo = newOrderNo('W', now);
     let outcome: { kind: 'created'; payout: LoadedPayout } | { kind: 'existing'; payout: LoadedPayout } | { kind: 'collision' } | { kind: 'channel_taken' };
     try {
-      outcome = await runPayoutTransaction(services, async (tx, changes) => {
+      outcome = await inTransaction(services, async (tx, outbox) => {
         const rows = await tx.payout.createManyAndReturn({
           data: [payoutRow(input, plan, fields, amount, requestHash, payoutNo, now)],
           skipDuplicates: true,
@@ -131,9 +132,9 @@ export async function createPayout(services: PayoutsServices, input: CreatePayou
         const payout = (await findPayout(tx, { id }))!;
         await freezePayoutFunds(tx, payout, actor);
         if (status === 'PENDING') await enqueueJob(tx, SUBMIT_TASK, { payoutId: id }, { jobKey: submitJobKey(id), maxAttempts: 10 });
-        changes.push({ id, merchantId: payout.merchantId, status: payout.status, sequence: payout.sequence });
+        outbox.publish('payout:changed', payoutChanged(payout));
         return { kind: 'created', payout } as const;
-      });
+      }, PAYOUT_TX_OPTIONS);
     } catch (error) {
       if (isDomainError(error, 'INSUFFICIENT_BALANCE')) {
         const account = String(error.details?.account ?? '');

@@ -3,8 +3,9 @@ import { recordAudit, type AuditActor } from '../../audit/audit.service.ts';
 import { DomainError } from '../../../lib/errors.ts';
 import type { PayoutsServices } from '../payouts.context.ts';
 import { PayoutNotFoundError } from '../payouts.errors.ts';
-import { lockPayout, recordPayoutEvent, runPayoutTransaction, type LoadedPayout } from '../payouts.transition.ts';
+import { lockPayout, recordPayoutEvent, type LoadedPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
 import { applyUpstreamPayoutInTx } from './apply-upstream-payout.ts';
+import { inTransaction } from '../../shared/process.ts';
 
 /**
  * Manual operations on payouts from the back office, reason mandatory, audited:
@@ -23,7 +24,7 @@ export async function overridePayoutStatus(
   services: Pick<PayoutsServices, 'prisma' | 'events'>,
   input: ManualPayoutInput & { status: 'SUCCEEDED' | 'FAILED' | 'REVERSED' },
 ): Promise<LoadedPayout> {
-  return runPayoutTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     const payout = await lockPayout(tx, { id: input.payoutId });
     if (!payout) throw new PayoutNotFoundError({ id: input.payoutId });
     const wanted = input.status === 'REVERSED' ? 'SUCCEEDED' : 'PROCESSING';
@@ -35,7 +36,7 @@ export async function overridePayoutStatus(
       message: `manual change to ${input.status}: ${input.reason}`,
       actor: { type: input.actor.type, id: input.actor.id ?? null },
     });
-    const applied = await applyUpstreamPayoutInTx(tx, changes, {
+    const applied = await applyUpstreamPayoutInTx(tx, outbox, {
       channelId: payout.channelId,
       channelCode: `manual:${input.actor.label ?? input.actor.id ?? 'staff'}`,
       payoutRef: payout.payoutNo,
@@ -52,14 +53,14 @@ export async function overridePayoutStatus(
       after: { status: applied.payout.status, reason: input.reason },
     });
     return applied.payout;
-  });
+  }, PAYOUT_TX_OPTIONS);
 }
 
 export async function setPayoutOriginality(
   services: Pick<PayoutsServices, 'prisma' | 'events'>,
   input: ManualPayoutInput & { originality: Originality },
 ): Promise<LoadedPayout> {
-  return runPayoutTransaction(services, async (tx) => {
+  return inTransaction(services, async (tx) => {
     const payout = await lockPayout(tx, { id: input.payoutId });
     if (!payout) throw new PayoutNotFoundError({ id: input.payoutId });
     if (payout.originality === input.originality) return payout;
@@ -78,5 +79,5 @@ export async function setPayoutOriginality(
       after: { originality: input.originality, reason: input.reason },
     });
     return { ...payout, originality: input.originality };
-  });
+  }, PAYOUT_TX_OPTIONS);
 }

@@ -3,8 +3,9 @@ import { enqueueJob } from '../../../jobs/queue.ts';
 import { getConnector, hasConnector } from '../../routing/connectors/connector.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
 import { toPayoutRequest } from '../payouts.request.ts';
-import { findPayout, recordPayoutEvent, runPayoutTransaction } from '../payouts.transition.ts';
+import { findPayout, recordPayoutEvent, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
 import { applyUpstreamPayoutInTx, type PayoutApplyOutcome } from './apply-upstream-payout.ts';
+import { inTransaction } from '../../shared/process.ts';
 
 /**
  * The payout half of the stuck-state janitor (cron, every minute):
@@ -94,14 +95,14 @@ export async function reconcileOne(services: PayoutsServices, payoutId: string):
     await toPayoutRequest(services.prisma, payout),
     channel as Channel,
   );
-  return runPayoutTransaction(services, async (tx, changes) => {
+  return inTransaction(services, async (tx, outbox) => {
     await recordPayoutEvent(tx, payoutId, {
       type: 'UPSTREAM_QUERIED',
       message: `asked the upstream: ${state.status}${state.stage ? ` (${state.stage})` : ''}`,
       data: { status: state.status, ...(state.stage ? { stage: state.stage } : {}), ...(state.reason ? { reason: state.reason } : {}) },
       actor: { type: 'SYSTEM' },
     });
-    const result = await applyUpstreamPayoutInTx(tx, changes, {
+    const result = await applyUpstreamPayoutInTx(tx, outbox, {
       channelId: channel.id,
       channelCode: channel.code,
       payoutRef: payout.payoutNo,
@@ -112,5 +113,5 @@ export async function reconcileOne(services: PayoutsServices, payoutId: string):
       source: 'query',
     });
     return result.outcome;
-  });
+  }, PAYOUT_TX_OPTIONS);
 }

@@ -5,8 +5,10 @@ import type { Actor } from '../../orders/orders.transition.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
 import { PayoutAlreadySubmittedError, PayoutNotFoundError } from '../payouts.errors.ts';
 import { releasePayoutFunds, reversePayoutFunds } from '../payouts.ledger.ts';
-import { presentPayout, lockPayout, runPayoutTransaction, transitionPayout, type LoadedPayout } from '../payouts.transition.ts';
+import { presentPayout, lockPayout, transitionPayout, type LoadedPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
 import type { PayoutObject } from '../payouts.presenter.ts';
+import { inTransaction } from '../../shared/process.ts';
+import { notifyPayoutStatus } from '../payouts.notify.ts';
 
 /**
  * Back-office decisions on payouts, each one transaction with its audit row:
@@ -47,14 +49,15 @@ const asActor = (a: AuditActor): Actor => ({ type: a.type, id: a.id ?? null });
 
 export async function approvePayout(services: PayoutsServices, input: ReviewInput): Promise<ReviewResult> {
   const note = input.note?.trim() || null;
-  const payout = await runPayoutTransaction(services, async (tx, changes) => {
+  const payout = await inTransaction(services, async (tx, outbox) => {
     const current = await lockForReview(tx, input);
-    const updated = await transitionPayout(tx, changes, current, 'PENDING', {
+    const updated = await transitionPayout(tx, outbox, current, 'PENDING', {
       type: 'REVIEW_APPROVED',
       message: note ? `approved: ${note}` : 'approved',
       actor: asActor(input.actor),
       patch: { reviewNote: note, reviewedById: input.actor.type === 'USER' ? (input.actor.id ?? null) : null, reviewedAt: new Date() },
     });
+    await notifyPayoutStatus(tx, updated);
     await enqueueJob(tx, SUBMIT_TASK, { payoutId: updated.id }, { jobKey: submitJobKey(updated.id), maxAttempts: 10 });
     await recordAudit(tx, input.actor, {
       action: 'payout.approve',
@@ -65,18 +68,18 @@ export async function approvePayout(services: PayoutsServices, input: ReviewInpu
       after: { status: updated.status, note },
     });
     return updated;
-  });
+  }, PAYOUT_TX_OPTIONS);
   return { payout, object: await presentPayout(services.prisma, payout) };
 }
 
 export async function rejectPayout(services: PayoutsServices, input: ReviewInput): Promise<ReviewResult> {
   const note = requireNote(input.note, 'reject a payout');
-  const payout = await runPayoutTransaction(services, async (tx, changes) => {
+  const payout = await inTransaction(services, async (tx, outbox) => {
     const current = await lockForReview(tx, input);
     if (current.status !== 'REVIEW' && current.status !== 'PENDING') throw new PayoutAlreadySubmittedError(current.payoutNo, current.status);
     const actor = asActor(input.actor);
     await releasePayoutFunds(tx, current, actor, 'REJECTED');
-    const updated = await transitionPayout(tx, changes, current, 'REJECTED', {
+    const updated = await transitionPayout(tx, outbox, current, 'REJECTED', {
       type: 'REVIEW_REJECTED',
       message: `rejected: ${note}`,
       actor,
@@ -88,6 +91,7 @@ export async function rejectPayout(services: PayoutsServices, input: ReviewInput
         finishedAt: new Date(),
       },
     });
+    await notifyPayoutStatus(tx, updated);
     await recordAudit(tx, input.actor, {
       action: 'payout.reject',
       merchantId: updated.merchantId,
@@ -97,13 +101,13 @@ export async function rejectPayout(services: PayoutsServices, input: ReviewInput
       after: { status: updated.status, note },
     });
     return updated;
-  });
+  }, PAYOUT_TX_OPTIONS);
   return { payout, object: await presentPayout(services.prisma, payout) };
 }
 
 export async function reversePayout(services: PayoutsServices, input: ReviewInput): Promise<ReviewResult> {
   const note = requireNote(input.note, 'reverse a payout');
-  const payout = await runPayoutTransaction(services, async (tx, changes) => {
+  const payout = await inTransaction(services, async (tx, outbox) => {
     const current = await lockForReview(tx, input);
     const actor = asActor(input.actor);
     if (current.status !== 'SUCCEEDED') {
@@ -113,7 +117,8 @@ export async function reversePayout(services: PayoutsServices, input: ReviewInpu
       });
     }
     await reversePayoutFunds(tx, current, actor, note);
-    const updated = await transitionPayout(tx, changes, current, 'REVERSED', { type: 'MANUAL_REVERSAL', message: `reversed: ${note}`, actor });
+    const updated = await transitionPayout(tx, outbox, current, 'REVERSED', { type: 'MANUAL_REVERSAL', message: `reversed: ${note}`, actor });
+    await notifyPayoutStatus(tx, updated);
     await recordAudit(tx, input.actor, {
       action: 'payout.reverse',
       merchantId: updated.merchantId,
@@ -123,6 +128,6 @@ export async function reversePayout(services: PayoutsServices, input: ReviewInpu
       after: { status: updated.status, note },
     });
     return updated;
-  });
+  }, PAYOUT_TX_OPTIONS);
   return { payout, object: await presentPayout(services.prisma, payout) };
 }

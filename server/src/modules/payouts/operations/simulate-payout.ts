@@ -7,7 +7,8 @@ import { sandboxSecret } from '../../routing/connectors/sandbox/connector.ts';
 import { simulateSandboxPayout, type SimulatedPayoutOutcome } from '../../routing/connectors/sandbox/payouts.ts';
 import type { PayoutsServices } from '../payouts.context.ts';
 import { PayoutNotFoundError } from '../payouts.errors.ts';
-import { lockPayout, recordPayoutEvent, runPayoutTransaction, type LoadedPayout } from '../payouts.transition.ts';
+import { lockPayout, recordPayoutEvent, type LoadedPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
+import { inTransaction } from '../../shared/process.ts';
 
 /**
  * "Simulate callback" for a TEST payout on a sandbox channel (seed 000): the sandbox upstream sends its
@@ -19,7 +20,7 @@ export async function simulatePayoutCallback(
   services: PayoutsServices,
   input: { payoutId: string; merchantId?: string | null; outcome: SimulatedPayoutOutcome; actor: Actor; delayMs?: number; audit?: AuditHook },
 ): Promise<{ payout: LoadedPayout; eventId: string; runAt: Date }> {
-  return runPayoutTransaction(services, async (tx) => {
+  return inTransaction(services, async (tx) => {
     const payout = await lockPayout(tx, { id: input.payoutId });
     if (!payout || (input.merchantId && payout.merchantId !== input.merchantId)) throw new PayoutNotFoundError({ id: input.payoutId });
     if (!payout.test) throw new DomainError('TEST_ORDER_REQUIRED', 'callbacks can be simulated for test payouts only');
@@ -46,5 +47,5 @@ export async function simulatePayoutCallback(
     });
     await input.audit?.(tx, { id: payout.id, merchantId: payout.merchantId });
     return { payout, ...scheduled };
-  });
+  }, PAYOUT_TX_OPTIONS);
 }

@@ -4,8 +4,10 @@ import { getConnector, type SubmittedPayout } from '../../routing/connectors/con
 import type { PayoutsServices } from '../payouts.context.ts';
 import { releasePayoutFunds } from '../payouts.ledger.ts';
 import { toPayoutRequest } from '../payouts.request.ts';
-import { lockPayout, recordPayoutEvent, runPayoutTransaction, transitionPayout } from '../payouts.transition.ts';
+import { lockPayout, recordPayoutEvent, transitionPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
 import { applyUpstreamPayoutInTx } from './apply-upstream-payout.ts';
+import { inTransaction } from '../../shared/process.ts';
+import { notifyPayoutStatus } from '../payouts.notify.ts';
 
 /**
  * Job `payouts:submit`: sends a PENDING payout to its channel's upstream.
@@ -19,18 +21,19 @@ import { applyUpstreamPayoutInTx } from './apply-upstream-payout.ts';
  */
 export async function submitPayout(services: PayoutsServices, payoutId: string): Promise<'SUBMITTED' | 'SKIPPED'> {
   const system: Actor = { type: 'SYSTEM' };
-  const marked = await runPayoutTransaction(services, async (tx, changes) => {
+  const marked = await inTransaction(services, async (tx, outbox) => {
     const payout = await lockPayout(tx, { id: payoutId });
     if (!payout || payout.status !== 'PENDING') return null;
     const channel = await tx.channel.findUniqueOrThrow({ where: { id: payout.channelId! } });
-    const updated = await transitionPayout(tx, changes, payout, 'PROCESSING', {
+    const updated = await transitionPayout(tx, outbox, payout, 'PROCESSING', {
       type: 'SUBMITTING',
       message: `sending to channel ${channel.code}`,
       actor: system,
       patch: { submittedAt: new Date() },
     });
+    await notifyPayoutStatus(tx, updated);
     return { payout: updated, channel };
-  });
+  }, PAYOUT_TX_OPTIONS);
   if (!marked) return 'SKIPPED';
 
   const { payout, channel } = marked;
@@ -50,7 +53,7 @@ export async function submitPayout(services: PayoutsServices, payoutId: string):
   }
 
   const upstream: Actor = { type: 'UPSTREAM', id: channel.code };
-  await runPayoutTransaction(services, async (tx, changes) => {
+  await inTransaction(services, async (tx, outbox) => {
     const current = await lockPayout(tx, { id: payoutId });
     if (!current) return;
     if (!answer) {
@@ -64,12 +67,13 @@ export async function submitPayout(services: PayoutsServices, payoutId: string):
     if (answer.status === 'FAILED' && current.status === 'PROCESSING') {
       await releasePayoutFunds(tx, current, upstream, 'FAILED');
       const reason = (answer.reason ?? 'refused by the upstream').slice(0, 1000);
-      await transitionPayout(tx, changes, current, 'FAILED', {
+      const refused = await transitionPayout(tx, outbox, current, 'FAILED', {
         type: 'UPSTREAM_REFUSED',
         message: reason,
         actor: upstream,
         patch: { upstreamRef: answer.upstreamRef, failureReason: reason, finishedAt: new Date() },
       });
+      await notifyPayoutStatus(tx, refused);
       return;
     }
     if (!current.upstreamRef) await tx.payout.update({ where: { id: payoutId }, data: { upstreamRef: answer.upstreamRef } });
@@ -80,7 +84,7 @@ export async function submitPayout(services: PayoutsServices, payoutId: string):
       actor: upstream,
     });
     if (answer.status === 'SUCCEEDED') {
-      await applyUpstreamPayoutInTx(tx, changes, {
+      await applyUpstreamPayoutInTx(tx, outbox, {
         channelId: channel.id,
         channelCode: channel.code,
         payoutRef: current.payoutNo,
@@ -89,6 +93,6 @@ export async function submitPayout(services: PayoutsServices, payoutId: string):
         source: 'submit',
       });
     }
-  });
+  }, PAYOUT_TX_OPTIONS);
   return 'SUBMITTED';
 }
