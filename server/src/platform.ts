@@ -6,11 +6,21 @@ import { migrate } from './db/migrator.ts';
 import { createPrisma } from './db/prisma.ts';
 import type { AppServices } from './services.ts';
 import { createEventBus } from './events/create.ts';
+import type { JobModule } from './jobs/job-context.ts';
+import { janitorCron, janitorTasks } from './jobs/janitor.ts';
+import { maintenanceCron, maintenanceTasks } from './jobs/maintenance.ts';
 import { migrateQueue, startWorker } from './jobs/worker.ts';
 import type { Logger } from './lib/logger.ts';
 import { loadSecretBox } from './lib/secret-key.ts';
 import { syncAppCredentials } from './modules/apps/credentials-sync.ts';
+import { authCron, authTasks } from './modules/auth/auth.tasks.ts';
+import { deliveryTasks } from './modules/deliveries/deliveries.jobs.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './modules/demo/demo-seed.ts';
+import { exportCron, exportTasks } from './modules/exports/exports.tasks.ts';
+import { orderCron, orderTasks } from './modules/orders/orders.tasks.ts';
+import { payoutTasks } from './modules/payouts/payouts.tasks.ts';
+import { installedConnectors } from './modules/routing/connectors/registry.ts';
+import { statementCron, statementTasks } from './modules/statements/statements.tasks.ts';
 
 export interface Platform {
   url: string;
@@ -68,7 +78,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const url = config.PUBLIC_URL ? config.publicUrl : `http://localhost:${port}`;
 
     if (config.RUN_WORKER) {
-      const worker = await startWorker(services, { connectionString: database.url, concurrency: config.WORKER_CONCURRENCY });
+      const worker = await startWorker(services, { connectionString: database.url, concurrency: config.WORKER_CONCURRENCY, jobs: platformJobs() });
       cleanups.push(() => worker.stop());
     }
 
@@ -78,6 +88,21 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     await stop();
     throw error;
   }
+}
+
+/** The background work of every module and installed connector, handed to the worker (jobs/worker.ts knows no module). */
+export function platformJobs(): JobModule[] {
+  return [
+    { tasks: maintenanceTasks, cron: maintenanceCron },
+    { tasks: janitorTasks, cron: janitorCron },
+    { tasks: authTasks, cron: authCron },
+    { tasks: orderTasks, cron: orderCron },
+    { tasks: payoutTasks },
+    { tasks: deliveryTasks },
+    { tasks: exportTasks, cron: exportCron },
+    { tasks: statementTasks, cron: statementCron },
+    ...installedConnectors().flatMap((connector) => (connector.tasks ? [{ tasks: connector.tasks }] : [])),
+  ];
 }
 
 function announce(log: Logger, url: string, demo: boolean): void {

@@ -4,6 +4,7 @@ import { createEventBus } from './events/create.ts';
 import { migrateQueue, startWorker } from './jobs/worker.ts';
 import { createLogger } from './lib/logger.ts';
 import { loadSecretBox } from './lib/secret-key.ts';
+import { platformJobs } from './platform.ts';
 
 /** A worker-only process (`npm run worker`) for the scaled-out layout; needs DATABASE_URL. */
 const config = loadConfig();
@@ -16,7 +17,7 @@ await migrateQueue(config.DATABASE_URL);
 const prisma = createPrisma(config.DATABASE_URL, config.DB_POOL_SIZE);
 const events = createEventBus(config.REDIS_URL);
 const secrets = await loadSecretBox(config, log);
-const worker = await startWorker({ prisma, config, log, events, secrets }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY });
+const worker = await startWorker({ prisma, config, log, events, secrets }, { connectionString: config.DATABASE_URL, concurrency: config.WORKER_CONCURRENCY, jobs: platformJobs() });
 log.info({ concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Merchant } from '../src/generated/prisma/client.ts';
 import { beat, registerWorkerProcess, releaseDeadWorkers } from '../src/jobs/heartbeat.ts';
 import { startWorker } from '../src/jobs/worker.ts';
+import { platformJobs } from '../src/platform.ts';
 import { generateRsaKeyPair, keySerial } from '../src/lib/crypto.ts';
 import { sealPlatformPrivateKey } from '../src/modules/apps/platform-keys.ts';
 import { CALLBACK_RETRY_DELAYS_MS, CALLBACK_RETRY_JITTER, INTERRUPTED_ATTEMPT_ERROR, enqueueCallback } from '../src/modules/deliveries/deliveries.service.ts';
@@ -154,7 +155,7 @@ async function createOrder() {
 
 describe('worker processes', () => {
   it('announce their graphile pool id, beat, and leave the table when stopped', async () => {
-    const worker = await startWorker(env.services, { connectionString: env.databaseUrl, concurrency: 1 });
+    const worker = await startWorker(env.services, { connectionString: env.databaseUrl, concurrency: 1, jobs: platformJobs() });
     let stopped = false;
     try {
       expect(worker.workerIds).toHaveLength(1);

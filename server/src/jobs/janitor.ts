@@ -5,7 +5,7 @@ import { reconcilePayouts } from '../modules/payouts/operations/reconcile-payout
 import { reapplyUnappliedCallbacks } from '../modules/routing/upstream-callbacks.ts';
 import { submitJobKey } from '../modules/payouts/payouts.context.ts';
 import type { JanitorPayload } from './heartbeat.ts';
-import type { JobTask } from './worker.ts';
+import type { JobTask } from './job-context.ts';
 
 /**
  * The stuck-state janitor (every minute, and at once when dead workers were found — jobs/heartbeat.ts):

@@ -1,5 +1,5 @@
 import type { CronItem } from 'graphile-worker';
-import type { JobTask } from './worker.ts';
+import type { JobTask } from './job-context.ts';
 
 /** Drops request nonces whose replay window has passed. */
 const purgeNonces: JobTask = async (_payload, ctx) => {

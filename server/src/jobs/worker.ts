@@ -6,35 +6,14 @@ import {
   parseCronItems,
   run,
   runMigrations,
-  type CronItem,
   type Runner,
-  type Task,
   type TaskList,
   type WorkerEvents,
   type WorkerUtils,
 } from 'graphile-worker';
 import type { Logger } from '../lib/logger.ts';
-import type { JobContext } from './job-context.ts';
-import { maintenanceTasks, maintenanceCron } from './maintenance.ts';
-import { deliveryTasks } from '../modules/deliveries/deliveries.jobs.ts';
-import { orderCron, orderTasks } from '../modules/orders/orders.tasks.ts';
-import { payoutTasks } from '../modules/payouts/payouts.tasks.ts';
-import { janitorCron, janitorTasks } from './janitor.ts';
-import { exportCron, exportTasks } from '../modules/exports/exports.tasks.ts';
-import { statementCron, statementTasks } from '../modules/statements/statements.tasks.ts';
-import { authCron, authTasks } from '../modules/auth/auth.tasks.ts';
+import type { JobContext, JobModule } from './job-context.ts';
 import { startWorkerHeartbeat, type HeartbeatSettings, type WorkerHeartbeat } from './heartbeat.ts';
-
-export type JobTask = (payload: unknown, ctx: JobContext, helpers: Parameters<Task>[1]) => Promise<void>;
-
-/** Every background task of the platform, by name. Modules add theirs here. */
-export function allTasks(): Record<string, JobTask> {
-  return { ...maintenanceTasks, ...orderTasks, ...deliveryTasks, ...payoutTasks, ...janitorTasks, ...exportTasks, ...statementTasks, ...authTasks };
-}
-
-export function allCron(): CronItem[] {
-  return [...maintenanceCron, ...orderCron, ...janitorCron, ...exportCron, ...statementCron, ...authCron];
-}
 
 /** Installs or upgrades the queue's own schema (graphile_worker). */
 export async function migrateQueue(connectionString: string): Promise<void> {
@@ -51,13 +30,14 @@ export interface WorkerHandle {
 }
 
 /**
- * Starts the worker pool of this process (the server's in-process worker or `npm run worker`), announced
+ * Starts the worker pool of this process (the server's in-process worker or `npm run worker`) with the
+ * tasks and schedules of `jobs` (platform.ts gathers them from the modules), announced
  * in worker_processes with a heartbeat (jobs/heartbeat.ts) so that, should it die, its jobs are released
  * within seconds instead of graphile-worker's four-hour lock expiry.
  */
 export async function startWorker(
   ctx: JobContext,
-  opts: { connectionString: string; concurrency: number; heartbeat?: HeartbeatSettings },
+  opts: { connectionString: string; concurrency: number; jobs: readonly JobModule[]; heartbeat?: HeartbeatSettings },
 ): Promise<WorkerHandle> {
   const settings = opts.heartbeat ?? {
     heartbeatSeconds: ctx.config.WORKER_HEARTBEAT_SECONDS,
@@ -100,7 +80,7 @@ export async function startWorker(
   });
 
   const taskList: TaskList = {};
-  for (const [name, task] of Object.entries(allTasks())) {
+  for (const [name, task] of Object.entries(Object.assign({}, ...opts.jobs.map((job) => job.tasks)) as JobModule['tasks'])) {
     taskList[name] = async (payload, helpers) => {
       // No task acts before this process's pool id is recorded: a crash is then always traceable.
       await registered;
@@ -115,7 +95,7 @@ export async function startWorker(
       noHandleSignals: true,
       pollInterval: 1000,
       taskList,
-      parsedCronItems: parseCronItems(allCron()),
+      parsedCronItems: parseCronItems(opts.jobs.flatMap((job) => job.cron ?? [])),
       logger: workerLogger(ctx.log),
       events,
     });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../services.ts';
 import { DomainError, isDomainError } from '../lib/errors.ts';
 import { decodeUtf8, describeProblem, dirtyProblem, findDirtyInput, isCleanText } from '../lib/text-hygiene.ts';
-import { getConnector, hasConnector } from '../modules/routing/connectors/connector.ts';
+import { getConnector, hasConnector } from '../modules/routing/connectors/registry.ts';
 import { applyRecordedCallback, markCallbackResult, recordReceivedCallback, type UpstreamCallbackIntent } from '../modules/routing/upstream-callbacks.ts';
 
 /**

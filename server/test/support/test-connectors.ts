@@ -1,5 +1,5 @@
 import type { Connector } from '../../src/modules/routing/connectors/connector.ts';
-export { registerConnector } from '../../src/modules/routing/connectors/connector.ts';
+export { registerConnector } from '../../src/modules/routing/connectors/registry.ts';
 
 /** A remote (non-local) connector for tests: answers like an upstream, or fails like one that is down. */
 export function sandboxLike(kind: string, opts: { fail: boolean }): Connector {

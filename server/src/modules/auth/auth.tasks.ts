@@ -1,5 +1,5 @@
 import type { CronItem } from 'graphile-worker';
-import type { JobTask } from '../../jobs/worker.ts';
+import type { JobTask } from '../../jobs/job-context.ts';
 import { purgeEndedSessions } from './sessions.ts';
 
 const LOGIN_ATTEMPTS_KEPT_MS = 90 * 24 * 60 * 60_000;

@@ -3,7 +3,8 @@ import type { Channel, ChannelService, Prisma } from '../../generated/prisma/cli
 import type { EnableStatus } from '../../generated/prisma/enums.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import type { AuditActor } from '../audit/audit.service.ts';
-import { getConnector, hasConnector, supportsPayouts } from '../routing/connectors/connector.ts';
+import { supportsPayouts } from '../routing/connectors/connector.ts';
+import { getConnector, hasConnector } from '../routing/connectors/registry.ts';
 import { openCredentials } from '../routing/connectors/credentials.ts';
 import {
   ConfigNotFoundError,

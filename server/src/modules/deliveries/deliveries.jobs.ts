@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 export { CLAIM_LEASE_MS } from './deliveries.service.ts';
 import type { JobContext } from '../../jobs/job-context.ts';
-import type { JobTask } from '../../jobs/worker.ts';
+import type { JobTask } from '../../jobs/job-context.ts';
 import type { DeliveryStatus } from '../../generated/prisma/enums.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { openPlatformPrivateKey } from '../apps/platform-keys.ts';

@@ -1,5 +1,5 @@
 import type { CronItem } from 'graphile-worker';
-import type { JobTask } from '../../jobs/worker.ts';
+import type { JobTask } from '../../jobs/job-context.ts';
 import { EXPORT_TASK, purgeExpiredExports, runExport } from './exports.service.ts';
 
 const run: JobTask = async (payload, ctx) => {

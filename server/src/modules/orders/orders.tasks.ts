@@ -1,10 +1,9 @@
 import type { CronItem } from 'graphile-worker';
-import type { JobTask } from '../../jobs/worker.ts';
-import { SANDBOX_DELIVER_TASK, sandboxDeliverTask } from '../routing/connectors/sandbox/connector.ts';
+import type { JobTask } from '../../jobs/job-context.ts';
 import { expirePayins } from './operations/expire-payins.ts';
 import { releaseDueSettlements } from './operations/release-settlements.ts';
 
-/** Background tasks of payins, to add to jobs/worker.ts `allTasks()` / `allCron()`. */
+/** Background tasks of payins (platform.ts hands them to the worker). */
 
 const expireTask: JobTask = async (_payload, ctx) => {
   const { expired } = await expirePayins(ctx);
@@ -19,7 +18,6 @@ const releaseTask: JobTask = async (_payload, ctx) => {
 export const orderTasks: Record<string, JobTask> = {
   'orders:expire': expireTask,
   'settlements:release': releaseTask,
-  [SANDBOX_DELIVER_TASK]: sandboxDeliverTask,
 };
 
 export const orderCron: CronItem[] = [

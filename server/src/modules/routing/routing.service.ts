@@ -3,7 +3,8 @@ import type { Db } from '../../db/prisma.ts';
 import type { Channel, ChannelService, MerchantService, Service } from '../../generated/prisma/client.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { formatAmount } from '../../lib/money.ts';
-import { getConnector, hasConnector, supportsPayouts } from './connectors/connector.ts';
+import { supportsPayouts } from './connectors/connector.ts';
+import { getConnector, hasConnector, isSimulated } from './connectors/registry.ts';
 import { displayBalance } from '../ledger/ledger.service.ts';
 import { describeRange, formatRange, intersectSources, unionOfRanges, type LimitRange } from '../limits/limits.service.ts';
 
@@ -78,14 +79,11 @@ export interface RouteInput {
   /** Only this channel (back-office test orders pick their channel, seed 001). */
   channelId?: string | null;
   /**
-   * Sandbox separation (SANDBOX_FOR_TEST_ONLY): 'only' admits sandbox channels alone (test orders),
-   * 'never' excludes them (live orders); absent admits both. Excluded channels are CONNECTOR_UNAVAILABLE.
+   * Sandbox separation (SANDBOX_FOR_TEST_ONLY): 'only' admits channels of simulated upstreams alone
+   * (test orders), 'never' excludes them (live orders); absent admits both. Excluded channels are CONNECTOR_UNAVAILABLE.
    */
   sandbox?: 'only' | 'never';
 }
-
-/** The simulated upstream's connector kind. */
-export const SANDBOX_CONNECTOR = 'sandbox';
 
 /** The sandbox rule for an order or payout of this book, under the configured separation. */
 export function sandboxRule(separate: boolean, test: boolean): Pick<RouteInput, 'sandbox'> {
@@ -147,7 +145,7 @@ export function decideRoute(bindings: readonly Binding[], input: RouteInput): Ro
     else if (
       !hasConnector(binding.channel.connector) ||
       (input.connectorOk && !input.connectorOk(binding.channel.connector)) ||
-      (input.sandbox && (binding.channel.connector === SANDBOX_CONNECTOR) !== (input.sandbox === 'only'))
+      (input.sandbox && isSimulated(binding.channel.connector) !== (input.sandbox === 'only'))
     ) {
       excluded = 'CONNECTOR_UNAVAILABLE';
     }

@@ -1,9 +1,9 @@
 import type { CronItem } from 'graphile-worker';
-import type { JobTask } from '../../jobs/worker.ts';
+import type { JobTask } from '../../jobs/job-context.ts';
 import { catchUpDailyStatements } from './statements.service.ts';
 
 /**
- * Daily statements job, added to jobs/worker.ts `allTasks()` / `allCron()`. Every 15 minutes it builds
+ * Daily statements job (platform.ts hands it to the worker). Every 15 minutes it builds
  * the days that ended (+ the settle margin) in each merchant's own time zone and any days missed while
  * no worker ran; with nothing to build it costs an index probe per merchant account. Running more
  * often than hourly keeps half- and quarter-hour zones (Asia/Kolkata, Asia/Kathmandu) close to their

@@ -4,7 +4,8 @@ import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
 import { isOpenPayin } from '../orders.state.ts';
 import { lockOrder, recordOrderEvent, type Actor, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
-import { simulateSandboxPayin, type SimulatedOutcome } from '../../routing/connectors/sandbox/connector.ts';
+import type { SimulatedOutcome } from '../../routing/connectors/connector.ts';
+import { simulatorOf } from '../../routing/connectors/registry.ts';
 import { inTransaction } from '../../shared/process.ts';
 
 /**
@@ -58,8 +59,9 @@ export async function simulateCallback(
       }
     }
     const channel = order.channelId ? await tx.channel.findUnique({ where: { id: order.channelId } }) : null;
-    if (!channel || channel.connector !== 'sandbox') throw new SimulationUnsupportedError(channel?.connector ?? 'none');
-    const scheduled = await simulateSandboxPayin({ db: tx, secrets: services.secrets }, { ...order, currency: order.currencyCode }, channel, {
+    const simulator = channel ? simulatorOf(channel.connector) : undefined;
+    if (!channel || !simulator) throw new SimulationUnsupportedError(channel?.connector ?? 'none');
+    const scheduled = await simulator.payin({ db: tx, secrets: services.secrets }, { ...order, currency: order.currencyCode }, channel, {
       outcome: input.outcome,
       delayMs: input.delayMs ?? 0,
       ...(input.amount !== undefined ? { amount: input.amount } : {}),

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../../db/prisma.ts';
 import { isDomainError } from '../../../lib/errors.ts';
-import { simulateSandboxPayin } from '../../routing/connectors/sandbox/connector.ts';
+import { simulatorOf } from '../../routing/connectors/registry.ts';
 import { evaluateRisk } from '../../risk/risk.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
@@ -97,9 +97,10 @@ export async function submitPayer(services: OrdersServices, input: SubmitPayerIn
 
     let simulation: SubmitPayerResult['simulation'] = null;
     const channel = processing.channelId ? await tx.channel.findUnique({ where: { id: processing.channelId } }) : null;
-    if (channel?.connector === 'sandbox') {
+    const simulator = channel ? simulatorOf(channel.connector) : undefined;
+    if (channel && simulator) {
       try {
-        const scheduled = await simulateSandboxPayin(
+        const scheduled = await simulator.payin(
           { db: tx, secrets: services.secrets },
           { ...processing, currency: processing.currencyCode },
           channel,

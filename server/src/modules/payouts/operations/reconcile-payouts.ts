@@ -1,6 +1,6 @@
 import type { Channel } from '../../../generated/prisma/client.ts';
 import { enqueueJob } from '../../../jobs/queue.ts';
-import { getConnector, hasConnector } from '../../routing/connectors/connector.ts';
+import { getConnector, hasConnector } from '../../routing/connectors/registry.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
 import { toPayoutRequest } from '../payouts.request.ts';
 import { findPayout, recordPayoutEvent, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';

@@ -3,8 +3,8 @@ import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { SimulationUnsupportedError } from '../../orders/orders.errors.ts';
 import { DomainError } from '../../../lib/errors.ts';
 import type { Actor } from '../../orders/orders.transition.ts';
-import { sandboxSecret } from '../../routing/connectors/sandbox/connector.ts';
-import { simulateSandboxPayout, type SimulatedPayoutOutcome } from '../../routing/connectors/sandbox/payouts.ts';
+import type { SimulatedOutcome } from '../../routing/connectors/connector.ts';
+import { simulatorOf } from '../../routing/connectors/registry.ts';
 import type { PayoutsServices } from '../payouts.context.ts';
 import { PayoutNotFoundError } from '../payouts.errors.ts';
 import { lockPayout, recordPayoutEvent, type LoadedPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
@@ -18,7 +18,7 @@ import { inTransaction } from '../../shared/process.ts';
  */
 export async function simulatePayoutCallback(
   services: PayoutsServices,
-  input: { payoutId: string; merchantId?: string | null; outcome: SimulatedPayoutOutcome; actor: Actor; delayMs?: number; audit?: AuditHook },
+  input: { payoutId: string; merchantId?: string | null; outcome: SimulatedOutcome; actor: Actor; delayMs?: number; audit?: AuditHook },
 ): Promise<{ payout: LoadedPayout; eventId: string; runAt: Date }> {
   return inTransaction(services, async (tx) => {
     const payout = await lockPayout(tx, { id: input.payoutId });
@@ -30,12 +30,12 @@ export async function simulatePayoutCallback(
       throw new DomainError('INVALID_TRANSITION', `cannot simulate a ${input.outcome} callback for a ${payout.status} payout`, { from: payout.status, to });
     }
     const channel = payout.channelId ? await tx.channel.findUnique({ where: { id: payout.channelId } }) : null;
-    if (!channel || channel.connector !== 'sandbox') throw new SimulationUnsupportedError(channel?.connector ?? 'none');
-    const scheduled = await simulateSandboxPayout(
+    const simulator = channel ? simulatorOf(channel.connector) : undefined;
+    if (!channel || !simulator) throw new SimulationUnsupportedError(channel?.connector ?? 'none');
+    const scheduled = await simulator.payout(
       { db: tx, secrets: services.secrets },
       { payoutNo: payout.payoutNo, upstreamRef: payout.upstreamRef, currency: payout.currencyCode, digits: await currencyDigits(tx, payout.currencyCode) },
       channel,
-      sandboxSecret(services.secrets, channel),
       input.outcome,
       input.delayMs ?? 0,
     );

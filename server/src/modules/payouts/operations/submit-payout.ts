@@ -1,6 +1,7 @@
 import type { Channel } from '../../../generated/prisma/client.ts';
 import type { Actor } from '../../orders/orders.transition.ts';
-import { getConnector, type SubmittedPayout } from '../../routing/connectors/connector.ts';
+import { type SubmittedPayout } from '../../routing/connectors/connector.ts';
+import { getConnector } from '../../routing/connectors/registry.ts';
 import type { PayoutsServices } from '../payouts.context.ts';
 import { releasePayoutFunds } from '../payouts.ledger.ts';
 import { toPayoutRequest } from '../payouts.request.ts';

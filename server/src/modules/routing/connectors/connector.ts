@@ -2,13 +2,14 @@ import type { Config } from '../../../config/config.ts';
 import type { Db } from '../../../db/prisma.ts';
 import type { Channel, OrderType, ServiceKind } from '../../../generated/prisma/client.ts';
 import type { SecretBox } from '../../../lib/crypto.ts';
-import { DomainError } from '../../../lib/errors.ts';
-import { sandboxConnector } from './sandbox/connector.ts';
+import type { JobTask } from '../../../jobs/job-context.ts';
 
 /**
  * Upstream connectors: how Payrail talks to a payment provider. A channel names its connector in
- * `Channel.connector`; `getConnector` finds it. Each connector lives in `connectors/<name>/` split into
- * `connector.ts` (the flows) and `transformers.ts` (the only code that knows the provider's wire format).
+ * `Channel.connector`; `getConnector` (registry.ts) finds it. Each connector lives in `connectors/<name>/`
+ * split into `connector.ts` (the flows) and `transformers.ts` (the only code that knows the provider's
+ * wire format). Beyond the flows a connector may offer capabilities: background `tasks` of its own and
+ * a `simulator` (a simulated upstream for test money). Nothing outside a connector's folder names one.
  */
 
 /** What connectors may use: the database (read-only by convention), secrets to open credentials, config. */
@@ -161,27 +162,69 @@ export interface Connector {
    */
   submitPayout?(ctx: ConnectorContext, payout: PayoutRequest, channel: Channel): Promise<SubmittedPayout>;
   queryPayout?(ctx: ConnectorContext, payout: PayoutRequest & { upstreamRef: string | null; submittedAt: Date | null }, channel: Channel): Promise<UpstreamPayoutState>;
+  /** Background tasks of the connector's own (platform.ts hands them to the worker). */
+  readonly tasks?: Record<string, JobTask>;
+  /** Present on a simulated upstream (the sandbox): test payins and payouts only. */
+  readonly simulator?: Simulator;
+}
+
+export type SimulatedOutcome = 'success' | 'failure' | 'reversal';
+
+/** A test payin as a simulated upstream sees it. */
+export interface SimulatedPayinTarget {
+  orderNo: string;
+  upstreamRef: string | null;
+  amount: bigint;
+  paidAmount: bigint;
+  currency: string;
+  /** Payments already received (a reversal reverses them). */
+  payments: Array<{ txnId: string; amount: bigint; paidAt: Date }>;
+}
+
+export interface SimulateOptions {
+  /** Given: that outcome. Absent: the simulator decides (e.g. by its channel's success rate). */
+  outcome?: SimulatedOutcome;
+  /** Amount of a successful payment; default what is still missing (or the whole amount). */
+  amount?: bigint;
+  /** Default the channel's configured delay. */
+  delayMs?: number;
+  random?: () => number;
+  now?: Date;
+}
+
+export interface SimulationScheduled {
+  outcome: SimulatedOutcome;
+  eventId: string;
+  runAt: Date;
+  payments: UpstreamPayment[];
+}
+
+/** A test payout as a simulated upstream sees it. */
+export interface SimulatedPayoutTarget {
+  payoutNo: string;
+  upstreamRef: string | null;
+  currency: string;
+  digits: number;
+}
+
+/**
+ * A simulated upstream: it answers like a provider, with signed callbacks over HTTP scheduled in the
+ * caller's transaction, so results come back through the normal upstream path. Test money only.
+ */
+export interface Simulator {
+  /** The callback of a payin's result; also how the simulated upstream answers a payer who reports a payment. */
+  payin(ctx: { db: Db; secrets: SecretBox }, target: SimulatedPayinTarget, channel: Channel, opts?: SimulateOptions): Promise<SimulationScheduled>;
+  /** The callback of a payout's result. */
+  payout(
+    ctx: { db: Db; secrets: SecretBox },
+    target: SimulatedPayoutTarget,
+    channel: Channel,
+    outcome: SimulatedOutcome,
+    delayMs?: number,
+  ): Promise<{ eventId: string; runAt: Date }>;
 }
 
 /** Connectors that can send payouts (routing only offers their channels for payout services). */
 export function supportsPayouts(connector: Connector): boolean {
   return typeof connector.submitPayout === 'function' && typeof connector.queryPayout === 'function';
-}
-
-const registry = new Map<string, Connector>([[sandboxConnector.kind, sandboxConnector]]);
-
-/** Adds (or replaces) a connector, e.g. a test connector built to fail. */
-export function registerConnector(connector: Connector): void {
-  registry.set(connector.kind, connector);
-}
-
-export function hasConnector(kind: string): boolean {
-  return registry.has(kind);
-}
-
-/** The connector of a channel; NO_CHANNEL when the kind is not installed (a configuration error). */
-export function getConnector(kind: string): Connector {
-  const connector = registry.get(kind);
-  if (!connector) throw new DomainError('NO_CHANNEL', `connector "${kind}" is not installed`, { connector: kind });
-  return connector;
 }

@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../../../db/prisma.ts';
 import type { Channel } from '../../../../generated/prisma/client.ts';
-import type { JobTask } from '../../../../jobs/worker.ts';
+import type { JobTask } from '../../../../jobs/job-context.ts';
 import { enqueueJob } from '../../../../jobs/queue.ts';
 import type { SecretBox } from '../../../../lib/crypto.ts';
 import { DomainError } from '../../../../lib/errors.ts';
 import { currencyDigits } from '../../../catalog/catalog.service.ts';
-import type { Connector, UpstreamPayment } from '../connector.ts';
+import type { Connector, SimulatedOutcome, SimulatedPayinTarget, SimulateOptions, SimulationScheduled, UpstreamPayment } from '../connector.ts';
 import { openCredentials } from '../credentials.ts';
-import { querySandboxPayout, submitSandboxPayout } from './payouts.ts';
+import { querySandboxPayout, simulateSandboxPayout, submitSandboxPayout } from './payouts.ts';
 import { decodeCallback, encodeCallback, signCallback, toCreatedPayin, type SandboxEventName } from './transformers.ts';
 
 /**
@@ -53,80 +53,6 @@ export function sandboxSecret(secrets: SecretBox, channel: Pick<Channel, 'creden
   return typeof secret === 'string' && secret !== '' ? secret : null;
 }
 
-export const sandboxConnector: Connector = {
-  kind: 'sandbox',
-  local: true,
-
-  async createPayin(_ctx, order, channel) {
-    const settings = sandboxSettings(channel.settings);
-    return toCreatedPayin(order, channel, settings);
-  },
-
-  async queryPayin(ctx, order, channel) {
-    const payments = await ctx.db.payment.findMany({
-      where: { channelId: channel.id, order: { orderNo: order.orderNo } },
-      select: { txnId: true, amount: true, paidAt: true, status: true },
-    });
-    const received = payments.filter((p) => p.status === 'SUCCEEDED');
-    const total = received.reduce((sum, p) => sum + p.amount, 0n);
-    const status = payments.some((p) => p.status === 'REVERSED') ? 'REVERSED' : total >= order.amount ? 'PAID' : 'PENDING';
-    return { status, payments: received.map(({ txnId, amount, paidAt }) => ({ txnId, amount, paidAt })) };
-  },
-
-  async parseCallback(ctx, rawBody, headers, channel) {
-    let secret: string | null;
-    try {
-      secret = sandboxSecret(ctx.secrets, channel);
-    } catch {
-      secret = null; // credentials that do not open verify nothing
-    }
-    return decodeCallback(rawBody, headers, secret, await currencyDigits(ctx.db, channel.currencyCode));
-  },
-
-  async submitPayout(ctx, payout, channel) {
-    let secret: string | null;
-    try {
-      secret = sandboxSecret(ctx.secrets, channel);
-    } catch {
-      secret = null;
-    }
-    return submitSandboxPayout(ctx, payout, channel, secret);
-  },
-
-  async queryPayout(_ctx, payout, channel) {
-    return querySandboxPayout(payout, channel);
-  },
-};
-
-export type SimulatedOutcome = 'success' | 'failure' | 'reversal';
-
-export interface SandboxTarget {
-  orderNo: string;
-  upstreamRef: string | null;
-  amount: bigint;
-  paidAmount: bigint;
-  currency: string;
-  /** Payments already received (a reversal reverses them). */
-  payments: Array<{ txnId: string; amount: bigint; paidAt: Date }>;
-}
-
-export interface SimulateOptions {
-  /** Given: that outcome. Absent: success with probability `settings.successRate`. */
-  outcome?: SimulatedOutcome;
-  /** Amount of a successful payment; default what is still missing (or the whole amount). */
-  amount?: bigint;
-  /** Default the channel's `settings.delayMs`. */
-  delayMs?: number;
-  random?: () => number;
-  now?: Date;
-}
-
-export interface SimulationScheduled {
-  outcome: SimulatedOutcome;
-  eventId: string;
-  runAt: Date;
-  payments: UpstreamPayment[];
-}
 
 export interface SandboxDeliverPayload {
   channel: string;
@@ -140,7 +66,7 @@ export interface SandboxDeliverPayload {
  */
 export async function simulateSandboxPayin(
   ctx: { db: Db; secrets: SecretBox },
-  target: SandboxTarget,
+  target: SimulatedPayinTarget,
   channel: Channel,
   opts: SimulateOptions = {},
 ): Promise<SimulationScheduled> {
@@ -189,11 +115,64 @@ export async function simulateSandboxPayin(
 }
 
 /** Job: POST a prepared sandbox callback to `<config.publicUrl>/v1/upstream/<channel>/callback`; non-2xx retries. */
-export const sandboxDeliverTask: JobTask = async (payload, ctx) => {
+const sandboxDeliverTask: JobTask = async (payload, ctx) => {
   const p = payload as SandboxDeliverPayload;
   const url = `${ctx.config.publicUrl.replace(/\/+$/, '')}/v1/upstream/${encodeURIComponent(p.channel)}/callback`;
   const response = await fetch(url, { method: 'POST', headers: p.headers, body: p.body, signal: AbortSignal.timeout(10_000) });
   const text = await response.text().catch(() => '');
   if (!response.ok) throw new Error(`sandbox callback to ${url} answered ${response.status}: ${text.slice(0, 200)}`);
   ctx.log.debug({ channel: p.channel, status: response.status }, 'sandbox callback delivered');
+};
+
+
+export const sandboxConnector: Connector = {
+  kind: 'sandbox',
+  local: true,
+
+  async createPayin(_ctx, order, channel) {
+    const settings = sandboxSettings(channel.settings);
+    return toCreatedPayin(order, channel, settings);
+  },
+
+  async queryPayin(ctx, order, channel) {
+    const payments = await ctx.db.payment.findMany({
+      where: { channelId: channel.id, order: { orderNo: order.orderNo } },
+      select: { txnId: true, amount: true, paidAt: true, status: true },
+    });
+    const received = payments.filter((p) => p.status === 'SUCCEEDED');
+    const total = received.reduce((sum, p) => sum + p.amount, 0n);
+    const status = payments.some((p) => p.status === 'REVERSED') ? 'REVERSED' : total >= order.amount ? 'PAID' : 'PENDING';
+    return { status, payments: received.map(({ txnId, amount, paidAt }) => ({ txnId, amount, paidAt })) };
+  },
+
+  async parseCallback(ctx, rawBody, headers, channel) {
+    let secret: string | null;
+    try {
+      secret = sandboxSecret(ctx.secrets, channel);
+    } catch {
+      secret = null; // credentials that do not open verify nothing
+    }
+    return decodeCallback(rawBody, headers, secret, await currencyDigits(ctx.db, channel.currencyCode));
+  },
+
+  async submitPayout(ctx, payout, channel) {
+    let secret: string | null;
+    try {
+      secret = sandboxSecret(ctx.secrets, channel);
+    } catch {
+      secret = null;
+    }
+    return submitSandboxPayout(ctx, payout, channel, secret);
+  },
+
+  async queryPayout(_ctx, payout, channel) {
+    return querySandboxPayout(payout, channel);
+  },
+
+  tasks: { [SANDBOX_DELIVER_TASK]: sandboxDeliverTask },
+
+  simulator: {
+    payin: (ctx, target, channel, opts) => simulateSandboxPayin(ctx, target, channel, opts),
+    payout: (ctx, target, channel, outcome, delayMs) => simulateSandboxPayout(ctx, target, channel, sandboxSecret(ctx.secrets, channel), outcome, delayMs),
+  },
 };

@@ -4,7 +4,7 @@ import type { Channel } from '../../../../generated/prisma/client.ts';
 import { enqueueJob } from '../../../../jobs/queue.ts';
 import type { SecretBox } from '../../../../lib/crypto.ts';
 import { DomainError } from '../../../../lib/errors.ts';
-import type { ConnectorContext, PayoutRequest, SubmittedPayout, UpstreamPayoutState } from '../connector.ts';
+import type { ConnectorContext, PayoutRequest, SimulatedOutcome, SubmittedPayout, UpstreamPayoutState } from '../connector.ts';
 import { encodeCallback, signCallback, type SandboxPayoutEvent } from './transformers.ts';
 
 /**
@@ -123,8 +123,6 @@ async function schedulePayoutEvent(ctx: { db: Db }, secret: string, channel: Cha
   return { eventId, runAt };
 }
 
-export type SimulatedPayoutOutcome = 'success' | 'failure' | 'reversal';
-
 /**
  * Back office "simulate callback" for a test payout on a sandbox channel: schedules a signed upstream
  * event with the given outcome, in the caller's transaction.
@@ -134,7 +132,7 @@ export async function simulateSandboxPayout(
   target: { payoutNo: string; upstreamRef: string | null; currency: string; digits: number },
   channel: Channel,
   secret: string | null,
-  outcome: SimulatedPayoutOutcome,
+  outcome: SimulatedOutcome,
   delayMs?: number,
 ): Promise<{ eventId: string; runAt: Date }> {
   if (!secret) {
