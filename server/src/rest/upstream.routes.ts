@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../services.ts';
-import { DomainError, isDomainError } from '../lib/errors.ts';
+import { DomainError } from '../lib/errors.ts';
 import { decodeUtf8, describeProblem, dirtyProblem, findDirtyInput, isCleanText } from '../lib/text-hygiene.ts';
-import { getConnector, hasConnector } from '../modules/routing/connectors/registry.ts';
-import { applyRecordedCallback, markCallbackResult, recordReceivedCallback, type UpstreamCallbackIntent } from '../modules/routing/upstream-callbacks.ts';
+import { receiveUpstreamCallback } from '../modules/routing/upstream-callbacks.ts';
 
 /**
  * `POST /upstream/:channel/callback` (mounted under /v1): where upstream providers report payments and
  * payout results (the connector's parser says which).
- * Not the merchant API: no envelope, no merchant signature; the connector verifies the provider's own
- * signature over the raw body. Every callback is recorded (UpstreamCallback) with its verdict; a verified
- * one is committed (RECEIVED) before it is applied, so an answer of 200 always stands for a recorded
- * callback that is applied now or, after a crash, by the janitor.
+ * Not the merchant API: no envelope, no merchant signature. The domain operation
+ * (modules/routing/upstream-callbacks.ts `receiveUpstreamCallback`) verifies, records and applies the
+ * callback and returns a verdict; this route keeps the exact body bytes and maps the verdict to HTTP.
+ * An answer of 200 always stands for a recorded callback that is applied now or, after a crash, by the janitor.
  *
  *   200 {"ok":true}        processed: applied, duplicate or ignored (out of order) — the upstream stops retrying
  *   400 {"ok":false,…}     verified but malformed (unknown event, bad transactions)
@@ -39,70 +38,27 @@ export async function upstreamRoutes(app: FastifyInstance, opts: { services: App
   });
 
   app.post<{ Params: { channel: string } }>('/upstream/:channel/callback', async (request, reply) => {
-    const rawBody = typeof request.body === 'string' ? request.body : '';
     if (!isCleanText(request.params.channel)) {
       throw new DomainError('INVALID_PARAMETER', `channel ${describeProblem(dirtyProblem(request.params.channel)!)}`, { field: 'channel' });
     }
-    const channel = await services.prisma.channel.findUnique({ where: { code: request.params.channel } });
-    if (!channel || !hasConnector(channel.connector)) return reply.status(404).send({ ok: false, error: 'UNKNOWN_CHANNEL' });
-
-    const parsed = await getConnector(channel.connector).parseCallback(
-      { db: services.prisma, secrets: services.secrets, config: services.config },
-      rawBody,
-      request.headers,
-      channel,
-    );
-    const record = (result: string) =>
-      services.prisma.upstreamCallback.create({
-        data: { channelId: channel.id, eventKey: parsed.eventKey.slice(0, 160), signatureValid: parsed.verified, body: rawBody, result },
-      });
-
-    if (!parsed.verified) {
-      await record('REJECTED_SIGNATURE');
-      request.log.warn({ channel: channel.code, reason: parsed.reason }, 'upstream callback signature rejected');
-      return reply.status(401).send({ ok: false, error: 'BAD_SIGNATURE' });
-    }
-    let intent: UpstreamCallbackIntent;
-    if (parsed.subject === 'payout') {
-      if (!parsed.payoutStatus || !parsed.orderRef) {
-        await record('MALFORMED');
-        return reply.status(400).send({ ok: false, error: 'MALFORMED', reason: parsed.reason ?? null });
-      }
-      intent = { subject: 'payout', payoutRef: parsed.orderRef, status: parsed.payoutStatus, reason: parsed.reason ?? null, eventKey: parsed.eventKey };
-    } else {
-      if (!parsed.status || !parsed.orderRef) {
-        await record('MALFORMED');
-        return reply.status(400).send({ ok: false, error: 'MALFORMED', reason: parsed.reason ?? null });
-      }
-      intent = {
-        subject: 'payin',
-        orderRef: parsed.orderRef,
-        status: parsed.status,
-        payments: parsed.payments.map((p) => ({ txnId: p.txnId, amount: p.amount.toString(), paidAt: p.paidAt.toISOString() })),
-        reason: parsed.reason ?? null,
-        eventKey: parsed.eventKey,
-      };
-    }
-
-    // Durable before anything is applied or acknowledged: should this process die from here on, the
-    // janitor applies the recorded callback (modules/routing/upstream-callbacks.ts).
-    const callbackId = await recordReceivedCallback(services.prisma, { channelId: channel.id, eventKey: parsed.eventKey, body: rawBody, intent });
-    try {
-      const outcome = await applyRecordedCallback(services, callbackId);
-      request.log.debug({ channel: channel.code, outcome }, 'upstream callback processed');
-      return reply.status(200).send({ ok: true });
-    } catch (error) {
-      if (isDomainError(error, 'ORDER_NOT_FOUND') || isDomainError(error, 'PAYOUT_NOT_FOUND')) {
-        await markCallbackResult(services.prisma, callbackId, error.code);
-        return reply.status(404).send({ ok: false, error: error.code });
-      }
-      if (isDomainError(error, 'UPSTREAM_CHANNEL_MISMATCH')) {
-        await markCallbackResult(services.prisma, callbackId, 'CHANNEL_MISMATCH');
+    const result = await receiveUpstreamCallback(services, {
+      channelCode: request.params.channel,
+      rawBody: typeof request.body === 'string' ? request.body : '',
+      headers: request.headers,
+    });
+    switch (result.verdict) {
+      case 'PROCESSED':
+        return reply.status(200).send({ ok: true });
+      case 'UNKNOWN_CHANNEL':
+        return reply.status(404).send({ ok: false, error: 'UNKNOWN_CHANNEL' });
+      case 'BAD_SIGNATURE':
+        return reply.status(401).send({ ok: false, error: 'BAD_SIGNATURE' });
+      case 'MALFORMED':
+        return reply.status(400).send({ ok: false, error: 'MALFORMED', reason: result.reason });
+      case 'NOT_FOUND':
+        return reply.status(404).send({ ok: false, error: result.code });
+      case 'CHANNEL_MISMATCH':
         return reply.status(409).send({ ok: false, error: 'CHANNEL_MISMATCH' });
-      }
-      // Not acknowledged (5xx): the upstream retries. Marked, so the janitor does not apply it too.
-      await markCallbackResult(services.prisma, callbackId, isDomainError(error) ? `ERROR_${error.code}` : 'ERROR').catch(() => {});
-      throw error;
     }
   });
 }

@@ -2,20 +2,24 @@ import type { PrismaClient, Tx } from '../../db/prisma.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { isDomainError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
+import type { AppServices } from '../../services.ts';
 import { applyUpstreamPaymentInTx } from '../orders/operations/apply-upstream-payment.ts';
 import { inTransaction } from '../shared/process.ts';
 import { PAYOUT_TX_OPTIONS } from '../payouts/payouts.transition.ts';
 
 import { applyUpstreamPayoutInTx } from '../payouts/operations/apply-upstream-payout.ts';
 
-import type { UpstreamPayoutStatus, UpstreamStatus } from './connectors/connector.ts';
+import type { CallbackHeaders, UpstreamPayoutStatus, UpstreamStatus } from './connectors/connector.ts';
+import { getConnector, hasConnector } from './connectors/registry.ts';
 
 /**
- * Verified upstream callbacks, recorded before they are applied.
+ * Incoming provider callbacks, as one domain operation: `receiveUpstreamCallback` verifies the
+ * callback with its channel's connector, records it, applies it to the payin or payout it names and
+ * returns a verdict; the route (rest/upstream.routes.ts) only maps the verdict to HTTP.
  *
- * The route (rest/upstream.routes.ts) commits the callback as RECEIVED with what it says (`intent`),
- * then applies it in a second transaction that also stamps the row with the outcome, and only then
- * answers 200. A process that dies between the two leaves a RECEIVED row: the janitor re-applies it
+ * Every callback is recorded (UpstreamCallback) with its verdict. A verified one is committed as
+ * RECEIVED with what it says (`intent`) before anything is applied, then applied in a second
+ * transaction that also stamps the row with the outcome, and only then is the verdict PROCESSED. A process that dies between the two leaves a RECEIVED row: the janitor re-applies it
  * (reapplyUnappliedCallbacks) whether or not the upstream retries. Applying is idempotent (payments
  * per (channel, txn id), statuses by their state machines) and each row is applied under its own row
  * lock, checked to be still RECEIVED: a callback is never applied twice.
@@ -38,6 +42,94 @@ export interface UpstreamCallbackServices {
   prisma: PrismaClient;
   events: EventBus;
   log: Logger;
+}
+
+/** What became of an incoming callback. Unexpected failures are thrown instead (the upstream should retry). */
+export type CallbackVerdict =
+  /** Applied, a duplicate, or ignored (out of order): the upstream may stop retrying. */
+  | { verdict: 'PROCESSED'; outcome: UpstreamApplyOutcome }
+  /** No such channel, or its connector is not installed. */
+  | { verdict: 'UNKNOWN_CHANNEL' }
+  /** The signature does not verify (or the channel has no credentials): nothing applied. */
+  | { verdict: 'BAD_SIGNATURE'; reason: string | null }
+  /** Verified but not understood (unknown event, bad transactions). */
+  | { verdict: 'MALFORMED'; reason: string | null }
+  /** It names a payin or payout we do not know. */
+  | { verdict: 'NOT_FOUND'; code: 'ORDER_NOT_FOUND' | 'PAYOUT_NOT_FOUND' }
+  /** The payin or payout belongs to another channel. */
+  | { verdict: 'CHANNEL_MISMATCH' };
+
+/**
+ * Verifies, records and applies one provider callback (`rawBody` exactly as received: the signature
+ * covers those bytes). Returns the verdict; throws on unexpected failures, after marking the recorded
+ * callback so the janitor does not apply it too.
+ */
+export async function receiveUpstreamCallback(
+  services: UpstreamCallbackServices & Pick<AppServices, 'secrets' | 'config'>,
+  input: { channelCode: string; rawBody: string; headers: CallbackHeaders },
+): Promise<CallbackVerdict> {
+  const channel = await services.prisma.channel.findUnique({ where: { code: input.channelCode } });
+  if (!channel || !hasConnector(channel.connector)) return { verdict: 'UNKNOWN_CHANNEL' };
+
+  const parsed = await getConnector(channel.connector).parseCallback(
+    { db: services.prisma, secrets: services.secrets, config: services.config },
+    input.rawBody,
+    input.headers,
+    channel,
+  );
+  const recordRefused = (result: string) =>
+    services.prisma.upstreamCallback.create({
+      data: { channelId: channel.id, eventKey: parsed.eventKey.slice(0, 160), signatureValid: parsed.verified, body: input.rawBody, result },
+      select: { id: true },
+    });
+
+  if (!parsed.verified) {
+    await recordRefused('REJECTED_SIGNATURE');
+    services.log.warn({ channel: channel.code, reason: parsed.reason }, 'upstream callback signature rejected');
+    return { verdict: 'BAD_SIGNATURE', reason: parsed.reason ?? null };
+  }
+  let intent: UpstreamCallbackIntent;
+  if (parsed.subject === 'payout') {
+    if (!parsed.payoutStatus || !parsed.orderRef) {
+      await recordRefused('MALFORMED');
+      return { verdict: 'MALFORMED', reason: parsed.reason ?? null };
+    }
+    intent = { subject: 'payout', payoutRef: parsed.orderRef, status: parsed.payoutStatus, reason: parsed.reason ?? null, eventKey: parsed.eventKey };
+  } else {
+    if (!parsed.status || !parsed.orderRef) {
+      await recordRefused('MALFORMED');
+      return { verdict: 'MALFORMED', reason: parsed.reason ?? null };
+    }
+    intent = {
+      subject: 'payin',
+      orderRef: parsed.orderRef,
+      status: parsed.status,
+      payments: parsed.payments.map((p) => ({ txnId: p.txnId, amount: p.amount.toString(), paidAt: p.paidAt.toISOString() })),
+      reason: parsed.reason ?? null,
+      eventKey: parsed.eventKey,
+    };
+  }
+
+  // Durable before anything is applied or acknowledged: should this process die from here on, the
+  // janitor applies the recorded callback (reapplyUnappliedCallbacks).
+  const callbackId = await recordReceivedCallback(services.prisma, { channelId: channel.id, eventKey: parsed.eventKey, body: input.rawBody, intent });
+  try {
+    const outcome = await applyRecordedCallback(services, callbackId);
+    services.log.debug({ channel: channel.code, outcome }, 'upstream callback processed');
+    return { verdict: 'PROCESSED', outcome };
+  } catch (error) {
+    if (isDomainError(error, 'ORDER_NOT_FOUND') || isDomainError(error, 'PAYOUT_NOT_FOUND')) {
+      await markCallbackResult(services.prisma, callbackId, error.code);
+      return { verdict: 'NOT_FOUND', code: error.code as 'ORDER_NOT_FOUND' | 'PAYOUT_NOT_FOUND' };
+    }
+    if (isDomainError(error, 'UPSTREAM_CHANNEL_MISMATCH')) {
+      await markCallbackResult(services.prisma, callbackId, 'CHANNEL_MISMATCH');
+      return { verdict: 'CHANNEL_MISMATCH' };
+    }
+    // Not acknowledged: the upstream retries. Marked, so the janitor does not apply it too.
+    await markCallbackResult(services.prisma, callbackId, isDomainError(error) ? `ERROR_${error.code}` : 'ERROR').catch(() => {});
+    throw error;
+  }
 }
 
 export type UpstreamApplyOutcome = 'APPLIED' | 'DUPLICATE' | 'IGNORED' | 'NOTED';
