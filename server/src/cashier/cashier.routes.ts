@@ -5,7 +5,7 @@ import { DomainError, isDomainError } from '../lib/errors.ts';
 import { submitPayer } from '../modules/orders/operations/submit-payer.ts';
 import { PAYER_FIELDS } from '../modules/orders/orders.params.ts';
 import { getPayinForCashier, type CashierView } from '../modules/orders/orders.service.ts';
-import { parseJsonObjectBody } from '../rest/auth.ts';
+import { parseJsonObjectBody } from '../lib/json-body.ts';
 import { REST_ERRORS } from '../rest/error-table.ts';
 import { decodeUtf8, describeProblem, dirtyProblem, printableField, type DirtyProblem } from '../lib/text-hygiene.ts';
 import { cashierLang, type CashierLang } from './cashier.i18n.ts';
