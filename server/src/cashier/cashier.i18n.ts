@@ -44,7 +44,6 @@ const en = {
   'instructions.bankTitle': 'Transfer to this account',
   'instructions.cryptoTitle': 'Send exactly this amount',
   'instructions.qrTitle': 'Scan to pay',
-  'instructions.otherTitle': 'Payment details',
   'instructions.pending': 'The payment details are being prepared. Reload this page in a moment.',
   'instructions.bankName': 'Bank',
   'instructions.accountName': 'Account holder',
@@ -133,7 +132,6 @@ const zh: Messages = {
   'instructions.bankTitle': '请转账至以下账户',
   'instructions.cryptoTitle': '请转入以下准确金额',
   'instructions.qrTitle': '扫码支付',
-  'instructions.otherTitle': '支付信息',
   'instructions.pending': '支付信息准备中，请稍后刷新本页面。',
   'instructions.bankName': '银行',
   'instructions.accountName': '收款人',
@@ -195,6 +193,10 @@ export function cashierLang(value: string | null | undefined): CashierLang | nul
 /** The text for `key` in `lang` with `{name}` placeholders replaced (values are inserted as given: escape at output). */
 export function t(lang: CashierLang, key: CashierMessageKey, vars: Record<string, string> = {}): string {
   return MESSAGES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+export function isCashierMessageKey(key: string): key is CashierMessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
 }
 
 /** Every message whose key starts with one of `prefixes` (for the browser script). */

@@ -5,20 +5,11 @@ import { DomainError, isDomainError } from '../lib/errors.ts';
 import { submitPayer } from '../modules/orders/operations/submit-payer.ts';
 import { PAYER_FIELDS } from '../modules/orders/orders.params.ts';
 import { getPayinForCashier, type CashierView } from '../modules/orders/orders.service.ts';
-import { parseJsonObjectBody } from '../rest/auth.ts';
-import { REST_ERRORS } from '../rest/error-table.ts';
+import { parseJsonObjectBody } from '../lib/json-body.ts';
 import { decodeUtf8, describeProblem, dirtyProblem, printableField, type DirtyProblem } from '../lib/text-hygiene.ts';
 import { cashierLang, type CashierLang } from './cashier.i18n.ts';
-import {
-  asPayerField,
-  CASHIER_PATHS,
-  displayStatus,
-  FINAL_STATUSES,
-  normalizeInstructions,
-  qrDataUrl,
-  renderCashierPage,
-  renderMessagePage,
-} from './cashier.page.ts';
+import { asPayerField, CASHIER_PATHS, cashierPage } from './cashier.model.ts';
+import { qrDataUrl, renderCashierPage, renderMessagePage } from './cashier.template.ts';
 import { windowLimiter } from '../lib/window-limiter.ts';
 import { getCashierStatus, toCashierStatus } from './cashier.service.ts';
 
@@ -115,11 +106,12 @@ export async function cashierRoutes(app: FastifyInstance, opts: CashierRoutesOpt
       throw error;
     }
     const lang: CashierLang = explicit ?? (view.locale === 'zh_cn' ? 'zh' : 'en');
-    const instructions = FINAL_STATUSES.has(displayStatus(view)) ? null : normalizeInstructions(view);
-    const qr = instructions?.qrText ? await qrDataUrl(instructions.qrText).catch(() => null) : null;
     const errorCode = single(request.query.error);
     const error = errorCode && /^[A-Z_]{1,40}$/.test(errorCode) ? { code: errorCode, field: asPayerField(single(request.query.field)) } : null;
-    return reply.send(renderCashierPage({ view, lang, langExplicit: explicit !== null, nonce, qr, error }));
+    const page = cashierPage({ view, lang, langExplicit: explicit !== null, error });
+    const qrText = page.instructions?.qrText;
+    const qr = qrText ? await qrDataUrl(qrText).catch(() => null) : null;
+    return reply.send(renderCashierPage(page, { nonce, qr }));
   });
 
   // ---- live status
@@ -225,13 +217,27 @@ function payerFieldsOf(body: Record<string, unknown>): Record<string, unknown> {
   return payer;
 }
 
+/**
+ * The refusals a payer can meet, with the HTTP status the merchant API gives the same codes
+ * (rest/error-table.ts); any other domain error is a fault of ours, answered 500 INTERNAL.
+ */
+const PAYER_ERROR_STATUS: ReadonlyMap<string, number> = new Map([
+  ['INVALID_JSON', 400],
+  ['INVALID_PARAMETER', 400],
+  ['ORDER_NOT_FOUND', 404],
+  ['INVALID_TRANSITION', 409],
+  ['BODY_TOO_LARGE', 413],
+  ['RISK_REJECTED', 422],
+  ['RATE_LIMITED', 429],
+]);
+
 function mapDomainError(error: { code: string; message: string; details: Record<string, unknown> | undefined }) {
-  const entry = (REST_ERRORS as Record<string, { status: number } | undefined>)[error.code];
-  if (!entry || entry.status >= 500) return { status: 500, code: 'INTERNAL', message: 'internal error', field: null };
+  const status = PAYER_ERROR_STATUS.get(error.code);
+  if (status === undefined) return { status: 500, code: 'INTERNAL', message: 'internal error', field: null };
   const field = typeof error.details?.field === 'string' ? error.details.field : null;
   // A payer is not told which risk rule refused them.
-  if (error.code === 'RISK_REJECTED') return { status: entry.status, code: error.code, message: 'this payment cannot be accepted', field: 'payer_account' };
-  return { status: entry.status, code: error.code, message: error.message, field };
+  if (error.code === 'RISK_REJECTED') return { status, code: error.code, message: 'this payment cannot be accepted', field: 'payer_account' };
+  return { status, code: error.code, message: error.message, field };
 }
 
 function sendDomainError(request: FastifyRequest, reply: FastifyReply, error: unknown) {

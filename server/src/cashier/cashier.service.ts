@@ -2,6 +2,8 @@ import type { Db } from '../db/prisma.ts';
 import { formatAmount } from '../lib/money.ts';
 import { currencyDigits } from '../modules/catalog/catalog.service.ts';
 import { OrderNotFoundError } from '../modules/orders/orders.errors.ts';
+import { isOpenPayin } from '../modules/orders/orders.state.ts';
+import { payinStatus } from './cashier.model.ts';
 
 /**
  * The cashier's live status: what `GET /pay/api/order/:prepayId` answers and the page polls every 2 s.
@@ -18,8 +20,6 @@ export interface CashierStatus {
   /** Increases with every status change: the page ignores an answer older than one it has shown. */
   sequence: number;
 }
-
-const OPEN = new Set(['PENDING', 'PROCESSING']);
 
 /** What the order object / order row has that the status needs; amounts already formatted. */
 export interface CashierStatusSource {
@@ -39,7 +39,7 @@ export function toCashierStatus(source: CashierStatusSource, now: number = Date.
     paid_amount: source.paid_amount,
     currency: source.currency,
     expire_at: source.expire_at,
-    seconds_left: OPEN.has(source.status) ? Math.max(0, left) : 0,
+    seconds_left: isOpenPayin(payinStatus(source.status)) ? Math.max(0, left) : 0,
     sequence: source.sequence,
   };
 }

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import type { AppServices } from '../services.ts';
 import { parseAuthorizationHeader, randomNonce, signPayload, verifyRequest } from '../lib/crypto.ts';
 import { DomainError } from '../lib/errors.ts';
-import { decodeUtf8, describeProblem, findDirtyInput } from '../lib/text-hygiene.ts';
 import { APP_ID_PATTERN } from '../lib/ids.ts';
+import { parseJsonObjectBody } from '../lib/json-body.ts';
 import { cachedAppCredentials } from '../modules/apps/app-credentials.ts';
 import { listPlatformCertificates } from '../modules/apps/apps.service.ts';
 import { nonceStore, type NonceStore } from '../modules/apps/nonce-store.ts';
@@ -43,28 +43,6 @@ export function registerJsonBodyParser(app: FastifyInstance, limit: number): voi
       done(error as Error, undefined);
     }
   });
-}
-
-/**
- * A request body that must be one clean JSON object: not JSON or not an object → INVALID_JSON; dirty
- * text or too deep → INVALID_PARAMETER with `field`; `__proto__` / `constructor.prototype` keys →
- * INVALID_JSON. Returns the decoded text (what a signature covers) and the object.
- */
-export function parseJsonObjectBody(bytes: Uint8Array): { text: string; parsed: Record<string, unknown> } {
-  const { text, valid } = decodeUtf8(bytes);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw invalidJson(valid ? 'body is not valid JSON' : 'body is not valid UTF-8 JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidJson('body must be a JSON object');
-  const dirty = findDirtyInput(parsed) ?? (valid ? null : ({ field: 'body', problem: 'LONE_SURROGATE' } as const));
-  if (dirty) throw new DomainError('INVALID_PARAMETER', `${dirty.field} ${describeProblem(dirty.problem)}`, { field: dirty.field });
-  if (/"(?:__proto__|constructor)"/.test(text) && hasPoisonedKey(parsed)) {
-    throw invalidJson('body must not contain "__proto__" or "constructor.prototype" keys');
-  }
-  return { text, parsed: parsed as Record<string, unknown> };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -197,10 +175,6 @@ export function requirePaymentClient(request: FastifyRequest): PaymentClient {
 
 // ---------------------------------------------------------------------------------------------------
 
-function invalidJson(message: string): DomainError {
-  return new DomainError('INVALID_JSON', message);
-}
-
 /** `mch_id` of a JSON object body (a string, or a number as some TTpay clients send); undefined when absent. */
 function bodyMchId(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null || !('mch_id' in body)) return undefined;
@@ -210,15 +184,3 @@ function bodyMchId(body: unknown): string | undefined {
   return value === undefined ? undefined : ''; // any other type matches no merchant
 }
 
-/** Same rule as Fastify's default parser: refuse `__proto__` keys and `constructor.prototype`. */
-function hasPoisonedKey(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return value.some(hasPoisonedKey);
-  for (const key of Object.keys(value)) {
-    const child = (value as Record<string, unknown>)[key];
-    if (key === '__proto__') return true;
-    if (key === 'constructor' && typeof child === 'object' && child !== null && Object.prototype.hasOwnProperty.call(child, 'prototype')) return true;
-    if (hasPoisonedKey(child)) return true;
-  }
-  return false;
-}

@@ -66,6 +66,7 @@ import { writeFundFeeSchedule } from '../funds/funds.fees.ts';
 import { approveFundRequestInTx } from '../funds/operations/approve-fund-request.ts';
 import { createRechargeInTx, createTransferInTx, createWithdrawalInTx } from '../funds/operations/create-fund-request.ts';
 import { cancelFundRequestInTx, rejectFundRequestInTx } from '../funds/operations/reject-fund-request.ts';
+import type { PayinInstructions } from '../routing/connectors/connector.ts';
 import { catchUpDailyStatements } from '../statements/statements.service.ts';
 import { BUILT_IN_ROLES, type BuiltInRole } from '../auth/permissions.ts';
 import { Outbox } from '../shared/process.ts';
@@ -1633,13 +1634,13 @@ function depositAccountsFor(rng: Rng, c: ChannelSpec): ChannelRow['depositAccoun
   }));
 }
 
-function instructionsFor(rng: Rng, service: ServiceSpec, channel: ChannelRow, amount: bigint, currency: CurrencyRow, toAddress: string | null, remarkCode: string | null): Prisma.InputJsonValue {
+function instructionsFor(rng: Rng, service: ServiceSpec, channel: ChannelRow, amount: bigint, currency: CurrencyRow, toAddress: string | null, remarkCode: string | null): PayinInstructions {
   const value = formatAmount(amount, currency.digits);
-  if (service.kind === 'CRYPTO') return { type: 'CRYPTO', chain: service.chain ?? null, address: toAddress, amount: value, currency: currency.code };
-  if (service.kind === 'PIX') return { type: 'PIX', pixKey: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`, qrCode: `00020126580014br.gov.bcb.pix0136${rng.hex(32)}5204000053039865405${value}`, amount: value };
-  if (service.kind === 'E_WALLET') return { type: 'QR', qrContent: `https://qr.alipay.com/${rng.code(20).toLowerCase()}`, amount: value };
+  if (service.kind === 'CRYPTO') return { type: 'crypto', chain: service.chain ?? 'TRON', address: toAddress ?? tronAddress(rng), amount: value, currency: currency.code };
+  if (service.kind === 'PIX') return { type: 'pix', pixKey: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`, qrCode: `00020126580014br.gov.bcb.pix0136${rng.hex(32)}5204000053039865405${value}`, amount: value, currency: currency.code };
+  if (service.kind === 'E_WALLET') return { type: 'qr', qrCode: `https://qr.alipay.com/${rng.code(20).toLowerCase()}`, amount: value, currency: currency.code };
   const account = rng.pick(channel.depositAccounts);
-  return { type: 'BANK', bankName: account.bankName, accountName: account.accountName, accountNumber: account.accountNumber, amount: value, ...(remarkCode ? { remark: remarkCode } : {}) };
+  return { type: 'bank', bankName: account.bankName, accountName: account.accountName, accountNumber: account.accountNumber, amount: value, currency: currency.code, ...(remarkCode ? { reference: remarkCode } : {}) };
 }
 
 function tronAddress(rng: Rng): string {

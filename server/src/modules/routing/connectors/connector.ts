@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Config } from '../../../config/config.ts';
 import type { Db } from '../../../db/prisma.ts';
 import type { Channel, OrderType, ServiceKind } from '../../../generated/prisma/client.ts';
@@ -43,15 +44,18 @@ export interface PayinRequest {
   };
 }
 
-/** What the cashier shows the payer. Amounts are decimal strings (display only). */
+/**
+ * What the cashier shows the payer, as a connector returns it and the order stores it (`Order.instructions`).
+ * Amounts are decimal strings (display only).
+ */
 export type PayinInstructions =
   | {
       type: 'bank';
       bankName: string;
       accountName: string;
       accountNumber: string;
-      /** The payer must quote it so the upstream can match the transfer. */
-      reference: string;
+      /** When present, the payer must quote it so the upstream can match the transfer. */
+      reference?: string;
       amount: string;
       currency: string;
     }
@@ -61,7 +65,38 @@ export type PayinInstructions =
       address: string;
       amount: string;
       currency: string;
+    }
+  | {
+      /** Brazil's instant payments: a key to pay to, and the "copia e cola" code a QR code carries. */
+      type: 'pix';
+      pixKey: string;
+      qrCode: string;
+      amount: string;
+      currency: string;
+    }
+  | {
+      /** A wallet's QR payment: the text (usually a link) to encode and scan. */
+      type: 'qr';
+      qrCode: string;
+      amount: string;
+      currency: string;
     };
+
+const text = z.string().min(1);
+const amount = z.string().regex(/^\d+(\.\d+)?$/);
+
+const payinInstructionsSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('bank'), bankName: text, accountName: text, accountNumber: text, reference: text.optional(), amount, currency: text }),
+  z.object({ type: z.literal('crypto'), chain: text, address: text, amount, currency: text }),
+  z.object({ type: z.literal('pix'), pixKey: text, qrCode: text, amount, currency: text }),
+  z.object({ type: z.literal('qr'), qrCode: text, amount, currency: text }),
+]) satisfies z.ZodType<PayinInstructions>;
+
+/** Stored instructions (`Order.instructions`, JSON) read back as the type; null when absent or not of that shape. */
+export function parsePayinInstructions(value: unknown): PayinInstructions | null {
+  const parsed = payinInstructionsSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
 
 export interface CreatedPayin {
   upstreamRef: string;
