@@ -17,7 +17,7 @@ import {
   rotatePlatformKey,
   updateApp,
 } from '../src/modules/apps/apps.service.ts';
-import { closeNonceStores } from '../src/modules/apps/nonce-store.ts';
+import { closeRedisClients } from '../src/lib/redis-clients.ts';
 import { authenticatePaymentClient, certificateRoutes, registerJsonBodyParser, signResponses } from '../src/rest/auth.ts';
 import { ok, sendError } from '../src/rest/envelope.ts';
 import { toRestError } from '../src/rest/error-table.ts';
@@ -101,7 +101,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await closeNonceStores();
+  await closeRedisClients();
   await env?.stop();
 });
 

@@ -1,4 +1,4 @@
-import { redisClient } from '../modules/apps/nonce-store.ts';
+import { redisClient } from './redis-clients.ts';
 
 /**
  * Fixed-window request counters: at most `limit` hits per key per `windowMs`. With a Redis URL every

@@ -3,7 +3,7 @@ import type { AppServices } from '../services.ts';
 import { sendError } from './envelope.ts';
 import { toRestError } from './error-table.ts';
 import { authenticatePaymentClient, certificateRoutes, registerJsonBodyParser, signResponses } from './auth.ts';
-import { closeNonceStores } from '../modules/apps/nonce-store.ts';
+import { closeRedisClients } from '../lib/redis-clients.ts';
 import { rateLimiter } from '../modules/apps/rate-limit.ts';
 import { openApiDocument, referencePage } from './openapi.ts';
 import { payinRoutes } from './payin.routes.ts';
@@ -51,5 +51,5 @@ export async function restApi(app: FastifyInstance, opts: { services: AppService
     await signed.register(payinRoutes, { services });
     await signed.register(payoutRoutes, { services });
   });
-  app.addHook('onClose', () => closeNonceStores());
+  app.addHook('onClose', () => closeRedisClients());
 }

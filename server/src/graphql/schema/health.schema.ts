@@ -1,4 +1,4 @@
-import { redisClient } from '../../modules/apps/nonce-store.ts';
+import { redisClient } from '../../lib/redis-clients.ts';
 import { accessibleWhere, type ModelName } from '../../modules/auth/ability.ts';
 import { requireViewer } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';

@@ -1,10 +1,11 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Db } from '../../db/prisma.ts';
+import { redisClient } from '../../lib/redis-clients.ts';
 
 /**
  * Request nonces seen per app within the replay window (REST-CONTRACT "Signing requests": a nonce
  * already seen for this app within 15 minutes is refused). In Redis when REDIS_URL is set (one client
- * per process, created on first use, closed by `closeNonceStores`), else in the `api_nonces` table,
+ * per process, created on first use: lib/redis-clients.ts), else in the `api_nonces` table,
  * whose expired rows the maintenance job purges.
  */
 export interface NonceStore {
@@ -41,27 +42,4 @@ export function redisNonceStore(redis: Redis): NonceStore {
       return result === 'OK';
     },
   };
-}
-
-const clients = new Map<string, Redis>();
-
-/** One Redis client per URL and process, shared by the request-path stores (nonces, rate limits). */
-export function redisClient(url: string): Redis {
-  let client = clients.get(url);
-  if (!client) {
-    // Fail fast rather than queue: a request whose nonce cannot be recorded is refused (50001).
-    client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 5_000 });
-    client.on('error', () => {
-      // ioredis reconnects by itself; failed commands reject and are reported by the request.
-    });
-    clients.set(url, client);
-  }
-  return client;
-}
-
-/** Closes the Redis clients the nonce store opened in this process (call when the HTTP server stops). */
-export async function closeNonceStores(): Promise<void> {
-  const open = [...clients.values()];
-  clients.clear();
-  await Promise.all(open.map((client) => client.quit().then(() => undefined, () => client.disconnect())));
 }

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.ts';
-import { redisClient } from '../apps/nonce-store.ts';
+import { redisClient } from '../../lib/redis-clients.ts';
 
 /**
  * Sign-in attempts per client IP: a token bucket of `perMinute` tokens refilled continuously, in
