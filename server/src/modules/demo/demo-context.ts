@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { newOrderNo } from '../../lib/ids.ts';
 import type { PostingInput } from '../ledger/ledger.service.ts';
-import type { Binding, CurrencySpec, ServiceRow } from './fixtures/catalog.fixture.ts';
+import type { ChannelRow, CurrencySpec, RoutableBinding, ServiceRow } from './fixtures/catalog.fixture.ts';
 import type { MerchantRow, RoleKey } from './fixtures/merchants.fixture.ts';
 import type { Rng } from './demo-rng.ts';
 import { HOUR } from './demo-time.ts';
@@ -17,7 +17,8 @@ export interface SeedContext {
   start: number;
   currencies: Map<string, CurrencySpec>;
   services: Map<string, ServiceRow>;
-  bindings: Map<string, Binding[]>;
+  channels: Map<string, ChannelRow>;
+  bindings: Map<string, RoutableBinding[]>;
   merchants: MerchantRow[];
   staff: Map<RoleKey, string>;
   orderNos: Set<string>;

@@ -1,40 +1,77 @@
-/** Amounts and channels of demo orders: drawn around a median, routed like the router would (seed 001 limits). */
-import { checkAmountInRange, intersectLimits, type AmountRange } from '../../lib/money.ts';
-import type { Binding, CurrencySpec } from './fixtures/catalog.fixture.ts';
+/**
+ * Amounts and channels of demo orders: an amount drawn around a median, routed by the router itself
+ * (`decideRoute` over the bindings as routing loads them: the seed-001 limits of channel, merchant
+ * service and binding, then priority, then weight), with the seed's generator as its random source so
+ * the demo is the same on every run.
+ */
+import { DomainError } from '../../lib/errors.ts';
+import { intersectLimits, type AmountRange } from '../../lib/money.ts';
+import { intersectSources } from '../limits/limits.service.ts';
+import { getConnector, supportsPayouts } from '../routing/connectors/connector.ts';
+import { decideRoute, type RoutingDecision } from '../routing/routing.service.ts';
+import type { ChannelRow, CurrencySpec, RoutableBinding } from './fixtures/catalog.fixture.ts';
 import type { MerchantServiceRow } from './fixtures/merchants.fixture.ts';
 import type { SeedContext } from './demo-context.ts';
 import type { Rng } from './demo-rng.ts';
 
-/** Draws an amount within `range` around `median` and routes it like the router would (seed 001 limits). */
-export function pickAmountAndChannel(ctx: SeedContext, ms: MerchantServiceRow, bounds: { lower: bigint; upper: bigint }, median: bigint): { amount: bigint; binding: Binding } {
-  const { rng } = ctx;
+export interface RoutedAmount {
+  amount: bigint;
+  /** The chosen channel's demo fixture. */
+  channel: ChannelRow;
+  /** The router's decision; its `reason` is what the ROUTED timeline event records. */
+  route: RoutingDecision;
+}
+
+/**
+ * Draws an amount within `bounds` ∩ the merchant service's limits around `median` and routes it. Payouts
+ * admit only connectors that send payouts, as `choosePayoutChannel` does; channel balances are not
+ * checked here, because the funding scenario gives every channel the float its payouts need.
+ */
+export function pickAmountAndChannel(ctx: SeedContext, ms: MerchantServiceRow, bounds: { lower: bigint; upper: bigint }, median: bigint): RoutedAmount {
   const currency = ctx.currencies.get(ms.service.spec.currency)!;
-  const candidates = ctx.bindings.get(ms.service.spec.code) ?? [];
+  const bindings = ctx.bindings.get(ms.service.spec.code) ?? [];
   const range = intersectLimits([bounds, { lower: ms.spec.lower, upper: ms.spec.upper }]);
+  const routed = (amount: bigint): RoutedAmount | null => {
+    const route = routeOrNull(ctx, ms, bindings, amount, currency);
+    return route ? { amount, channel: ctx.channels.get(route.channel.id)!, route } : null;
+  };
   for (let attempt = 0; attempt < 40; attempt++) {
-    const amount = sampleAmount(rng, median, range, currency);
-    const binding = route(rng, candidates, amount);
-    if (binding) return { amount, binding };
+    const result = routed(sampleAmount(ctx.rng, median, range, currency));
+    if (result) return result;
   }
-  for (const binding of candidates) {
+  // Rarely needed: the lowest amount within the range that some channel admits.
+  for (const b of bindings) {
+    const channelRange = intersectSources({
+      channel: { lower: b.channel.paymentLowerBound, upper: b.channel.paymentUpperBound },
+      service: { lower: ms.row.singleLimitLower, upper: ms.row.singleLimitUpper },
+      binding: { lower: b.lowerBound, upper: b.upperBound },
+    });
     const r = intersectLimits([
       { lower: range.lower, upper: range.upper ?? 0n },
-      { lower: binding.range.lower, upper: binding.range.upper ?? 0n },
+      { lower: channelRange.lower, upper: channelRange.upper ?? 0n },
     ]);
-    const amount = r.lower > 0n ? r.lower : minorStep(currency);
-    if (!r.empty && checkAmountInRange(amount, r).ok) return { amount, binding };
+    if (r.empty) continue;
+    const result = routed(r.lower > 0n ? r.lower : minorStep(currency));
+    if (result) return result;
   }
   throw new Error(`demo seed bug: no channel can carry ${ms.service.spec.code} within its limits`);
 }
 
-function route(rng: Rng, candidates: Binding[], amount: bigint): Binding | null {
-  const fits = candidates.filter((b) => checkAmountInRange(amount, b.range).ok);
-  if (fits.length === 0) return null;
-  const top = Math.min(...fits.map((b) => b.priority));
-  return rng.weighted(
-    fits.filter((b) => b.priority === top),
-    (b) => b.weight,
-  );
+/** The router's decision, or null when no channel admits the amount (the draw is then repeated). */
+function routeOrNull(ctx: SeedContext, ms: MerchantServiceRow, bindings: readonly RoutableBinding[], amount: bigint, currency: CurrencySpec): RoutingDecision | null {
+  try {
+    return decideRoute(bindings, {
+      merchantService: ms.row,
+      service: ms.service.row,
+      amount,
+      digits: currency.digits,
+      randomInt: (max) => ctx.rng.int(0, max - 1),
+      ...(ms.service.spec.direction === 'PAYOUT' ? { connectorOk: (kind: string) => supportsPayouts(getConnector(kind)) } : {}),
+    });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'AMOUNT_OUT_OF_RANGE') return null;
+    throw error;
+  }
 }
 
 /** Log-normal around the median, rounded like people pay (whole or round amounts mostly), clamped to the range. */

@@ -55,7 +55,7 @@ export function planFunding(ctx: SeedContext, postings: PlannedPosting[]): { pos
       const channels = m.payouts.filter((s) => s.service.spec.currency === code).flatMap((s) => ctx.bindings.get(s.service.spec.code) ?? []);
       const channel = channels.reduce((a, b) => ((low.get(accountKey(channelAccount(b.channel.id, code))) ?? 0n) < (low.get(accountKey(channelAccount(a.channel.id, code))) ?? 0n) ? b : a)).channel;
       const at = rechargeAt + index * 10 * MIN + recharges.length * MIN;
-      recharges.push({ merchant: m, currency, amount, reference: `TRX${rng.digits(12)}`, note: `Opening payout float for ${channel.spec.code} payouts`, at });
+      recharges.push({ merchant: m, currency, amount, reference: `TRX${rng.digits(12)}`, note: `Opening payout float for ${channel.code} payouts`, at });
       replay.push(posting(ctx, at, {
         kind: 'RECHARGE', idempotencyKey: `plan:recharge:${m.id}:${code}`, test: false,
         lines: [
@@ -68,8 +68,7 @@ export function planFunding(ctx: SeedContext, postings: PlannedPosting[]): { pos
 
   // Channels short of float get it from the platform.
   const lowAfter = lowestBalances([...replay, ...postings].sort(byTime));
-  const channels = [...new Map([...ctx.bindings.values()].flat().map((b) => [b.channel.id, b.channel])).values()];
-  for (const channel of channels) {
+  for (const channel of ctx.channels.values()) {
     const code = channel.spec.currency;
     const deficit = -(lowAfter.get(accountKey(channelAccount(channel.id, code))) ?? 0n);
     if (deficit <= 0n) continue;

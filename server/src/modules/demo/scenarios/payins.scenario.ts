@@ -64,8 +64,7 @@ export function planPayin(ctx: SeedContext): PlannedPayin {
     to = now - (settlementDays + 3) * DAY;
   }
   const t0 = sampleTime(rng, from, to, m.spec.utcOffsetHours, ctx.start, now);
-  const { amount, binding } = pickAmountAndChannel(ctx, ms, { lower: ms.spec.lower, upper: ms.spec.upper }, ms.spec.median);
-  const channel = binding.channel;
+  const { amount, channel, route } = pickAmountAndChannel(ctx, ms, { lower: ms.spec.lower, upper: ms.spec.upper }, ms.spec.median);
   const id = uuidv7(t0);
   const expireAt = t0 + expireMs;
 
@@ -105,7 +104,7 @@ export function planPayin(ctx: SeedContext): PlannedPayin {
   const postings: PlannedPosting[] = [];
   const fmt = (v: bigint) => formatAmount(v, currency.digits);
   events.push({ type: 'CREATED', from: null, to: 'PENDING', at: t0, ...creator, message: manual ? 'order created in the back office' : 'order created through the API', data: { amount: fmt(amount), currency: currency.code, service: service.code } });
-  events.push({ type: 'ROUTED', from: null, to: null, at: t0 + rng.int(20, 400), actorType: 'SYSTEM', message: `routed to ${channel.spec.code}`, data: { channel: channel.spec.code } });
+  events.push({ type: 'ROUTED', from: null, to: null, at: t0 + rng.int(20, 400), actorType: 'SYSTEM', message: `routed to channel ${channel.spec.code}`, data: route.reason as unknown as Prisma.InputJsonValue });
 
   const upstreamRef = reachesProcessing ? `${channel.spec.ref}${rng.digits(12)}` : null;
   if (steps.processing !== undefined) {

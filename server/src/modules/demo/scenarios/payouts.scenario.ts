@@ -59,8 +59,7 @@ export function planPayout(ctx: SeedContext): PlannedPayout {
   const range = mustReview
     ? intersectLimits([{ lower: ms.spec.lower, upper: ms.spec.upper }, { lower: threshold + minorStep(currency), upper: threshold * 3n }])
     : { lower: ms.spec.lower, upper: ms.spec.upper === 0n ? null : ms.spec.upper, empty: false };
-  const { amount, binding } = pickAmountAndChannel(ctx, ms, { lower: range.lower, upper: range.upper ?? 0n }, mustReview ? threshold + threshold / 2n : ms.spec.median);
-  const channel = binding.channel;
+  const { amount, channel, route } = pickAmountAndChannel(ctx, ms, { lower: range.lower, upper: range.upper ?? 0n }, mustReview ? threshold + threshold / 2n : ms.spec.median);
   const reviewed = threshold !== null && amount > threshold;
   const finalStatus: PayoutStatus = !reviewed && (status === 'REVIEW' || status === 'REJECTED') ? 'SUCCEEDED' : status;
   const fee = computeFee(amount, ms.ratePpm, ms.spec.feeFixed);
@@ -96,7 +95,7 @@ export function planPayout(ctx: SeedContext): PlannedPayout {
       { account: merchantAccount(m.id, currency.code, 'FROZEN'), amount: hold },
     ],
   }));
-  events.push({ type: 'ROUTED', from: null, to: null, at: t0 + steps.routed!, actorType: 'SYSTEM', message: `routed to ${channel.spec.code}`, data: { channel: channel.spec.code } });
+  events.push({ type: 'ROUTED', from: null, to: null, at: t0 + steps.routed!, actorType: 'SYSTEM', message: `routed to channel ${channel.spec.code}`, data: route.reason as unknown as Prisma.InputJsonValue });
 
   let reviewedById: string | null = null;
   let reviewedAt: number | null = null;
