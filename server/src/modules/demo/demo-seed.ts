@@ -25,8 +25,9 @@
  * - An overpaid order credits what was actually received (`paidAmount`), with the fee on that amount.
  *   Underpaid orders are PROCESSING orders whose accumulation is IN_PROGRESS: nothing is posted until
  *   they are activated.
- * - A payout freezes amount + fee when it is created (also while it waits in REVIEW), settles to the
- *   channel and the fee account on success, and releases amount + fee on failure or rejection.
+ * - A payout freezes amount + fee when it is created (also while it waits in REVIEW) and reserves the
+ *   amount at its channel, settles to the channel and the fee account on success, and releases both on
+ *   failure or rejection: the postings of `payouts.ledger.ts`, dated in the past.
  * - The fee of an unpaid order is the quote on its amount; on success it is recomputed on the paid amount.
  * - No Delivery rows are written: postback statuses and CALLBACK_* timeline events describe history only.
  *

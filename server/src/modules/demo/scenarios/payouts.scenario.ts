@@ -1,11 +1,18 @@
 /**
  * Demo payouts: the month's payouts, all live, in every status (paid, failed, held for review and
  * approved or rejected by finance, in flight), with their timelines and planned ledger postings.
+ *
+ * The postings have the shape of `payouts.ledger.ts` (freeze, settle, release), so the worker can
+ * settle or release an in-flight demo payout like any other: the freeze also reserves the amount of the
+ * channel's BALANCE into its CLEARING account, which the settlement empties and a release gives back.
+ * They are planned rather than posted through that module because they happen in the past (its
+ * functions post at the current time).
  */
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { ActorType, PayoutStatus, PostbackStatus } from '../../../generated/prisma/enums.ts';
 import { computeFee, formatAmount, intersectLimits } from '../../../lib/money.ts';
 import { channelAccount, merchantAccount, platformAccount } from '../../ledger/ledger.service.ts';
+import { channelClearingAccount } from '../../payouts/payouts.ledger.ts';
 import { nextOutTradeNo, posting, sha256, uniqueOrderNo, uuidv7, type PlannedPosting, type SeedContext } from '../demo-context.ts';
 import { minorStep, pickAmountAndChannel } from '../demo-routing.ts';
 import { compress, HOUR, MIN, sampleTime, SEC } from '../demo-time.ts';
@@ -93,6 +100,8 @@ export function planPayout(ctx: SeedContext): PlannedPayout {
     lines: [
       { account: merchantAccount(m.id, currency.code, 'AVAILABLE'), amount: -hold },
       { account: merchantAccount(m.id, currency.code, 'FROZEN'), amount: hold },
+      { account: channelAccount(channel.id, currency.code), amount },
+      { account: channelClearingAccount(channel.id, currency.code), amount: -amount },
     ],
   }));
   events.push({ type: 'ROUTED', from: null, to: null, at: t0 + steps.routed!, actorType: 'SYSTEM', message: `routed to channel ${channel.spec.code}`, data: route.reason as unknown as Prisma.InputJsonValue });
@@ -130,8 +139,8 @@ export function planPayout(ctx: SeedContext): PlannedPayout {
       kind: 'PAYOUT_SETTLE', idempotencyKey: `payout:${id}:settle`, test: false, referenceType: 'PAYOUT', referenceId: id,
       lines: [
         { account: merchantAccount(m.id, currency.code, 'FROZEN'), amount: -hold },
-        { account: channelAccount(channel.id, currency.code), amount },
         { account: platformAccount(currency.code, 'FEES'), amount: fee },
+        { account: channelClearingAccount(channel.id, currency.code), amount },
       ],
     }));
   } else if (finalStatus === 'FAILED' || finalStatus === 'REJECTED') {
@@ -146,6 +155,8 @@ export function planPayout(ctx: SeedContext): PlannedPayout {
       lines: [
         { account: merchantAccount(m.id, currency.code, 'FROZEN'), amount: -hold },
         { account: merchantAccount(m.id, currency.code, 'AVAILABLE'), amount: hold },
+        { account: channelAccount(channel.id, currency.code), amount: -amount },
+        { account: channelClearingAccount(channel.id, currency.code), amount },
       ],
     }));
   }
