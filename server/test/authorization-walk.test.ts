@@ -16,7 +16,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Merchant } from '../src/generated/prisma/client.ts';
-import { MASKED_FIELDS, MASKED_FILTER_FIELDS } from '../src/graphql/lists/masking.ts';
+import { MASKED_FIELDS, MASKED_FILTER_FIELDS } from '../src/modules/auth/masking.ts';
 import { schema } from '../src/graphql/schema/index.ts';
 import { createApp } from '../src/modules/apps/apps.service.ts';
 import { MODEL_NAMES, PLATFORM_ONLY_CODES } from '../src/modules/auth/ability.ts';

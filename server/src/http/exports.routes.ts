@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppServices } from '../services.ts';
 import { defineAbilityFor } from '../modules/auth/ability.ts';
 import { resolveViewer } from '../modules/auth/principal.ts';
-import { subject } from '@casl/ability';
+import { exportFile } from '../modules/exports/exports.service.ts';
 
 /**
  * `GET /api/exports/:id/download`: the finished file of an export, for the signed-in user who may read
@@ -16,16 +16,19 @@ export async function exportDownloadRoutes(app: FastifyInstance, opts: { service
     if (viewer.kind === 'anonymous' || (viewer.kind === 'user' && !viewer.mfaVerified)) {
       return reply.status(401).send({ error: 'UNAUTHENTICATED' });
     }
-    const id = request.params.id;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return reply.status(404).send({ error: 'NOT_FOUND' });
-    const row = await services.prisma.export.findUnique({ where: { id } });
-    const ability = defineAbilityFor(viewer);
-    if (!row || !ability.can('read', subject('Export', { ...row }) as never)) return reply.status(404).send({ error: 'NOT_FOUND' });
-    if (row.status !== 'DONE' || !row.content) return reply.status(409).send({ error: row.content ? 'NOT_READY' : 'EXPIRED', status: row.status });
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${row.fileName ?? `export-${row.id}.csv`}"`)
-      .header('cache-control', 'no-store')
-      .send(Buffer.from(row.content));
+    const file = await exportFile({ prisma: services.prisma, ability: defineAbilityFor(viewer) }, request.params.id);
+    switch (file.kind) {
+      case 'NOT_FOUND':
+        return reply.status(404).send({ error: 'NOT_FOUND' });
+      case 'NOT_READY':
+      case 'EXPIRED':
+        return reply.status(409).send({ error: file.kind, status: file.status });
+      case 'FILE':
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${file.fileName}"`)
+          .header('cache-control', 'no-store')
+          .send(file.content);
+    }
   });
 }

@@ -1,9 +1,6 @@
-import { GraphQLError } from 'graphql';
-
 /**
- * A client mistake in a list's arguments (bad cursor, unparsable amount, unknown currency): a GraphQL
- * error with `extensions.code = "BAD_USER_INPUT"` and a stable `reason`, never a raw exception.
+ * A client mistake in a list's arguments (bad cursor, unparsable amount, unknown currency): a
+ * DomainError `BAD_USER_INPUT` with a stable `reason`, shown as `extensions.code` / `extensions.reason`
+ * by the one error presenter (graphql/errors.ts), never a raw exception.
  */
-export function badInput(reason: string, message: string, details: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason, ...details } });
-}
+export { badInput } from '../../lib/where.ts';

@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
+import { presentError } from '../errors.ts';
 import { amountRange, and, dateRange, dayRange, inList, parseBigIds, parseIds, searchExact } from './filters.ts';
 import { orderFilterWhere, payoutFilterWhere } from './transactions.filter.ts';
 
@@ -10,7 +11,8 @@ function reason(fn: () => unknown): unknown {
   try {
     fn();
   } catch (error) {
-    return (error as { extensions?: { code?: string; reason?: string } }).extensions;
+    // What a client sees: the error as the GraphQL presenter shows it.
+    return (presentError(error, 'unexpected') as { extensions?: { code?: string; reason?: string } }).extensions;
   }
   throw new Error('expected an error');
 }

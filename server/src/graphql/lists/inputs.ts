@@ -1,13 +1,11 @@
 import { builder } from '../builder.ts';
 import { SortDirectionEnum } from '../schema/enums.schema.ts';
+import type { AmountRangeText, DateRange, DayRange } from '../../lib/where.ts';
 import type { KeysetSort, SortColumn } from './keyset.ts';
 
 /** Input types shared by the list fields: date ranges, amount ranges, sort orders. */
 
-export interface DateRange {
-  from?: Date | null;
-  to?: Date | null;
-}
+export type { DateRange, DayRange };
 
 export const DateRangeInput = builder.inputType('DateRangeInput', {
   description: 'A time range: `from` inclusive, `to` exclusive (send the next midnight in your time zone for "up to this day"). Either side may be left out.',
@@ -17,11 +15,6 @@ export const DateRangeInput = builder.inputType('DateRangeInput', {
   }),
 });
 
-export interface DayRange {
-  from?: string | null;
-  to?: string | null;
-}
-
 export const DayRangeInput = builder.inputType('DayRangeInput', {
   description: 'A range of calendar days as YYYY-MM-DD, both ends inclusive.',
   fields: (t) => ({
@@ -30,11 +23,7 @@ export const DayRangeInput = builder.inputType('DayRangeInput', {
   }),
 });
 
-export interface AmountRange {
-  currency: string;
-  min?: string | null;
-  max?: string | null;
-}
+export type AmountRange = AmountRangeText;
 
 export const AmountRangeInput = builder.inputType('AmountRangeInput', {
   description:

@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { defineAbilityFor } from '../../modules/auth/ability.ts';
+import { presentError } from '../errors.ts';
 import { PERMISSIONS } from '../../modules/auth/permissions.ts';
 import type { Viewer } from '../../modules/auth/viewer.ts';
 import { guardRelations } from './relation-guard.ts';
@@ -86,7 +87,9 @@ describe('guardRelations', () => {
     const { ctx } = contextOf(memberOfA);
     const res = await graphql({ schema, contextValue: ctx, source: `{ order { id wrongMerchantRequired { name } } }` });
     expect(res.data).toEqual({ order: null });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', subject: 'Merchant' });
+    // As a client sees it: the error through the GraphQL presenter (yoga's maskError).
+    const shown = res.errors?.[0] ? (presentError(res.errors[0], 'unexpected') as { extensions?: unknown }) : undefined;
+    expect(shown?.extensions).toMatchObject({ code: 'FORBIDDEN', subject: 'Merchant' });
   });
 
   it('asks the database, batched, when a rule cannot be decided on the loaded row', async () => {

@@ -17,8 +17,8 @@ import './funds.schema.ts';
 import './exports.schema.ts';
 import './audit.schema.ts';
 import './risk.schema.ts';
-import './limits.schema.ts';
-import './dashboard.schema.ts';
+import '../limits/limits.schema.ts';
+import '../dashboard/dashboard.schema.ts';
 import './health.schema.ts';
 
 import '../mutations/transactions.mutations.ts';

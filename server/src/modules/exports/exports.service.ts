@@ -1,21 +1,24 @@
+import { subject } from '@casl/ability';
 import type { Db, PrismaClient } from '../../db/prisma.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { formatAmount } from '../../lib/money.ts';
-import { and, type Where } from '../../graphql/lists/filters.ts';
-import { orderFilterWhere, payoutFilterWhere, type OrderFilter, type PayoutFilter } from '../../graphql/lists/transactions.filter.ts';
-import { accessibleWhere, defineAbilityFor } from '../auth/ability.ts';
+import { and, type Where } from '../../lib/where.ts';
+import { accessibleWhere, defineAbilityFor, type AppAbility } from '../auth/ability.ts';
+import { assertMaskedFilterAllowed } from '../auth/masking.ts';
 import { viewerFromSession } from '../auth/principal.ts';
 import type { UserViewer } from '../auth/viewer.ts';
+import { parsePayinFilter, payinWhere, type PayinFilterInput } from '../orders/payins.query.ts';
+import { parsePayoutFilter, payoutWhere, type PayoutFilterInput } from '../payouts/payouts.query.ts';
 
 /**
  * Download center (seed 000): asynchronous CSV exports of a list with the filters it had on screen.
  *
  * `createExport` stores the kind and the filter (JSON) and schedules `exports:run` in the same
  * transaction. The job rebuilds the requesting user's ability (their roles as they are now: a user
- * who lost access gets nothing more), counts the rows, then reads them in keyset batches (by id; ids
+ * who lost access gets nothing more; a filter on a column they now see masked fails the export), counts the rows, then reads them in keyset batches (by id; ids
  * are time-ordered uuid v7), writing CSV and publishing progress after each batch, so the SPA's
  * progress bar moves. The file is kept in the row (any replica can serve it) for 7 days. Amounts are
  * decimal strings with the currency's digits; sensitive numbers (accounts, ID numbers) are not
@@ -36,7 +39,7 @@ export interface CreateExportInput {
   /** The viewer's merchant (merchant members); null for staff. */
   merchantId: string | null;
   kind: ExportKind;
-  /** The list's filter as the GraphQL input gave it (dates as ISO strings once stored). */
+  /** The list's filter as the client gave it (`PayinFilterInput` / `PayoutFilterInput`; dates as ISO strings once stored). */
   filters: Record<string, unknown>;
 }
 
@@ -57,7 +60,7 @@ export async function createExport(db: PrismaClient, input: CreateExportInput) {
   });
 }
 
-/** Dates inside stored filters come back as ISO strings; the filter builders want Date objects. */
+/** Dates inside stored filters come back as ISO strings; the query specs want Date objects. */
 function reviveDates(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reviveDates);
   if (value && typeof value === 'object') {
@@ -100,7 +103,8 @@ const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
 interface KindSpec {
   model: 'Order' | 'Payout';
   header: string[];
-  where(filters: Record<string, unknown>, digits: number | undefined): Where;
+  /** The where of a stored filter for a viewer with this ability (the masking rules applied as the lists apply them). */
+  where(filters: Record<string, unknown>, digits: number | undefined, ability: AppAbility): Where;
   page(db: Db, where: Where, after: string | null): Promise<Array<{ id: string; cells: unknown[] }>>;
   count(db: Db, where: Where): Promise<number>;
 }
@@ -119,7 +123,10 @@ const KINDS: Record<ExportKind, KindSpec> = {
   PAYINS: {
     model: 'Order',
     header: ['order_no', 'out_trade_no', 'mch_id', 'merchant', 'service', 'channel', 'status', 'amount', 'paid_amount', 'fee', 'currency', 'created_at', 'paid_at', 'user_id', 'type', 'originality', 'postback_status', 'test'],
-    where: (f, digits) => orderFilterWhere(f as OrderFilter, digits),
+    where: (f, digits, ability) => {
+      assertMaskedFilterAllowed({ ability }, 'Order', f, { refuseSearch: true });
+      return payinWhere(parsePayinFilter(f as PayinFilterInput, digits));
+    },
     count: (db, where) => db.order.count({ where: where as Prisma.OrderWhereInput }),
     async page(db, where, after) {
       const rows = await db.order.findMany({
@@ -142,7 +149,10 @@ const KINDS: Record<ExportKind, KindSpec> = {
   PAYOUTS: {
     model: 'Payout',
     header: ['payout_no', 'out_trade_no', 'mch_id', 'merchant', 'service', 'channel', 'status', 'amount', 'fee', 'currency', 'recipient_name', 'bank_code', 'created_at', 'finished_at', 'user_id', 'type', 'originality', 'postback_status', 'test', 'failure_reason'],
-    where: (f, digits) => payoutFilterWhere(f as PayoutFilter, digits),
+    where: (f, digits, ability) => {
+      assertMaskedFilterAllowed({ ability }, 'Payout', f, { refuseSearch: true });
+      return payoutWhere(parsePayoutFilter(f as PayoutFilterInput, digits));
+    },
     count: (db, where) => db.payout.count({ where: where as Prisma.PayoutWhereInput }),
     async page(db, where, after) {
       const rows = await db.payout.findMany({
@@ -191,7 +201,7 @@ export async function runExport(services: ExportRunServices, exportId: string): 
   try {
     const amount = filters.amount as { currency?: string } | undefined;
     const digits = amount?.currency ? await digitsFor(prisma, amount.currency) : undefined;
-    where = and(accessibleWhere(ability, 'read', spec.model) as Where, spec.where(filters, digits));
+    where = and(accessibleWhere(ability, 'read', spec.model) as Where, spec.where(filters, digits, ability));
   } catch (error) {
     return fail(`invalid filters: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -236,4 +246,22 @@ export async function runExport(services: ExportRunServices, exportId: string): 
 export async function purgeExpiredExports(db: Db, now = new Date()): Promise<number> {
   const { count } = await db.export.updateMany({ where: { expiresAt: { lt: now }, content: { not: null } }, data: { content: null } });
   return count;
+}
+
+export type ExportFile =
+  | { kind: 'NOT_FOUND' }
+  | { kind: 'NOT_READY' | 'EXPIRED'; status: string }
+  | { kind: 'FILE'; fileName: string; content: Buffer };
+
+/**
+ * The finished file of an export for a viewer with this ability. An export the viewer may not read is
+ * NOT_FOUND like a missing one (ids of other users' exports reveal nothing); one still running is
+ * NOT_READY, one whose file was purged EXPIRED.
+ */
+export async function exportFile(ctx: { prisma: Db; ability: AppAbility }, id: string): Promise<ExportFile> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return { kind: 'NOT_FOUND' };
+  const row = await ctx.prisma.export.findUnique({ where: { id } });
+  if (!row || !ctx.ability.can('read', subject('Export', { ...row }) as never)) return { kind: 'NOT_FOUND' };
+  if (row.status !== 'DONE' || !row.content) return { kind: row.content ? 'NOT_READY' : 'EXPIRED', status: row.status };
+  return { kind: 'FILE', fileName: row.fileName ?? `export-${row.id}.csv`, content: Buffer.from(row.content) };
 }

@@ -1,5 +1,10 @@
 import type { Db } from '../../db/prisma.ts';
+import type { Channel, Merchant, Prisma, Service } from '../../generated/prisma/client.ts';
 import { formatAmount, type AmountBounds } from '../../lib/money.ts';
+import { accessibleWhere } from '../auth/ability.ts';
+import { requireViewer, type RequestContext } from '../auth/authorize.ts';
+import { currencyDigits } from '../catalog/catalog.service.ts';
+import { ChannelNotBoundError, MerchantRequiredError, ServiceNotActivatedError } from './limits.errors.ts';
 
 /**
  * Amount limits, seed 001 exactly. Three sources bound a payin's amount on one channel:
@@ -143,4 +148,100 @@ export function describeRange(range: { lower: bigint; upper: bigint | null }, di
   if (min !== null) return `from ${min}${unit}`;
   if (max !== null) return `up to ${max}${unit}`;
   return 'any amount';
+}
+
+// ─────────────────────────── the available range, for people ───────────────────────────
+
+/** A range with the source that decided each side. */
+export interface DecidedRange {
+  lower: bigint;
+  upper: bigint | null;
+  empty: boolean;
+  lowerBy: LimitSource | null;
+  upperBy: LimitSource | null;
+}
+
+export interface ChannelRangeView extends DecidedRange {
+  channelId: string;
+  channelCode: string;
+}
+
+export interface MerchantServiceRange extends DecidedRange {
+  merchant: Merchant;
+  service: Service;
+  currency: string;
+  /** Digits of `currency`. */
+  digits: number;
+  /** The service and its activation for the merchant are both ENABLED. */
+  enabled: boolean;
+  /** Per enabled channel bound to the service (or the one asked for). */
+  channels: ChannelRangeView[];
+}
+
+export interface AvailableRangeQuery {
+  /** The merchant (parsed UUID); a merchant's own viewer may leave it out. */
+  merchantId?: string | null;
+  serviceCode: string;
+  /** Only through this channel (parsed UUID). */
+  channelId?: string | null;
+}
+
+const decided = (r: LimitRange): DecidedRange => ({ lower: r.lower, upper: r.upper, empty: r.empty, lowerBy: r.decidedBy.lower, upperBy: r.decidedBy.upper });
+
+/** The side decided in a union of channel ranges: the source of the channel that supplied it. */
+function unionDecidedBy(ranges: readonly LimitRange[], union: { lower: bigint; upper: bigint | null }): Pick<DecidedRange, 'lowerBy' | 'upperBy'> {
+  const usable = ranges.filter((r) => !r.empty);
+  const lowerFrom = usable.find((r) => r.lower === union.lower);
+  const upperFrom = union.upper === null ? undefined : usable.find((r) => r.upper === union.upper);
+  return { lowerBy: lowerFrom?.decidedBy.lower ?? null, upperBy: upperFrom?.decidedBy.upper ?? null };
+}
+
+/**
+ * The seed-001 available range of a merchant's service for the viewer (the SPA's limit hints: create
+ * test order, cashier), over its enabled channels or through `channelId`. The activation and the channel
+ * must be readable by the viewer: otherwise NOT_FOUND (reason SERVICE_NOT_ACTIVATED / CHANNEL_NOT_BOUND),
+ * as when they do not exist.
+ */
+export async function availableRange(ctx: RequestContext, query: AvailableRangeQuery): Promise<MerchantServiceRange> {
+  const viewer = requireViewer(ctx);
+  const merchantId = query.merchantId ?? viewer.merchantId;
+  if (!merchantId) throw new MerchantRequiredError();
+  const ms = await ctx.prisma.merchantService.findFirst({
+    where: { AND: [accessibleWhere(ctx.ability, 'read', 'MerchantService'), { merchantId, service: { code: query.serviceCode } }] },
+    include: { service: true, merchant: true },
+  });
+  if (!ms) throw new ServiceNotActivatedError(query.serviceCode);
+  const currency = ms.service.currencyCode;
+  const digits = await currencyDigits(ctx.prisma, currency);
+  const about = { merchant: ms.merchant, service: ms.service, currency, digits, enabled: ms.status === 'ENABLED' && ms.service.status === 'ENABLED' };
+
+  if (query.channelId) {
+    const channelId = query.channelId;
+    const [range, channel] = await Promise.all([
+      rangeForChannel(ctx.prisma, ms.id, channelId),
+      ctx.prisma.channel.findFirst({
+        where: { AND: [accessibleWhere(ctx.ability, 'read', 'Channel') as Prisma.ChannelWhereInput, { id: channelId }] },
+        select: { code: true },
+      }),
+    ]);
+    if (!range || !channel) throw new ChannelNotBoundError();
+    return { ...decided(range), ...about, channels: [{ ...decided(range), channelId, channelCode: channel.code }] };
+  }
+
+  const available = await availableRangeForService(ctx.prisma, ms.id);
+  const ranges = available.channels.map((c) => c.range);
+  const union = unionOfRanges(ranges);
+  return {
+    lower: union.lower,
+    upper: union.upper,
+    empty: union.empty,
+    ...unionDecidedBy(ranges, union),
+    ...about,
+    channels: available.channels.map((c) => ({ ...decided(c.range), channelId: c.channelId, channelCode: c.channelCode })),
+  };
+}
+
+/** A channel of a range, loaded for presentation (the adapter hides it unless the viewer may read it). */
+export function channelById(db: Db, channelId: string): Promise<Channel | null> {
+  return db.channel.findUnique({ where: { id: channelId } });
 }

@@ -1,6 +1,5 @@
-import type { ModelName } from '../../modules/auth/ability.ts';
-import { requireViewer } from '../../modules/auth/authorize.ts';
-import type { GraphQLContext } from '../context.ts';
+import type { ModelName } from '../auth/ability.ts';
+import { requireViewer, type RequestContext } from '../auth/authorize.ts';
 
 /**
  * The viewer's read scope of a model as a set of merchants, for raw-SQL aggregations (the dashboard)
@@ -14,7 +13,7 @@ export type MerchantScope = { all: true } | { all: false; merchantIds: string[] 
 
 export class UnsupportedScopeError extends Error {}
 
-export function merchantScope(ctx: GraphQLContext, model: ModelName): MerchantScope {
+export function merchantScope(ctx: Pick<RequestContext, 'viewer' | 'ability'>, model: ModelName): MerchantScope {
   requireViewer(ctx);
   const rules = ctx.ability.rulesFor('read', model);
   const merchantIds = new Set<string>();

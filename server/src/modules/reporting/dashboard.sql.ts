@@ -1,6 +1,5 @@
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db } from '../../db/prisma.ts';
-import { divRoundHalfUp } from '../../lib/money.ts';
 import type { MerchantScope } from './scope.ts';
 
 /**
@@ -10,7 +9,7 @@ import type { MerchantScope } from './scope.ts';
  * `finishedAt`).
  *
  * Amounts stay integers: PostgreSQL sums bigints into numerics, which come back as text and become
- * bigints again. Display-currency conversion (FX rates are display-only) is integer arithmetic too.
+ * bigints again. Display-currency conversion (FX rates are display-only) is fx.ts.
  */
 
 export type DashboardGroupBy = 'CREATED' | 'ACTIVATED';
@@ -103,36 +102,4 @@ export function totalsByCurrency(days: readonly DayStat[]): Array<Omit<DayStat, 
     totals.set(d.currency, t);
   }
   return [...totals.values()].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
-}
-
-// ─────────────────────────── display-currency conversion ───────────────────────────
-
-const RATE_SCALE_DIGITS = 12;
-const RATE = /^(\d{1,18})(?:\.(\d{1,12}))?$/;
-
-/** A decimal rate string (≤ 12 fractional digits, the FxRate column's scale) as an integer × 10^12. */
-export function scaleRate(rate: string): bigint {
-  const m = RATE.exec(rate);
-  if (!m) throw new RangeError(`not a rate: ${rate}`);
-  return BigInt(m[1]! + (m[2] ?? '').padEnd(RATE_SCALE_DIGITS, '0'));
-}
-
-export interface Conversion {
-  /** Scaled rate: one unit of the source currency = rate / 10^12 units of the display currency. */
-  rate: bigint;
-  inverse: boolean;
-}
-
-/**
- * Converts minor units of a currency with `fromDigits` into minor units of the display currency with
- * `toDigits`, rounded half-up. `inverse`: the stored rate is display→source, so divide by it.
- */
-export function convertMinor(minor: bigint, fromDigits: number, toDigits: number, conversion: Conversion): bigint {
-  const scale = 10n ** BigInt(RATE_SCALE_DIGITS);
-  const shiftUp = 10n ** BigInt(Math.max(0, toDigits - fromDigits));
-  const shiftDown = 10n ** BigInt(Math.max(0, fromDigits - toDigits));
-  if (conversion.rate === 0n) throw new RangeError('zero rate');
-  return conversion.inverse
-    ? divRoundHalfUp(minor * scale * shiftUp, conversion.rate * shiftDown)
-    : divRoundHalfUp(minor * conversion.rate * shiftUp, scale * shiftDown);
 }
