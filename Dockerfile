@@ -5,7 +5,7 @@
 # server/test/compose.test.ts checks this file against the compose file and the package scripts.
 
 # ---- build: install dependencies (which also generates the Prisma client) and build the admin SPA
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
@@ -26,7 +26,7 @@ RUN npm run build --workspace web \
  && npm prune --omit=dev
 
 # ---- runtime
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # HOST: the server listens on loopback unless told otherwise; in a container it must take connections
 # from the published port.
 ENV NODE_ENV=production \

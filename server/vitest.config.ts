@@ -24,7 +24,13 @@ if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`REQUIRE_BROWSER_TESTS=1 but Chromium is not at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
   }
   excludeBrowser = needsBrowser;
-  console.warn(`No Chromium at ${CHROMIUM_PATH}: skipping ${needsBrowser.length} browser test files (apt-get install chromium to run them).`);
+  console.warn(
+    [
+      `No Chromium at ${CHROMIUM_PATH}: skipping ${needsBrowser.length} browser test files (${needsBrowser.map((f) => path.basename(f)).join(', ')}).`,
+      'To run them, install Chromium (Debian/Ubuntu: apt-get install chromium) or point CHROMIUM_PATH at a',
+      'Chromium or Chrome binary, e.g. CHROMIUM_PATH=/usr/bin/google-chrome npm test.',
+    ].join('\n'),
+  );
 }
 
 export default defineConfig({

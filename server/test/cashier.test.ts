@@ -439,11 +439,19 @@ describe('finished orders', () => {
     const order = await createOrder();
     await env.prisma.order.update({ where: { id: order.id }, data: { expireAt: new Date(Date.now() - 1000) } });
 
-    // past its expiry but still PENDING in the database: the payer sees it expired and cannot submit
-    const early = await getPage(order.prepayId);
-    expectFinal(early.html, 'EXPIRED', 'The time to pay this order has run out');
-    const status = (await (await fetch(statusUrl(order.prepayId))).json()) as { status: string; seconds_left: number };
-    expect(status.seconds_left).toBe(0);
+    // past its expiry but still PENDING in the database: the payer sees it expired and cannot submit.
+    // The worker's minute expiry task must not expire it meanwhile: it skips locked rows, so hold the row.
+    await env.prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM orders WHERE id = ${order.id}::uuid FOR UPDATE`;
+        expect((await env.prisma.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('PENDING');
+        const early = await getPage(order.prepayId);
+        expectFinal(early.html, 'EXPIRED', 'The time to pay this order has run out');
+        const status = (await (await fetch(statusUrl(order.prepayId))).json()) as { status: string; seconds_left: number };
+        expect(status.seconds_left).toBe(0);
+      },
+      { timeout: 20_000 },
+    );
     const refused = await submit(order.prepayId, validPayer);
     expect(refused.status).toBe(409);
 

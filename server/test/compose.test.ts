@@ -667,7 +667,7 @@ function checkDockerfileBuild(layout: Layout): string[] {
   if (stages.length < 2) problems.push('Dockerfile is not multi-stage');
   const stageNames = new Set(stages.map((s) => s.name).filter(Boolean));
   for (const stage of stages) {
-    if (!stageNames.has(stage.image) && stage.image !== 'node:20-bookworm-slim') problems.push(`stage FROM ${stage.image}, expected node:20-bookworm-slim`);
+    if (!stageNames.has(stage.image) && stage.image !== 'node:24-bookworm-slim') problems.push(`stage FROM ${stage.image}, expected node:24-bookworm-slim`);
   }
   const ci = instructions.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
   if (ci < 0) return [...problems, 'no RUN npm ci'];
@@ -913,7 +913,7 @@ describe('the checks catch broken layouts', () => {
     expect(checkDockerfileRuntime(df(/CMD \["node", "-e".*\]/, 'CMD ["curl", "-f", "http://127.0.0.1:4000/healthz"]'))).toEqual(
       expect.arrayContaining([expect.stringContaining('not node'), expect.stringContaining('curl')]),
     );
-    expect(checkDockerfileBuild(df('FROM node:20-bookworm-slim AS runtime', 'FROM node:22-alpine AS runtime'))).toEqual([expect.stringContaining('node:22-alpine')]);
+    expect(checkDockerfileBuild(df('FROM node:24-bookworm-slim AS runtime', 'FROM node:22-alpine AS runtime'))).toEqual([expect.stringContaining('node:22-alpine')]);
     expect(checkDockerfileBuild(df('COPY web/package.json web/\n', ''))).toEqual([expect.stringContaining('web/package.json is not copied before npm ci')]);
     expect(checkDockerfileBuild(df('COPY prisma/schema.prisma prisma/\n', ''))).toEqual([expect.stringContaining('prisma/schema.prisma')]);
     expect(checkDockerfileBuild(df('COPY --from=build /app ./', 'COPY --from=builder /app ./'))).toEqual([expect.stringContaining('no such stage')]);

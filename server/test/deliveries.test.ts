@@ -6,6 +6,7 @@ import { generateRsaKeyPair, keySerial, verifyPayload } from '../src/lib/crypto.
 import { isDomainError } from '../src/lib/errors.ts';
 import { sealPlatformPrivateKey } from '../src/modules/apps/platform-keys.ts';
 import { CALLBACK_RETRY_DELAYS_MS, enqueueCallback, resendDelivery } from '../src/modules/deliveries/deliveries.service.ts';
+import { CALLBACK_TIMEOUT_MS } from '../src/modules/deliveries/deliveries.sender.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 
 /**
@@ -15,6 +16,8 @@ import { createTestEnvironment, type TestEnvironment } from './support/test-envi
  * second, so each retry costs about a second.
  */
 const RETRY_SCALE = 100_000;
+/** How long the receiver waits before a 500 where a test measures the attempt's latency. */
+const SLOW_FAILURE_MS = 120;
 process.env.CALLBACK_RETRY_SCALE = String(RETRY_SCALE);
 
 // ---------------------------------------------------------------------------------------------------
@@ -33,6 +36,8 @@ class Receiver {
   readonly received: Received[] = [];
   /** Per path: how many more requests get a 500 (Infinity: never recovers). */
   readonly failures = new Map<string, number>();
+  /** Per path: how long (ms) the receiver waits before it answers a request with a 500. */
+  readonly slowFailures = new Map<string, number>();
   url = '';
   private server: Server | undefined;
 
@@ -61,8 +66,12 @@ class Receiver {
           answered = 500;
         }
         this.received.push({ path, eventId: parsed.event_id, sequence: parsed.data.sequence, body, signatureValid, answered });
-        if (answered === 500) res.writeHead(500, { 'content-type': 'text/plain' }).end(`receiver down: ${'x'.repeat(4000)}`);
-        else res.writeHead(answered, { 'content-type': 'application/json' }).end('{"ok":true}');
+        if (answered === 500) {
+          const fail = () => res.writeHead(500, { 'content-type': 'text/plain' }).end(`receiver down: ${'x'.repeat(4000)}`);
+          const wait = this.slowFailures.get(path) ?? 0;
+          if (wait > 0) setTimeout(fail, wait);
+          else fail();
+        } else res.writeHead(answered, { 'content-type': 'application/json' }).end('{"ok":true}');
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
@@ -193,6 +202,7 @@ describe('callbacks', () => {
   it('delivers an order’s callbacks once each, in sequence order, retrying a failing head first', async () => {
     const order = await createOrder();
     receiver.failures.set('/in-order', 2);
+    receiver.slowFailures.set('/in-order', SLOW_FAILURE_MS);
     const ids = [await enqueue(order, 1, '/in-order'), await enqueue(order, 2, '/in-order'), await enqueue(order, 3, '/in-order')];
 
     const deliveries = await settled(order.id, 3);
@@ -228,7 +238,9 @@ describe('callbacks', () => {
       [3, 200, null],
     ]);
     for (const failed of first?.attempts.slice(0, 2) ?? []) {
-      expect(failed.latencyMs).toBeGreaterThanOrEqual(0);
+      // The receiver took SLOW_FAILURE_MS to answer (a timer may fire a millisecond early); an answer, not a timeout.
+      expect(failed.latencyMs).toBeGreaterThanOrEqual(SLOW_FAILURE_MS - 5);
+      expect(failed.latencyMs).toBeLessThan(CALLBACK_TIMEOUT_MS);
       expect(failed.responseExcerpt).toMatch(/^receiver down: x+$/);
       expect(Buffer.byteLength(failed.responseExcerpt ?? '')).toBe(1024);
     }

@@ -85,7 +85,27 @@ describe('operationsHealth', () => {
     expect(onlyA).toMatchObject(wantA);
     for (const value of Object.values(wantA)) expect(value).toBeGreaterThan(0);
     expect(onlyA.platform).toMatchObject({ database: true, redisConfigured: false, redis: null, jobQueue: true, jobsFailed: 0 });
-    expect(onlyA.platform.jobsReady).toBeGreaterThanOrEqual(0);
+    // The job counts follow the queue (no worker runs here, so nothing takes these jobs): two due now, one
+    // overdue by two minutes (ready and overdue), one not due for an hour (neither), one out of attempts.
+    const db = env.prisma;
+    const probe = (key: string, runAt: string, maxAttempts = 25) =>
+      db.$executeRawUnsafe(`SELECT graphile_worker.add_job('health-probe', '{}'::json, run_at => now() + interval '${runAt}', max_attempts => ${maxAttempts}, job_key => '${key}')`);
+    const keys = ['health-probe-1', 'health-probe-2', 'health-probe-overdue', 'health-probe-later', 'health-probe-failed'];
+    try {
+      await probe(keys[0]!, '0 s');
+      await probe(keys[1]!, '0 s');
+      await probe(keys[2]!, '-2 min');
+      await probe(keys[3]!, '1 hour');
+      await probe(keys[4]!, '0 s', 1);
+      await db.$executeRaw`UPDATE graphile_worker._private_jobs SET attempts = 1 WHERE key = 'health-probe-failed'`;
+      const probed = (await health(admin, [world.a.id])).platform;
+      expect(probed.jobsReady - onlyA.platform.jobsReady).toBe(3);
+      expect(probed.jobsOverdue - onlyA.platform.jobsOverdue).toBe(1);
+      expect(probed.jobsFailed).toBe(1);
+    } finally {
+      for (const key of keys) await db.$executeRaw`SELECT graphile_worker.remove_job(${key})`;
+    }
+    expect((await health(admin, [world.a.id])).platform).toMatchObject({ jobsReady: onlyA.platform.jobsReady, jobsFailed: 0 });
 
     // A job queue that cannot be read says so instead of looking empty.
     await env.prisma.$executeRawUnsafe('ALTER SCHEMA graphile_worker RENAME TO graphile_worker_hidden');

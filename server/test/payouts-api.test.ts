@@ -35,6 +35,7 @@ let quietChannelId: string;
 const callbacks: Callback[] = [];
 let counter = 0;
 const previousScale = process.env.CALLBACK_RETRY_SCALE;
+const RECONCILE_AFTER_S = 3600;
 
 const nextNo = () => `PO-${Date.now()}-${++counter}`;
 const payout = (overrides: Record<string, unknown> = {}) => ({
@@ -66,7 +67,10 @@ const waitStatus = (outTradeNo: string, status: string) =>
 
 beforeAll(async () => {
   process.env.CALLBACK_RETRY_SCALE = '1000';
-  env = await createTestEnvironment({ worker: true, env: { PAYOUT_RECONCILE_AFTER_SECONDS: '1' } });
+  // The worker's minute janitor must not query payouts while a test watches their timeline (an extra
+  // UPSTREAM_QUERIED, or a payout resolved before the janitor test asks): it re-queries a PROCESSING
+  // payout only after an hour here. The janitor test runs the reconciliation itself, with a clock past that.
+  env = await createTestEnvironment({ worker: true, env: { PAYOUT_RECONCILE_AFTER_SECONDS: String(RECONCILE_AFTER_S) } });
   env.services.config.publicUrl = env.url;
   const db = env.prisma;
   await ensureCurrency(db, 'THB', 2);
@@ -320,7 +324,7 @@ describe('stuck-state janitor', () => {
     );
     const before = await balancesOf(env.prisma, merchant.merchant.id, 'USDT');
 
-    const summary = await reconcilePayouts(env.services, { now: new Date(Date.now() + 5_000) });
+    const summary = await reconcilePayouts(env.services, { now: new Date(Date.now() + (RECONCILE_AFTER_S + 5) * 1000) });
     expect(summary.queried).toBeGreaterThanOrEqual(3);
     expect(await statusOf(quietOk.out_trade_no)).toBe('SUCCEEDED');
     expect(await statusOf(stuck.out_trade_no)).toBe('PROCESSING');
