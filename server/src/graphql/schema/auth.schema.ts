@@ -1,19 +1,19 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { accessibleWhere, defineAbilityFor, packAbility, PLATFORM_ONLY_CODES } from '../../modules/auth/ability.ts';
-import { logout, logoutEverywhere, changePassword, updatePreferences, userActor } from '../../modules/auth/account.service.ts';
-import { apiTokenCreators, createApiToken, revokeApiToken, type ApiTokenCreator } from '../../modules/auth/api-tokens.service.ts';
+import { logout, logoutEverywhere, changePassword, updatePreferences } from '../../modules/auth/account.service.ts';
+import { apiTokenCreators, type ApiTokenCreator } from '../../modules/auth/api-tokens.service.ts';
 import { AuthError } from '../../modules/auth/auth.errors.ts';
 import { authSettings } from '../../modules/auth/auth-config.ts';
 import { clearedSessionCookie, sessionCookie } from '../../modules/auth/cookies.ts';
-import { login, verifySecondFactor } from '../../modules/auth/login.ts';
-import { confirmTotpEnrolment, startTotpEnrolment, type TotpEnrolment } from '../../modules/auth/mfa.service.ts';
+import { verifySecondFactor } from '../../modules/auth/login.ts';
+import type { TotpEnrolment } from '../../modules/auth/mfa.service.ts';
 import { PERMISSIONS } from '../../modules/auth/permissions.ts';
-import { resolveViewer, viewerFromSession } from '../../modules/auth/principal.ts';
-import { markSessionMfaVerified, resolveSessionById, revokeSession, SESSION_COOKIE } from '../../modules/auth/sessions.ts';
+import { resolveViewer } from '../../modules/auth/principal.ts';
+import { confirmMyTotpEnrolment, issueApiToken, revokeApiTokenById, signIn, startMyTotpEnrolment } from '../../modules/auth/self-service.ts';
+import { SESSION_COOKIE } from '../../modules/auth/sessions.ts';
 import type { TokenViewer, UserViewer, Viewer } from '../../modules/auth/viewer.ts';
 import { ANONYMOUS } from '../../modules/auth/viewer.ts';
-import { recordAudit } from '../../modules/audit/audit.service.ts';
-import { assertCan, forbidden, requireUser, requireViewer } from '../../modules/auth/authorize.ts';
+import { forbidden, requireUser, requireViewer } from '../../modules/auth/authorize.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 
@@ -229,11 +229,8 @@ builder.mutationField('login', (t) =>
       'Signs in with email and password (and TOTP code). Sets the httpOnly session cookie. Errors (extensions.code): INVALID_CREDENTIALS, ACCOUNT_LOCKED (lockedUntil, retryAfterSeconds), MFA_REQUIRED (cookie set, second factor pending: verifyTotp, or when enrolmentRequired, startTotpEnrolment then confirmTotpEnrolment), MFA_INVALID, USER_DISABLED, RATE_LIMITED (retryAfterSeconds).',
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const settings = authSettings(ctx.config);
-      const previous = ctx.viewer;
-      const outcome = await login(ctx, { email: input.email, password: input.password, totpCode: input.totpCode ?? null, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null });
-      if (previous.kind === 'user') await revokeSession(ctx.prisma, previous.sessionId);
-      ctx.setCookie(sessionCookie(outcome.session.token, outcome.session.expiresAt, settings.cookie));
+      const outcome = await signIn(ctx, { email: input.email, password: input.password, totpCode: input.totpCode ?? null });
+      ctx.setCookie(sessionCookie(outcome.session.token, outcome.session.expiresAt, authSettings(ctx.config).cookie));
       setViewer(ctx, await resolveViewer(ctx, { headers: {}, cookies: { [SESSION_COOKIE]: outcome.session.token } }));
       if (outcome.mfa !== 'VERIFIED') {
         throw new AuthError(
@@ -287,13 +284,7 @@ builder.mutationField('startTotpEnrolment', (t) =>
   t.field({
     type: TotpEnrolmentRef,
     description: 'Starts (or restarts) TOTP enrolment for the signed-in user. Works for a session still owing enrolment. Errors: TOTP_ALREADY_ENABLED.',
-    resolve: async (_root, _args, ctx) => {
-      const viewer = requireUser(ctx, { allowPendingMfa: true });
-      const user = await ctx.prisma.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: { id: true, email: true, totpEnabled: true, merchantId: true } });
-      const enrolment = await startTotpEnrolment(ctx.prisma, ctx.secrets, user, authSettings(ctx.config).totpIssuer);
-      await recordAudit(ctx.prisma, userActor(viewer, ctx.ip), { action: 'auth.totp_enrolment_started', merchantId: user.merchantId, entityType: 'User', entityId: user.id });
-      return enrolment;
-    },
+    resolve: (_root, _args, ctx) => startMyTotpEnrolment(ctx),
   }),
 );
 
@@ -303,25 +294,11 @@ builder.mutationField('confirmTotpEnrolment', (t) =>
     description: 'Turns TOTP on with the first code from the app; a session that owed enrolment becomes verified. Errors: MFA_INVALID, TOTP_ALREADY_ENABLED, TOTP_ENROLMENT_NOT_STARTED.',
     args: { input: t.arg({ type: TotpCodeInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = requireUser(ctx, { allowPendingMfa: true });
-      await ctx.prisma.$transaction(async (tx) => {
-        const user = await tx.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: { id: true, totpEnabled: true, totpSecretEnc: true, merchantId: true } });
-        await confirmTotpEnrolment(tx, ctx.secrets, user, input.code);
-        await markSessionMfaVerified(tx, viewer.sessionId);
-        await recordAudit(tx, userActor(viewer, ctx.ip), { action: 'auth.totp_enabled', merchantId: user.merchantId, entityType: 'User', entityId: user.id });
-      });
-      // The viewer is re-read: staff permissions depend on TOTP being enabled.
-      setViewer(ctx, await resolveViewerAgain(ctx, viewer));
+      setViewer(ctx, await confirmMyTotpEnrolment(ctx, { code: input.code }));
       return meOrThrow(ctx);
     },
   }),
 );
-
-/** The viewer of the same session after a change (a fresh read of session, user and roles). */
-async function resolveViewerAgain(ctx: GraphQLContext, viewer: UserViewer): Promise<Viewer> {
-  const session = await resolveSessionById(ctx.prisma, viewer.sessionId, authSettings(ctx.config).sessions);
-  return session ? viewerFromSession(session, authSettings(ctx.config).requireStaffMfa) : ANONYMOUS;
-}
 
 // ─────────────────────────────── sign-out, password, preferences ───────────────────────────────
 
@@ -514,9 +491,7 @@ builder.mutationField('createApiToken', (t) =>
     description: "Creates an API token for the signed-in member's merchant (permission API_TOKEN_WRITE). Errors: INVALID_PERMISSIONS, INVALID_INPUT.",
     args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = requireUser(ctx);
-      assertCan(ctx, 'create', 'ApiToken', { merchantId: viewer.merchantId });
-      const created = await createApiToken(ctx.prisma, viewer, { name: input.name, permissions: input.permissions, expiresAt: input.expiresAt ?? null, ip: ctx.ip ?? null });
+      const created = await issueApiToken(ctx, { name: input.name, permissions: input.permissions, expiresAt: input.expiresAt ?? null });
       return { token: created.token, apiTokenId: created.apiToken.id };
     },
   }),
@@ -532,13 +507,8 @@ builder.mutationField('revokeApiToken', (t) =>
     description: 'Revokes an API token at once. Errors: API_TOKEN_NOT_FOUND.',
     args: { input: t.arg({ type: RevokeApiTokenInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const viewer = requireUser(ctx);
-      const id = parseTokenId(String(input.id));
-      const token = id ? await ctx.prisma.apiToken.findFirst({ where: { id, AND: [accessibleWhere(ctx.ability, 'read', 'ApiToken')] } }) : null;
-      if (!token) throw new AuthError('API_TOKEN_NOT_FOUND', 'no such API token');
-      assertCan(ctx, 'delete', 'ApiToken', token);
-      await revokeApiToken(ctx.prisma, viewer, token, ctx.ip);
-      return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: token.id } });
+      const revoked = await revokeApiTokenById(ctx, { id: parseTokenId(String(input.id)) });
+      return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: revoked.id } });
     },
   }),
 );
