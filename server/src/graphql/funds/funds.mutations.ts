@@ -2,7 +2,7 @@ import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
 import { money, MoneyRef, type MoneyShape } from '../money.ts';
 import { DestinationKindEnum } from '../schema/enums.schema.ts';
-import '../schema/funds.schema.ts';
+import './funds.schema.ts';
 import '../schema/merchants.schema.ts';
 import {
   addDestination,
@@ -14,7 +14,7 @@ import {
   reviewFundRequest,
 } from '../../modules/funds/funds.back-office.ts';
 import { adjustBalance } from '../../modules/ledger/adjust-balance.ts';
-import { reasonArg } from './support.ts';
+import { reasonArg } from '../mutations/support.ts';
 
 /**
  * Financial center (seed 000): merchants ask for recharges, withdrawals to their stored destinations

@@ -1,8 +1,8 @@
 import { builder } from '../builder.ts';
 import { assertMaskedFilterAllowed } from '../lists/masking.ts';
-import { ExportRef } from '../schema/exports.schema.ts';
-import { OrderFilterInput } from '../schema/orders.schema.ts';
-import { PayoutFilterInput } from '../schema/payouts.schema.ts';
+import { ExportRef } from './exports.schema.ts';
+import { OrderFilterInput } from '../payins/payins.schema.ts';
+import { PayoutFilterInput } from '../payouts/payouts.schema.ts';
 import { startExport } from '../../modules/exports/start-export.ts';
 
 /**
