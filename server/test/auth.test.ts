@@ -12,17 +12,15 @@ const LOGIN = `mutation ($input: LoginInput!) {
   login(input: $input) {
     __typename
     ... on Me { email global permissions mfa { enabled verified required } }
-    ... on Error { code message }
-    ... on AuthError { lockedUntil retryAfterSeconds enrolmentRequired details }
   }
 }`;
 const ME = '{ me { kind email global permissions permissionNames abilityRules merchant { id } roles { key } mfa { enabled verified required } sessionExpiresAt } }';
-const VERIFY = `mutation ($code: String!) { verifyTotp(input: { code: $code }) { __typename ... on Me { email mfa { verified } } ... on Error { code } } }`;
-const START_ENROLMENT = `mutation { startTotpEnrolment { __typename ... on TotpEnrolment { secret otpauthUrl qrCodeSvgDataUrl } ... on Error { code } } }`;
-const CONFIRM_ENROLMENT = `mutation ($code: String!) { confirmTotpEnrolment(input: { code: $code }) { __typename ... on Me { mfa { enabled verified } permissions } ... on Error { code } } }`;
+const VERIFY = `mutation ($code: String!) { verifyTotp(input: { code: $code }) { __typename ... on Me { email mfa { verified } } } }`;
+const START_ENROLMENT = `mutation { startTotpEnrolment { __typename ... on TotpEnrolment { secret otpauthUrl qrCodeSvgDataUrl } } }`;
+const CONFIRM_ENROLMENT = `mutation ($code: String!) { confirmTotpEnrolment(input: { code: $code }) { __typename ... on Me { mfa { enabled verified } permissions } } }`;
 const CHANGE_PASSWORD = `mutation ($current: String!, $next: String!) {
   changePassword(input: { currentPassword: $current, newPassword: $next }) {
-    __typename ... on ChangePasswordPayload { revokedSessions } ... on Error { code } ... on AuthError { details }
+    __typename ... on ChangePasswordPayload { revokedSessions }
   }
 }`;
 const API_TOKENS = '{ apiTokens { id } }';
@@ -80,8 +78,9 @@ describe('authentication over HTTP', () => {
       const u = await owner();
       const wrong = await login(u.user.email, 'not-the-password');
       const unknown = await login(`nobody-${u.user.id}@test.payrail.local`, 'whatever-password');
-      expect(wrong.data?.login).toMatchObject({ __typename: 'AuthError', code: 'INVALID_CREDENTIALS' });
-      expect(unknown.data?.login).toEqual(wrong.data?.login);
+      expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+      expect(unknown.errors?.[0]?.extensions).toEqual(wrong.errors?.[0]?.extensions);
+      expect(unknown.errors?.[0]?.message).toBe(wrong.errors?.[0]?.message);
       expect(wrong.sessionCookie).toBeUndefined();
       expect(unknown.sessionCookie).toBeUndefined();
       expect(await env.prisma.loginAttempt.count({ where: { email: u.user.email, success: false, reason: 'INVALID_CREDENTIALS' } })).toBe(1);
@@ -91,16 +90,16 @@ describe('authentication over HTTP', () => {
 
     it('locks the account after 5 failures within the window, refuses even the right password, and lets it in after the lock ends', async () => {
       const u = await owner();
-      for (let i = 0; i < 4; i++) expect((await login(u.user.email, `wrong-${i}`)).data?.login.code).toBe('INVALID_CREDENTIALS');
+      for (let i = 0; i < 4; i++) expect((await login(u.user.email, `wrong-${i}`)).errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
       const fifth = await login(u.user.email, 'wrong-5');
-      expect(fifth.data?.login.code).toBe('INVALID_CREDENTIALS');
+      expect(fifth.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
       const locked = await login(u.user.email, u.password);
-      expect(locked.data?.login).toMatchObject({ __typename: 'AuthError', code: 'ACCOUNT_LOCKED' });
+      expect(locked.errors?.[0]?.extensions).toMatchObject({ code: 'ACCOUNT_LOCKED' });
       expect(locked.sessionCookie).toBeUndefined();
-      const until = new Date(locked.data?.login.lockedUntil).getTime();
+      const until = new Date(locked.errors?.[0]?.extensions?.lockedUntil as string).getTime();
       expect(until).toBeGreaterThan(Date.now() + 14 * 60_000);
       expect(until).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
-      expect(locked.data?.login.retryAfterSeconds).toBeGreaterThan(800);
+      expect(locked.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(800);
       expect(await env.prisma.auditLog.count({ where: { action: 'auth.account_locked', entityId: u.user.id } })).toBe(1);
       expect((await env.prisma.user.findUniqueOrThrow({ where: { id: u.user.id } })).failedLoginCount).toBe(5);
 
@@ -110,7 +109,7 @@ describe('authentication over HTTP', () => {
       expect(after.data?.login.__typename).toBe('Me');
       expect((await env.prisma.user.findUniqueOrThrow({ where: { id: u.user.id } })).failedLoginCount).toBe(0);
       // …and the failures before it no longer count: one more failure does not lock again.
-      expect((await login(u.user.email, 'wrong-again')).data?.login.code).toBe('INVALID_CREDENTIALS');
+      expect((await login(u.user.email, 'wrong-again')).errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
       expect((await login(u.user.email, u.password)).data?.login.__typename).toBe('Me');
     });
 
@@ -126,9 +125,9 @@ describe('authentication over HTTP', () => {
     it('refuses a disabled user with USER_DISABLED only when the password is right', async () => {
       const u = await owner();
       await env.prisma.user.update({ where: { id: u.user.id }, data: { status: 'DISABLED' } });
-      expect((await login(u.user.email, 'wrong-password')).data?.login.code).toBe('INVALID_CREDENTIALS');
+      expect((await login(u.user.email, 'wrong-password')).errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
       const result = await login(u.user.email, u.password);
-      expect(result.data?.login.code).toBe('USER_DISABLED');
+      expect(result.errors?.[0]?.extensions?.code).toBe('USER_DISABLED');
       expect(result.sessionCookie).toBeUndefined();
     });
   });
@@ -137,7 +136,7 @@ describe('authentication over HTTP', () => {
     it('makes staff enrol before anything else, then accepts codes once', async () => {
       const staff = await createUserFixture(env.prisma, { roleKey: 'FINANCE', session: false, totp: false });
       const first = await login(staff.user.email, staff.password);
-      expect(first.data?.login).toMatchObject({ __typename: 'AuthError', code: 'MFA_REQUIRED', enrolmentRequired: true });
+      expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: true });
       const cookie = first.sessionCookie!;
       expect(cookie).toBeDefined();
 
@@ -145,7 +144,7 @@ describe('authentication over HTTP', () => {
       expect(await me(cookie)).toMatchObject({ global: true, permissions: [], abilityRules: [], mfa: { enabled: false, verified: false, required: true } });
       const blocked = await graphqlHttp(env.url, API_TOKENS, {}, { cookie });
       expect(blocked.errors?.[0]?.extensions?.code).toBe('MFA_REQUIRED');
-      expect((await graphqlHttp(env.url, VERIFY, { code: '123456' }, { cookie })).data?.verifyTotp.code).toBe('TOTP_NOT_ENABLED');
+      expect((await graphqlHttp(env.url, VERIFY, { code: '123456' }, { cookie })).errors?.[0]?.extensions?.code).toBe('TOTP_NOT_ENABLED');
 
       const started = await graphqlHttp(env.url, START_ENROLMENT, {}, { cookie });
       const enrolment = started.data?.startTotpEnrolment;
@@ -162,19 +161,19 @@ describe('authentication over HTTP', () => {
       // Bound to the user: the sealed secret does not open for another user id.
       expect(() => env.services.secrets.open(stored.totpSecretEnc!, 'payrail:totp:00000000-0000-0000-0000-000000000000')).toThrow();
 
-      expect((await graphqlHttp(env.url, CONFIRM_ENROLMENT, { code: wrongCode(enrolment.secret) }, { cookie })).data?.confirmTotpEnrolment.code).toBe('MFA_INVALID');
+      expect((await graphqlHttp(env.url, CONFIRM_ENROLMENT, { code: wrongCode(enrolment.secret) }, { cookie })).errors?.[0]?.extensions?.code).toBe('MFA_INVALID');
       const code = totpCode(enrolment.secret);
       const confirmed = await graphqlHttp(env.url, CONFIRM_ENROLMENT, { code }, { cookie });
       expect(confirmed.data?.confirmTotpEnrolment).toMatchObject({ __typename: 'Me', mfa: { enabled: true, verified: true } });
       expect(confirmed.data?.confirmTotpEnrolment.permissions.length).toBeGreaterThan(0);
       expect((await graphqlHttp(env.url, API_TOKENS, {}, { cookie })).data?.apiTokens).toEqual([]);
-      expect((await graphqlHttp(env.url, START_ENROLMENT, {}, { cookie })).data?.startTotpEnrolment.code).toBe('TOTP_ALREADY_ENABLED');
+      expect((await graphqlHttp(env.url, START_ENROLMENT, {}, { cookie })).errors?.[0]?.extensions?.code).toBe('TOTP_ALREADY_ENABLED');
 
       // Next sign-in: password, then the code. The code used for enrolment is refused (same step).
       const second = await login(staff.user.email, staff.password);
-      expect(second.data?.login).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: false });
+      expect(second.errors?.[0]?.extensions).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: false });
       const cookie2 = second.sessionCookie!;
-      expect((await graphqlHttp(env.url, VERIFY, { code }, { cookie: cookie2 })).data?.verifyTotp.code).toBe('MFA_INVALID');
+      expect((await graphqlHttp(env.url, VERIFY, { code }, { cookie: cookie2 })).errors?.[0]?.extensions?.code).toBe('MFA_INVALID');
       const next = totpCode(enrolment.secret, Date.now() + 30_000); // the next step: inside the ±1 window
       expect((await graphqlHttp(env.url, VERIFY, { code: next }, { cookie: cookie2 })).data?.verifyTotp).toMatchObject({ __typename: 'Me', mfa: { verified: true } });
       expect((await me(cookie2)).mfa.verified).toBe(true);
@@ -184,7 +183,7 @@ describe('authentication over HTTP', () => {
       const now = totpCode(enrolment.secret);
       expect((await login(staff.user.email, staff.password, now)).data?.login.__typename).toBe('Me');
       const replay = await login(staff.user.email, staff.password, now);
-      expect(replay.data?.login.code).toBe('MFA_INVALID');
+      expect(replay.errors?.[0]?.extensions?.code).toBe('MFA_INVALID');
       expect(replay.sessionCookie).toBeUndefined();
       expect(await env.prisma.auditLog.count({ where: { entityId: staff.user.id, action: { in: ['auth.totp_enrolment_started', 'auth.totp_enabled', 'auth.mfa_verified'] } } })).toBe(3);
     });
@@ -192,14 +191,14 @@ describe('authentication over HTTP', () => {
     it('asks a merchant user with TOTP for the code; wrong codes count towards the lockout and end the pending session', async () => {
       const u = await owner({ totp: true, secrets: env.services.secrets });
       const pending = await login(u.user.email, u.password);
-      expect(pending.data?.login).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: false });
+      expect(pending.errors?.[0]?.extensions).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: false });
       const cookie = pending.sessionCookie!;
       expect(await me(cookie)).toMatchObject({ global: false, permissions: [], mfa: { enabled: true, verified: false, required: true } });
       for (let i = 0; i < 4; i++) {
-        expect((await graphqlHttp(env.url, VERIFY, { code: wrongCode(u.totpSecret!) }, { cookie })).data?.verifyTotp.code).toBe('MFA_INVALID');
+        expect((await graphqlHttp(env.url, VERIFY, { code: wrongCode(u.totpSecret!) }, { cookie })).errors?.[0]?.extensions?.code).toBe('MFA_INVALID');
       }
       const fifth = await graphqlHttp(env.url, VERIFY, { code: wrongCode(u.totpSecret!) }, { cookie });
-      expect(fifth.data?.verifyTotp.code).toBe('ACCOUNT_LOCKED');
+      expect(fifth.errors?.[0]?.extensions?.code).toBe('ACCOUNT_LOCKED');
       expect(fifth.setCookies.some((c) => /^payrail_session=;.*Max-Age=0/.test(c))).toBe(true);
       expect(await me(cookie)).toBeNull();
     });
@@ -283,16 +282,16 @@ describe('authentication over HTTP', () => {
       const other = (await login(u.user.email, u.password)).sessionCookie!;
       const change = (current: string, next: string) => graphqlHttp(env.url, CHANGE_PASSWORD, { current, next }, { cookie: mine });
 
-      expect((await change('wrong-current-pass', 'a-long-enough-password')).data?.changePassword.code).toBe('INVALID_CREDENTIALS');
-      expect((await change(u.password, 'short-pass')).data?.changePassword).toMatchObject({ code: 'PASSWORD_POLICY', details: { rule: 'MIN_LENGTH' } });
-      expect((await change(u.password, u.user.email.toUpperCase())).data?.changePassword).toMatchObject({ code: 'PASSWORD_POLICY', details: { rule: 'EQUALS_EMAIL' } });
-      expect((await change(u.password, u.password)).data?.changePassword).toMatchObject({ code: 'PASSWORD_POLICY', details: { rule: 'UNCHANGED' } });
+      expect((await change('wrong-current-pass', 'a-long-enough-password')).errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
+      expect((await change(u.password, 'short-pass')).errors?.[0]?.extensions).toMatchObject({ code: 'PASSWORD_POLICY', rule: 'MIN_LENGTH' });
+      expect((await change(u.password, u.user.email.toUpperCase())).errors?.[0]?.extensions).toMatchObject({ code: 'PASSWORD_POLICY', rule: 'EQUALS_EMAIL' });
+      expect((await change(u.password, u.password)).errors?.[0]?.extensions).toMatchObject({ code: 'PASSWORD_POLICY', rule: 'UNCHANGED' });
 
       const next = 'correct horse battery staple';
       expect((await change(u.password, next)).data?.changePassword).toEqual({ __typename: 'ChangePasswordPayload', revokedSessions: 1 });
       expect(await me(mine)).not.toBeNull();
       expect(await me(other)).toBeNull();
-      expect((await login(u.user.email, u.password)).data?.login.code).toBe('INVALID_CREDENTIALS');
+      expect((await login(u.user.email, u.password)).errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
       expect((await login(u.user.email, next)).data?.login.__typename).toBe('Me');
       expect(await env.prisma.auditLog.count({ where: { action: 'auth.password_changed', actorId: u.user.id } })).toBe(1);
     });
@@ -306,14 +305,14 @@ describe('authentication over HTTP', () => {
   describe('preferences', () => {
     it('updates language and time zone and refuses unknown ones', async () => {
       const u = await createUserFixture(env.prisma, { roleKey: 'MERCHANT_VIEWER', merchantId });
-      const q = `mutation ($input: UpdateMyPreferencesInput!) { updateMyPreferences(input: $input) { __typename ... on Me { locale timezone } ... on Error { code } } }`;
+      const q = `mutation ($input: UpdateMyPreferencesInput!) { updateMyPreferences(input: $input) { __typename ... on Me { locale timezone } } }`;
       expect((await graphqlHttp(env.url, q, { input: { locale: 'zh', timezone: 'Asia/Bangkok' } }, { cookie: u.cookie })).data?.updateMyPreferences).toEqual({
         __typename: 'Me',
         locale: 'zh',
         timezone: 'Asia/Bangkok',
       });
-      expect((await graphqlHttp(env.url, q, { input: { timezone: 'Mars/Olympus' } }, { cookie: u.cookie })).data?.updateMyPreferences.code).toBe('INVALID_INPUT');
-      expect((await graphqlHttp(env.url, q, { input: { locale: 'fr' } }, { cookie: u.cookie })).data?.updateMyPreferences.code).toBe('INVALID_INPUT');
+      expect((await graphqlHttp(env.url, q, { input: { timezone: 'Mars/Olympus' } }, { cookie: u.cookie })).errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+      expect((await graphqlHttp(env.url, q, { input: { locale: 'fr' } }, { cookie: u.cookie })).errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
       expect(await env.prisma.auditLog.count({ where: { action: 'user.preferences_update', actorId: u.user.id } })).toBe(1);
     });
   });
@@ -344,8 +343,8 @@ describe('authentication limits and cookie flags', () => {
     await attempt();
     await attempt();
     const limited = await attempt();
-    expect(limited.data?.login).toMatchObject({ __typename: 'AuthError', code: 'RATE_LIMITED' });
-    expect(limited.data?.login.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(limited.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(limited.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect(limited.sessionCookie).toBeUndefined();
     expect(await env.prisma.loginAttempt.count({ where: { email: staff.user.email, reason: 'RATE_LIMITED' } })).toBe(1);
   });

@@ -44,13 +44,11 @@ const LOGIN = `mutation($input: LoginInput!) {
   login(input: $input) {
     __typename
     ... on Me { email global permissions passwordChangeRequired merchant { id } roles { key } }
-    ... on Error { code }
-    ... on AuthError { enrolmentRequired details }
   }
 }`;
 const ME = '{ me { email permissions passwordChangeRequired } }';
 const CHANGE_PASSWORD = `mutation($input: ChangePasswordInput!) {
-  changePassword(input: $input) { __typename ... on ChangePasswordPayload { revokedSessions } ... on Error { code } }
+  changePassword(input: $input) { __typename ... on ChangePasswordPayload { revokedSessions } }
 }`;
 
 interface UserShape {
@@ -148,7 +146,7 @@ describe('creating users', () => {
     expect(after.permissions).toContain(PERMISSIONS.PAYIN_READ);
     expect(after.permissions).not.toContain(PERMISSIONS.TEAM_WRITE);
     expect((await gql(cookie, '{ orders(first: 1) { totalCount } }')).errors).toBeUndefined();
-    expect((await login(email, password)).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await login(email, password)).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
 
     const audit = await env.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.create', entityId: row.id } });
     expect(audit).toMatchObject({ actorId: fx.owner.user.id, merchantId: shopId, entityType: 'User' });
@@ -165,7 +163,7 @@ describe('creating users', () => {
     secretsSeen.push(temporary);
     expect(temporary.length).toBeGreaterThanOrEqual(12);
     expect((await login(email, temporary)).data?.login).toMatchObject({ __typename: 'Me', email });
-    expect((await login(email, 'something-else-entirely')).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await login(email, 'something-else-entirely')).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
   });
 
   it('an administrator creates staff; staff must enrol TOTP at first sign-in', async () => {
@@ -177,7 +175,7 @@ describe('creating users', () => {
     expect(res.data!.createUser.user).toMatchObject({ merchant: null, roles: [{ key: 'FINANCE', scope: 'GLOBAL' }] });
     secretsSeen.push(res.data!.createUser.temporaryPassword);
     const first = await login(email, res.data!.createUser.temporaryPassword);
-    expect(first.data?.login).toMatchObject({ __typename: 'AuthError', code: 'MFA_REQUIRED', enrolmentRequired: true });
+    expect(first.errors?.[0]?.extensions).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: true });
 
     // An admin also adds members to any merchant.
     const member = await gql<{ createUser: { user: UserShape } }>('admin', CREATE_USER, {
@@ -274,7 +272,7 @@ describe('changing users', () => {
     const sessions = await env.prisma.session.findMany({ where: { user: { email } } });
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.every((s) => s.revokedAt !== null)).toBe(true);
-    expect((await login(email, password)).data?.login).toMatchObject({ code: 'USER_DISABLED' });
+    expect((await login(email, password)).errors?.[0]?.extensions).toMatchObject({ code: 'USER_DISABLED' });
 
     await gql('owner', UPDATE_USER, { input: { id: user.id, status: 'ACTIVE' } });
     expect((await login(email, password)).data?.login).toMatchObject({ __typename: 'Me', email });
@@ -327,7 +325,7 @@ describe('resets and unlocks', () => {
     expect(res.data!.resetUserTotp.totpEnabled).toBe(false);
     expect(await env.prisma.user.findUniqueOrThrow({ where: { id: staff.user.id } })).toMatchObject({ totpEnabled: false, totpSecretEnc: null });
     expect(await me(staff.cookie)).toBeNull();
-    expect((await login(staff.user.email, staff.password)).data?.login).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: true });
+    expect((await login(staff.user.email, staff.password)).errors?.[0]?.extensions).toMatchObject({ code: 'MFA_REQUIRED', enrolmentRequired: true });
     const audit = await env.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.reset_totp', entityId: staff.user.id } });
     expect(audit.before).toEqual({ totpEnabled: true });
     expect(audit.after).toEqual({ totpEnabled: false, revokedSessions: 1 });
@@ -351,7 +349,7 @@ describe('resets and unlocks', () => {
     secretsSeen.push(temporary);
     expect(generated.data!.resetUserPassword.user.id).toBe(user.id);
     expect(await me(cookie)).toBeNull();
-    expect((await login(email, password)).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await login(email, password)).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect((await login(email, temporary)).data?.login).toMatchObject({ __typename: 'Me', passwordChangeRequired: true });
 
     expect(codeOf(await gql('owner', RESET_PASSWORD, { input: { id: user.id, password: 'short' } }))).toBe('PASSWORD_POLICY');
@@ -359,7 +357,7 @@ describe('resets and unlocks', () => {
     secretsSeen.push(chosen);
     const set = await gql<{ resetUserPassword: { temporaryPassword: string | null } }>('owner', RESET_PASSWORD, { input: { id: user.id, password: chosen } });
     expect(set.data!.resetUserPassword.temporaryPassword).toBeNull();
-    expect((await login(email, temporary)).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await login(email, temporary)).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect((await login(email, chosen)).data?.login).toMatchObject({ __typename: 'Me', passwordChangeRequired: true });
     // Once the member chose their own, they are back to normal, also at the next sign-in.
     await signInAndChoosePassword(email, chosen);
@@ -373,14 +371,14 @@ describe('resets and unlocks', () => {
 
   it('unlockUser ends a lockout; the failures that caused it do not count again', async () => {
     const { user, email, password } = await ownerCreatesMember();
-    for (let i = 0; i < 3; i++) expect((await login(email, 'wrong-password-attempt')).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
-    expect((await login(email, password)).data?.login).toMatchObject({ code: 'ACCOUNT_LOCKED' });
+    for (let i = 0; i < 3; i++) expect((await login(email, 'wrong-password-attempt')).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await login(email, password)).errors?.[0]?.extensions).toMatchObject({ code: 'ACCOUNT_LOCKED' });
     expect(codeOf(await gql('operator', UNLOCK, { input: { id: user.id } }))).toBe('FORBIDDEN');
     const unlocked = await gql<{ unlockUser: UserShape }>('owner', UNLOCK, { input: { id: user.id } });
     expect(unlocked.errors).toBeUndefined();
     expect(new Date(unlocked.data!.unlockUser.lockedUntil!).getTime()).toBeLessThanOrEqual(Date.now());
     // One more mistake does not lock again at once; the right password then gets in.
-    expect((await login(email, 'wrong-password-attempt')).data?.login).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    expect((await login(email, 'wrong-password-attempt')).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     expect((await login(email, password)).data?.login).toMatchObject({ __typename: 'Me', email });
     const audit = await env.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.unlock' }, orderBy: { id: 'desc' } });
     expect(audit.before).toMatchObject({ locked: true, failedLoginCount: 3 });

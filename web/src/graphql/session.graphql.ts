@@ -51,17 +51,6 @@ export const loginMutation = graphql(`
       ... on Me {
         ...ViewerFields
       }
-      ... on AuthError {
-        code
-        message
-        lockedUntil
-        retryAfterSeconds
-        enrolmentRequired
-      }
-      ... on Error {
-        code
-        message
-      }
     }
   }
 `);
@@ -72,16 +61,6 @@ export const verifyTotpMutation = graphql(`
       __typename
       ... on Me {
         ...ViewerFields
-      }
-      ... on AuthError {
-        code
-        message
-        lockedUntil
-        retryAfterSeconds
-      }
-      ... on Error {
-        code
-        message
       }
     }
   }
@@ -96,10 +75,6 @@ export const startTotpEnrolmentMutation = graphql(`
         otpauthUrl
         qrCodeSvgDataUrl
       }
-      ... on Error {
-        code
-        message
-      }
     }
   }
 `);
@@ -110,10 +85,6 @@ export const confirmTotpEnrolmentMutation = graphql(`
       __typename
       ... on Me {
         ...ViewerFields
-      }
-      ... on Error {
-        code
-        message
       }
     }
   }
@@ -140,15 +111,6 @@ export const changePasswordMutation = graphql(`
       ... on ChangePasswordPayload {
         revokedSessions
       }
-      ... on AuthError {
-        code
-        message
-        details
-      }
-      ... on Error {
-        code
-        message
-      }
     }
   }
 `);
@@ -159,10 +121,6 @@ export const updateMyPreferencesMutation = graphql(`
       __typename
       ... on Me {
         ...ViewerFields
-      }
-      ... on Error {
-        code
-        message
       }
     }
   }

@@ -1,7 +1,7 @@
 import type { CombinedError } from '@urql/vue';
 import { i18n } from '@/locales';
 
-/** An expected failure from a mutation result (`... on Error { code message }`) or the transport. */
+/** An expected failure (a GraphQL error's `extensions.code` and details) or the transport's. */
 export interface ErrorResult {
   code: string;
   message?: string | null;
@@ -44,6 +44,23 @@ export function combinedErrorText(error: CombinedError | undefined | null): stri
   const code = first?.extensions?.code;
   if (typeof code === 'string') return errorText({ code, message: first?.message });
   return first?.message ?? error.message;
+}
+
+/**
+ * The failure of an operation that answered with an error: `extensions.code` and the details beside it
+ * (lockedUntil, retryAfterSeconds, rule, field …), or NETWORK.
+ */
+export function errorResultOf(error: CombinedError | undefined | null): ErrorResult {
+  if (!error || error.networkError) return { code: 'NETWORK', message: error?.networkError?.message ?? error?.message ?? '' };
+  const first = error.graphQLErrors[0];
+  const details = { ...(first?.extensions ?? {}) } as Record<string, unknown>;
+  return {
+    code: typeof details.code === 'string' ? details.code : 'UNKNOWN',
+    message: first?.message ?? error.message,
+    details,
+    lockedUntil: typeof details.lockedUntil === 'string' ? details.lockedUntil : null,
+    retryAfterSeconds: typeof details.retryAfterSeconds === 'number' ? details.retryAfterSeconds : null,
+  };
 }
 
 /** `__typename` of a mutation result, narrowed: is it an expected failure? */

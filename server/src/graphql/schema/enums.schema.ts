@@ -52,3 +52,12 @@ export const ExportStatusEnum = builder.enumType('ExportStatus', { values: value
 export const RiskActionEnum = builder.enumType('RiskAction', { values: values(E.RiskAction) });
 
 export const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
+
+export const SimulatedOutcomeEnum = builder.enumType('SimulatedOutcome', { values: ['SUCCESS', 'FAILURE', 'REVERSAL'] as const });
+export const ManualStatusEnum = builder.enumType('ManualStatus', {
+  description: 'What staff may set by hand: a success, a failure, or the reversal of a success.',
+  values: ['SUCCEEDED', 'FAILED', 'REVERSED'] as const,
+});
+
+/** A simulated callback's outcome as the operations name it. */
+export const simulatedOutcomeOf = (o: 'SUCCESS' | 'FAILURE' | 'REVERSAL') => (o === 'SUCCESS' ? 'success' : o === 'FAILURE' ? 'failure' : 'reversal') as 'success' | 'failure' | 'reversal';

@@ -1,6 +1,6 @@
 import { DomainError } from '../../lib/errors.ts';
 
-/** Stable codes of authentication failures (GraphQL `AuthError.code`). */
+/** Stable codes of authentication failures (GraphQL `extensions.code`). */
 export const AUTH_ERROR_CODES = [
   /** Unknown email or wrong password: one message for both. */
   'INVALID_CREDENTIALS',
@@ -39,7 +39,12 @@ export class AuthError extends DomainError {
     message: string,
     extra: { lockedUntil?: Date | null; retryAfterSeconds?: number | null; enrolmentRequired?: boolean; details?: Record<string, unknown> } = {},
   ) {
-    super(code, message, extra.details);
+    // The extras travel in `details` too, so every adapter shows them beside the code (GraphQL extensions).
+    const details: Record<string, unknown> = { ...extra.details };
+    if (extra.lockedUntil) details.lockedUntil = extra.lockedUntil.toISOString();
+    if (extra.retryAfterSeconds !== undefined && extra.retryAfterSeconds !== null) details.retryAfterSeconds = extra.retryAfterSeconds;
+    if (extra.enrolmentRequired !== undefined) details.enrolmentRequired = extra.enrolmentRequired;
+    super(code, message, Object.keys(details).length ? details : undefined);
     this.lockedUntil = extra.lockedUntil ?? null;
     this.retryAfterSeconds = extra.retryAfterSeconds ?? null;
     this.enrolmentRequired = extra.enrolmentRequired ?? false;

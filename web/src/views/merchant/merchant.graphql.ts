@@ -199,13 +199,6 @@ export const createApiTokenMutation = graphql(`
           ...MerchantCenterApiTokenFields
         }
       }
-      ... on AuthError {
-        details
-      }
-      ... on Error {
-        code
-        message
-      }
     }
   }
 `);
@@ -216,10 +209,6 @@ export const revokeApiTokenMutation = graphql(`
       __typename
       ... on ApiToken {
         ...MerchantCenterApiTokenFields
-      }
-      ... on Error {
-        code
-        message
       }
     }
   }

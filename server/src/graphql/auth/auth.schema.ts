@@ -1,41 +1,28 @@
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { accessibleWhere, defineAbilityFor, packAbility, PLATFORM_ONLY_CODES } from '../../modules/auth/ability.ts';
-import { logout, logoutEverywhere, changePassword, updatePreferences, userActor } from '../../modules/auth/account.service.ts';
-import { apiTokenCreators, createApiToken, revokeApiToken, type ApiTokenCreator } from '../../modules/auth/api-tokens.service.ts';
-import { AUTH_ERROR_CODES, AuthError } from '../../modules/auth/auth.errors.ts';
+import { logout, logoutEverywhere, changePassword, updatePreferences } from '../../modules/auth/account.service.ts';
+import { apiTokenCreators, type ApiTokenCreator } from '../../modules/auth/api-tokens.service.ts';
+import { AuthError } from '../../modules/auth/auth.errors.ts';
 import { authSettings } from '../../modules/auth/auth-config.ts';
 import { clearedSessionCookie, sessionCookie } from '../../modules/auth/cookies.ts';
-import { login, verifySecondFactor } from '../../modules/auth/login.ts';
-import { confirmTotpEnrolment, startTotpEnrolment, type TotpEnrolment } from '../../modules/auth/mfa.service.ts';
+import { verifySecondFactor } from '../../modules/auth/login.ts';
+import type { TotpEnrolment } from '../../modules/auth/mfa.service.ts';
 import { PERMISSIONS } from '../../modules/auth/permissions.ts';
-import { resolveViewer, viewerFromSession } from '../../modules/auth/principal.ts';
-import { markSessionMfaVerified, resolveSessionById, revokeSession, SESSION_COOKIE } from '../../modules/auth/sessions.ts';
+import { resolveViewer } from '../../modules/auth/principal.ts';
+import { confirmMyTotpEnrolment, issueApiToken, revokeApiTokenById, signIn, startMyTotpEnrolment } from '../../modules/auth/self-service.ts';
+import { SESSION_COOKIE } from '../../modules/auth/sessions.ts';
 import type { TokenViewer, UserViewer, Viewer } from '../../modules/auth/viewer.ts';
 import { ANONYMOUS } from '../../modules/auth/viewer.ts';
-import { recordAudit } from '../../modules/audit/audit.service.ts';
-import { assertCan, forbidden, requireUser, requireViewer } from '../../modules/auth/authorize.ts';
-import { builder, ErrorInterface } from '../builder.ts';
+import { forbidden, requireUser, requireViewer } from '../../modules/auth/authorize.ts';
+import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 
 /**
  * Authentication: sign-in with password and TOTP, sessions (httpOnly cookie), enrolment, password
  * change, sign-out, the viewer (`me`) with its packed CASL rules for the SPA, and merchant API tokens.
- * Resolvers are thin: authorise, call one function of modules/auth, map the result.
+ * Resolvers are thin: authorise, call one function of modules/auth, map the result. Refusals are
+ * thrown DomainErrors (AuthError codes: INVALID_CREDENTIALS, MFA_REQUIRED …) shown as `extensions.code`.
  */
-
-// ─────────────────────────────── errors ───────────────────────────────
-
-builder.objectType(AuthError, {
-  name: 'AuthError',
-  description: `A sign-in or account operation was refused. \`code\` is one of: ${AUTH_ERROR_CODES.join(', ')}. MFA_REQUIRED from \`login\` means the password was right and a session waiting for the second factor was started (cookie set): call \`verifyTotp\`, or when \`enrolmentRequired\`, \`startTotpEnrolment\` then \`confirmTotpEnrolment\`.`,
-  interfaces: [ErrorInterface],
-  fields: (t) => ({
-    lockedUntil: t.field({ type: 'DateTime', nullable: true, description: 'ACCOUNT_LOCKED: when the lock ends.', resolve: (e) => e.lockedUntil }),
-    retryAfterSeconds: t.int({ nullable: true, description: 'ACCOUNT_LOCKED, RATE_LIMITED: seconds to wait.', resolve: (e) => e.retryAfterSeconds }),
-    enrolmentRequired: t.boolean({ description: 'MFA_REQUIRED: the user has no TOTP yet and must enrol before anything else.', resolve: (e) => e.enrolmentRequired }),
-    details: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.details ?? null }),
-  }),
-});
 
 // ─────────────────────────────── me ───────────────────────────────
 
@@ -239,15 +226,11 @@ builder.mutationField('login', (t) =>
   t.field({
     type: Me,
     description:
-      'Signs in with email and password (and TOTP code). Sets the httpOnly session cookie. Errors: INVALID_CREDENTIALS, ACCOUNT_LOCKED, MFA_REQUIRED (cookie set, second factor pending), MFA_INVALID, USER_DISABLED, RATE_LIMITED.',
+      'Signs in with email and password (and TOTP code). Sets the httpOnly session cookie. Errors (extensions.code): INVALID_CREDENTIALS, ACCOUNT_LOCKED (lockedUntil, retryAfterSeconds), MFA_REQUIRED (cookie set, second factor pending: verifyTotp, or when enrolmentRequired, startTotpEnrolment then confirmTotpEnrolment), MFA_INVALID, USER_DISABLED, RATE_LIMITED (retryAfterSeconds).',
     args: { input: t.arg({ type: LoginInput, required: true }) },
-    errors: { types: [AuthError], directResult: true, union: { name: 'LoginResult' } },
     resolve: async (_root, { input }, ctx) => {
-      const settings = authSettings(ctx.config);
-      const previous = ctx.viewer;
-      const outcome = await login(ctx, { email: input.email, password: input.password, totpCode: input.totpCode ?? null, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null });
-      if (previous.kind === 'user') await revokeSession(ctx.prisma, previous.sessionId);
-      ctx.setCookie(sessionCookie(outcome.session.token, outcome.session.expiresAt, settings.cookie));
+      const outcome = await signIn(ctx, { email: input.email, password: input.password, totpCode: input.totpCode ?? null });
+      ctx.setCookie(sessionCookie(outcome.session.token, outcome.session.expiresAt, authSettings(ctx.config).cookie));
       setViewer(ctx, await resolveViewer(ctx, { headers: {}, cookies: { [SESSION_COOKIE]: outcome.session.token } }));
       if (outcome.mfa !== 'VERIFIED') {
         throw new AuthError(
@@ -270,7 +253,6 @@ builder.mutationField('verifyTotp', (t) =>
     type: Me,
     description: 'Completes a sign-in that answered MFA_REQUIRED with the TOTP code. Errors: MFA_INVALID, ACCOUNT_LOCKED (session ended), TOTP_NOT_ENABLED.',
     args: { input: t.arg({ type: TotpCodeInput, required: true }) },
-    errors: { types: [AuthError], directResult: true, union: { name: 'VerifyTotpResult' } },
     resolve: async (_root, { input }, ctx) => {
       const viewer = requireUser(ctx, { allowPendingMfa: true });
       if (viewer.mfaVerified) return meOrThrow(ctx);
@@ -302,14 +284,7 @@ builder.mutationField('startTotpEnrolment', (t) =>
   t.field({
     type: TotpEnrolmentRef,
     description: 'Starts (or restarts) TOTP enrolment for the signed-in user. Works for a session still owing enrolment. Errors: TOTP_ALREADY_ENABLED.',
-    errors: { types: [AuthError], directResult: true, union: { name: 'StartTotpEnrolmentResult' } },
-    resolve: async (_root, _args, ctx) => {
-      const viewer = requireUser(ctx, { allowPendingMfa: true });
-      const user = await ctx.prisma.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: { id: true, email: true, totpEnabled: true, merchantId: true } });
-      const enrolment = await startTotpEnrolment(ctx.prisma, ctx.secrets, user, authSettings(ctx.config).totpIssuer);
-      await recordAudit(ctx.prisma, userActor(viewer, ctx.ip), { action: 'auth.totp_enrolment_started', merchantId: user.merchantId, entityType: 'User', entityId: user.id });
-      return enrolment;
-    },
+    resolve: (_root, _args, ctx) => startMyTotpEnrolment(ctx),
   }),
 );
 
@@ -318,27 +293,12 @@ builder.mutationField('confirmTotpEnrolment', (t) =>
     type: Me,
     description: 'Turns TOTP on with the first code from the app; a session that owed enrolment becomes verified. Errors: MFA_INVALID, TOTP_ALREADY_ENABLED, TOTP_ENROLMENT_NOT_STARTED.',
     args: { input: t.arg({ type: TotpCodeInput, required: true }) },
-    errors: { types: [AuthError], directResult: true, union: { name: 'ConfirmTotpEnrolmentResult' } },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = requireUser(ctx, { allowPendingMfa: true });
-      await ctx.prisma.$transaction(async (tx) => {
-        const user = await tx.user.findUniqueOrThrow({ where: { id: viewer.userId }, select: { id: true, totpEnabled: true, totpSecretEnc: true, merchantId: true } });
-        await confirmTotpEnrolment(tx, ctx.secrets, user, input.code);
-        await markSessionMfaVerified(tx, viewer.sessionId);
-        await recordAudit(tx, userActor(viewer, ctx.ip), { action: 'auth.totp_enabled', merchantId: user.merchantId, entityType: 'User', entityId: user.id });
-      });
-      // The viewer is re-read: staff permissions depend on TOTP being enabled.
-      setViewer(ctx, await resolveViewerAgain(ctx, viewer));
+      setViewer(ctx, await confirmMyTotpEnrolment(ctx, { code: input.code }));
       return meOrThrow(ctx);
     },
   }),
 );
-
-/** The viewer of the same session after a change (a fresh read of session, user and roles). */
-async function resolveViewerAgain(ctx: GraphQLContext, viewer: UserViewer): Promise<Viewer> {
-  const session = await resolveSessionById(ctx.prisma, viewer.sessionId, authSettings(ctx.config).sessions);
-  return session ? viewerFromSession(session, authSettings(ctx.config).requireStaffMfa) : ANONYMOUS;
-}
 
 // ─────────────────────────────── sign-out, password, preferences ───────────────────────────────
 
@@ -388,9 +348,8 @@ const ChangePasswordPayload = builder.objectRef<{ revokedSessions: number }>('Ch
 builder.mutationField('changePassword', (t) =>
   t.field({
     type: ChangePasswordPayload,
-    description: 'Changes the password and ends every other session. Errors: INVALID_CREDENTIALS (current password), PASSWORD_POLICY (details.rule).',
+    description: 'Changes the password and ends every other session. Errors: INVALID_CREDENTIALS (current password), PASSWORD_POLICY (extensions.rule).',
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
-    errors: { types: [AuthError], directResult: true, union: { name: 'ChangePasswordResult' } },
     resolve: (_root, { input }, ctx) =>
       changePassword(ctx.prisma, requireUser(ctx, { allowPasswordChange: true }), { currentPassword: input.currentPassword, newPassword: input.newPassword, ip: ctx.ip ?? null }),
   }),
@@ -408,7 +367,6 @@ builder.mutationField('updateMyPreferences', (t) =>
     type: Me,
     description: 'Language and time zone of the signed-in user. Errors: INVALID_INPUT.',
     args: { input: t.arg({ type: UpdateMyPreferencesInput, required: true }) },
-    errors: { types: [AuthError], directResult: true, union: { name: 'UpdateMyPreferencesResult' } },
     resolve: async (_root, { input }, ctx) => {
       await updatePreferences(ctx.prisma, requireUser(ctx), { locale: input.locale, timezone: input.timezone, ip: ctx.ip ?? null });
       return meOrThrow(ctx);
@@ -532,11 +490,8 @@ builder.mutationField('createApiToken', (t) =>
     type: CreateApiTokenPayload,
     description: "Creates an API token for the signed-in member's merchant (permission API_TOKEN_WRITE). Errors: INVALID_PERMISSIONS, INVALID_INPUT.",
     args: { input: t.arg({ type: CreateApiTokenInput, required: true }) },
-    errors: { types: [AuthError], directResult: true, union: { name: 'CreateApiTokenResult' } },
     resolve: async (_root, { input }, ctx) => {
-      const viewer = requireUser(ctx);
-      assertCan(ctx, 'create', 'ApiToken', { merchantId: viewer.merchantId });
-      const created = await createApiToken(ctx.prisma, viewer, { name: input.name, permissions: input.permissions, expiresAt: input.expiresAt ?? null, ip: ctx.ip ?? null });
+      const created = await issueApiToken(ctx, { name: input.name, permissions: input.permissions, expiresAt: input.expiresAt ?? null });
       return { token: created.token, apiTokenId: created.apiToken.id };
     },
   }),
@@ -551,15 +506,9 @@ builder.mutationField('revokeApiToken', (t) =>
     type: ApiTokenRef,
     description: 'Revokes an API token at once. Errors: API_TOKEN_NOT_FOUND.',
     args: { input: t.arg({ type: RevokeApiTokenInput, required: true }) },
-    errors: { types: [AuthError], directResult: true, union: { name: 'RevokeApiTokenResult' } },
     resolve: async (query, _root, { input }, ctx) => {
-      const viewer = requireUser(ctx);
-      const id = parseTokenId(String(input.id));
-      const token = id ? await ctx.prisma.apiToken.findFirst({ where: { id, AND: [accessibleWhere(ctx.ability, 'read', 'ApiToken')] } }) : null;
-      if (!token) throw new AuthError('API_TOKEN_NOT_FOUND', 'no such API token');
-      assertCan(ctx, 'delete', 'ApiToken', token);
-      await revokeApiToken(ctx.prisma, viewer, token, ctx.ip);
-      return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: token.id } });
+      const revoked = await revokeApiTokenById(ctx, { id: parseTokenId(String(input.id)) });
+      return ctx.prisma.apiToken.findUniqueOrThrow({ ...query, where: { id: revoked.id } });
     },
   }),
 );

@@ -1,38 +1,31 @@
 import { builder } from '../builder.ts';
-import { assertCan, can, requireViewer } from '../../modules/auth/authorize.ts';
-import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';
 import { money, MoneyRef, type MoneyShape } from '../money.ts';
 import { DestinationKindEnum } from '../schema/enums.schema.ts';
-import '../schema/funds.schema.ts';
+import './funds.schema.ts';
 import '../schema/merchants.schema.ts';
-import { createRecharge, createTransfer, createWithdrawal } from '../../modules/funds/operations/create-fund-request.ts';
-import { approveFundRequest } from '../../modules/funds/operations/approve-fund-request.ts';
-import { cancelFundRequest, rejectFundRequest } from '../../modules/funds/operations/reject-fund-request.ts';
-import { createDestination, deleteDestination } from '../../modules/funds/destinations.service.ts';
-import { adjustMerchantBalance } from '../../modules/ledger/adjustments.ts';
-import { actorOf, domain, notFound, reasonArg } from './support.ts';
+import {
+  addDestination,
+  cancelFundRequestById,
+  removeDestination,
+  requestRecharge,
+  requestTransfer,
+  requestWithdrawal,
+  reviewFundRequest,
+} from '../../modules/funds/funds.back-office.ts';
+import { adjustBalance } from '../../modules/ledger/adjust-balance.ts';
+import { reasonArg } from '../mutations/support.ts';
 
 /**
  * Financial center (seed 000): merchants ask for recharges, withdrawals to their stored destinations
  * and transfers to another merchant's account; finance approves or rejects with a note; administrators
- * adjust balances with a mandatory reason. Every step is one transaction with its ledger posting and
- * audit row (modules/funds, modules/ledger/adjustments.ts).
+ * adjust balances with a mandatory reason. Each mutation parses, calls one service
+ * (modules/funds/funds.back-office.ts, modules/ledger/adjust-balance.ts: load, authorize, one
+ * transaction with its ledger posting and audit row) and re-reads the row for the selection.
  */
 
-async function merchantFor(ctx: GraphQLContext, raw: string) {
-  requireViewer(ctx);
-  const merchant = await ctx.prisma.merchant.findUnique({ where: { id: parseIds('Merchant', 'merchantId', [raw])![0]! } });
-  if (!merchant || !can(ctx, 'read', 'Merchant', merchant)) throw notFound('merchant');
-  return merchant;
-}
-
-async function fundRequestFor(ctx: GraphQLContext, raw: string) {
-  requireViewer(ctx);
-  const row = await ctx.prisma.fundRequest.findUnique({ where: { id: parseIds('FundRequest', 'id', [raw])![0]! } });
-  if (!row || !can(ctx, 'read', 'FundRequest', row)) throw notFound('fund request');
-  return row;
-}
+const merchantIdOf = (raw: string | number) => parseIds('Merchant', 'merchantId', [String(raw)])![0]!;
+const fundRequestId = (raw: string | number) => parseIds('FundRequest', 'id', [String(raw)])![0]!;
 
 const CreateRechargeInput = builder.inputType('CreateRechargeInput', {
   fields: (t) => ({
@@ -72,11 +65,9 @@ builder.mutationField('createRecharge', (t) =>
     type: 'FundRequest',
     args: { input: t.arg({ type: CreateRechargeInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const merchant = await merchantFor(ctx, String(input.merchantId));
-      assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
-      const result = await domain(() =>
-        createRecharge(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, reference: input.reference, note: input.note ?? null, test: input.test === true, actor: actorOf(ctx) }),
-      );
+      const result = await requestRecharge(ctx, {
+        merchantId: merchantIdOf(input.merchantId), currency: input.currency, amount: input.amount, reference: input.reference, note: input.note ?? null, test: input.test === true,
+      });
       return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
     },
   }),
@@ -88,12 +79,9 @@ builder.mutationField('createWithdrawal', (t) =>
     description: 'Amount + fee are frozen at once; released if finance rejects or the merchant cancels.',
     args: { input: t.arg({ type: CreateWithdrawalInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const merchant = await merchantFor(ctx, String(input.merchantId));
-      assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
+      const merchantId = merchantIdOf(input.merchantId);
       const destinationId = parseIds('MerchantDestination', 'destinationId', [String(input.destinationId)])![0]!;
-      const result = await domain(() =>
-        createWithdrawal(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, destinationId, note: input.note ?? null, test: input.test === true, actor: actorOf(ctx) }),
-      );
+      const result = await requestWithdrawal(ctx, { merchantId, currency: input.currency, amount: input.amount, destinationId, note: input.note ?? null, test: input.test === true });
       return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
     },
   }),
@@ -105,11 +93,9 @@ builder.mutationField('createTransfer', (t) =>
     description: 'Merchant-to-merchant transfer by account number; frozen at once, moved when finance approves.',
     args: { input: t.arg({ type: CreateTransferInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const merchant = await merchantFor(ctx, String(input.merchantId));
-      assertCan(ctx, 'create', 'FundRequest', { merchantId: merchant.id });
-      const result = await domain(() =>
-        createTransfer(ctx, { merchantId: merchant.id, currency: input.currency, amount: input.amount, targetMchId: input.targetMchId, note: input.note ?? null, test: input.test === true, actor: actorOf(ctx) }),
-      );
+      const result = await requestTransfer(ctx, {
+        merchantId: merchantIdOf(input.merchantId), currency: input.currency, amount: input.amount, targetMchId: input.targetMchId, note: input.note ?? null, test: input.test === true,
+      });
       return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: result.request.id } });
     },
   }),
@@ -121,10 +107,8 @@ builder.mutationField('cancelFundRequest', (t) =>
     description: 'The merchant withdraws its own NEW request; frozen money is released.',
     args: { id: t.arg.id({ required: true }), note: t.arg.string() },
     resolve: async (query, _root, args, ctx) => {
-      const row = await fundRequestFor(ctx, String(args.id));
-      assertCan(ctx, 'update', 'FundRequest', row);
-      await domain(() => cancelFundRequest(ctx, { request: { id: row.id }, merchantId: row.merchantId, actor: actorOf(ctx), note: reasonArg(args.note, false, 'note') }));
-      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: row.id } });
+      const { request } = await cancelFundRequestById(ctx, { id: fundRequestId(args.id), note: reasonArg(args.note, false, 'note') });
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: request.id } });
     },
   }),
 );
@@ -134,10 +118,8 @@ builder.mutationField('approveFundRequest', (t) =>
     type: 'FundRequest',
     args: { id: t.arg.id({ required: true }), note: t.arg.string() },
     resolve: async (query, _root, args, ctx) => {
-      const row = await fundRequestFor(ctx, String(args.id));
-      assertCan(ctx, 'review', 'FundRequest', row);
-      await domain(() => approveFundRequest(ctx, { request: { id: row.id }, actor: actorOf(ctx), note: reasonArg(args.note, false, 'note') }));
-      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: row.id } });
+      const { request } = await reviewFundRequest(ctx, 'approve', { id: fundRequestId(args.id), note: reasonArg(args.note, false, 'note') });
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: request.id } });
     },
   }),
 );
@@ -147,10 +129,8 @@ builder.mutationField('rejectFundRequest', (t) =>
     type: 'FundRequest',
     args: { id: t.arg.id({ required: true }), note: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const row = await fundRequestFor(ctx, String(args.id));
-      assertCan(ctx, 'review', 'FundRequest', row);
-      await domain(() => rejectFundRequest(ctx, { request: { id: row.id }, actor: actorOf(ctx), note: reasonArg(args.note, true, 'note') }));
-      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: row.id } });
+      const { request } = await reviewFundRequest(ctx, 'reject', { id: fundRequestId(args.id), note: reasonArg(args.note, true, 'note') });
+      return ctx.prisma.fundRequest.findUniqueOrThrow({ ...query, where: { id: request.id } });
     },
   }),
 );
@@ -175,17 +155,12 @@ builder.mutationField('createDestination', (t) =>
     description: 'Store a bank account or crypto address for withdrawals.',
     args: { input: t.arg({ type: CreateDestinationInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const merchant = await merchantFor(ctx, String(input.merchantId));
-      assertCan(ctx, 'create', 'MerchantDestination', { merchantId: merchant.id });
-      const base = { merchantId: merchant.id, currency: input.currency, label: input.label ?? null };
-      const row = await domain(() =>
-        createDestination(
-          ctx.prisma,
-          input.kind === 'BANK'
-            ? { ...base, kind: 'BANK', bankName: input.bankName ?? '', accountName: input.accountName ?? '', accountNumber: input.accountNumber ?? '' }
-            : { ...base, kind: 'CRYPTO', chain: input.chain ?? '', address: input.address ?? '' },
-          actorOf(ctx),
-        ),
+      const base = { merchantId: merchantIdOf(input.merchantId), currency: input.currency, label: input.label ?? null };
+      const row = await addDestination(
+        ctx,
+        input.kind === 'BANK'
+          ? { ...base, kind: 'BANK', bankName: input.bankName ?? '', accountName: input.accountName ?? '', accountNumber: input.accountNumber ?? '' }
+          : { ...base, kind: 'CRYPTO', chain: input.chain ?? '', address: input.address ?? '' },
       );
       return ctx.prisma.merchantDestination.findUniqueOrThrow({ ...query, where: { id: row.id } });
     },
@@ -196,11 +171,7 @@ builder.mutationField('deleteDestination', (t) =>
   t.boolean({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
-      requireViewer(ctx);
-      const row = await ctx.prisma.merchantDestination.findUnique({ where: { id: parseIds('MerchantDestination', 'id', [String(args.id)])![0]! } });
-      if (!row || !can(ctx, 'read', 'MerchantDestination', row)) throw notFound('destination');
-      assertCan(ctx, 'delete', 'MerchantDestination', row);
-      await domain(() => deleteDestination(ctx.prisma, { merchantId: row.merchantId, destinationId: row.id }, actorOf(ctx)));
+      await removeDestination(ctx, { id: parseIds('MerchantDestination', 'id', [String(args.id)])![0]! });
       return true;
     },
   }),
@@ -235,19 +206,14 @@ builder.mutationField('adjustBalance', (t) =>
       test: t.arg.boolean({ description: "Adjust the merchant's test balance instead of the live one (default false)." }),
     },
     resolve: async (_root, args, ctx) => {
-      const merchant = await merchantFor(ctx, String(args.merchantId));
-      assertCan(ctx, 'adjust', 'LedgerAccount', { merchantId: merchant.id });
-      const result = await domain(() =>
-        adjustMerchantBalance(ctx.prisma, {
-          merchantId: merchant.id,
-          currency: args.currency,
-          amount: args.amount,
-          reason: reasonArg(args.reason, true)!,
-          actor: actorOf(ctx),
-          idempotencyKey: args.idempotencyKey ?? null,
-          test: args.test === true,
-        }),
-      );
+      const result = await adjustBalance(ctx, {
+        merchantId: merchantIdOf(args.merchantId),
+        currency: args.currency,
+        amount: args.amount,
+        reason: reasonArg(args.reason, true)!,
+        idempotencyKey: args.idempotencyKey ?? null,
+        test: args.test === true,
+      });
       return {
         transactionId: result.transactionId,
         amount: await money(ctx, result.amount, result.currency),

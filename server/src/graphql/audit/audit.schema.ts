@@ -4,8 +4,8 @@ import { keysetConnection, listConnection } from '../lists/connection.ts';
 import { and, column, dateRange, equals, inList, parseBigIds, parseIds } from '../lists/filters.ts';
 import { DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
-import { ActorTypeEnum } from './enums.schema.ts';
-import { MerchantRef } from './merchants.schema.ts';
+import { ActorTypeEnum } from '../schema/enums.schema.ts';
+import { MerchantRef } from '../schema/merchants.schema.ts';
 
 /** The audit log (seed 004): who did what to which entity, with before/after. */
 

@@ -4,10 +4,10 @@ import { can, requireViewer } from '../../modules/auth/authorize.ts';
 import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';
 import type { DeliveryChanged, ExportProgressed, StatusChanged } from '../../events/topics.ts';
-import { DeliveryRef } from '../schema/deliveries.schema.ts';
-import { ExportRef } from '../schema/exports.schema.ts';
-import { OrderRef } from '../schema/orders.schema.ts';
-import { PayoutRef } from '../schema/payouts.schema.ts';
+import { DeliveryRef } from '../deliveries/deliveries.schema.ts';
+import { ExportRef } from '../exports/exports.schema.ts';
+import { OrderRef } from '../payins/payins.schema.ts';
+import { PayoutRef } from '../payouts/payouts.schema.ts';
 
 /**
  * Live updates over graphql-ws (same port and path as HTTP GraphQL, same session cookie):

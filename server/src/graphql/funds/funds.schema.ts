@@ -7,9 +7,9 @@ import { amountRange, and, column, dateRange, equals, inList, isValue, parseIds 
 import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { money, MoneyRef } from '../money.ts';
-import { FundRequestKindEnum, FundRequestStatusEnum } from './enums.schema.ts';
-import { MerchantDestinationRef, MerchantRef } from './merchants.schema.ts';
-import { filterDigits } from './orders.schema.ts';
+import { FundRequestKindEnum, FundRequestStatusEnum } from '../schema/enums.schema.ts';
+import { MerchantDestinationRef, MerchantRef } from '../schema/merchants.schema.ts';
+import { filterDigits } from '../payins/payins.schema.ts';
 
 /**
  * Fund management (seed 000 financial center): recharges, withdrawals and merchant-to-merchant transfers.

@@ -4,7 +4,7 @@ import { keysetConnection, listConnection } from '../lists/connection.ts';
 import { and, column, dateRange, equals, inList, parseIds } from '../lists/filters.ts';
 import { DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
-import { DeliveryStatusEnum } from './enums.schema.ts';
+import { DeliveryStatusEnum } from '../schema/enums.schema.ts';
 
 /** Callbacks (postbacks) to merchants and every attempt to deliver them. */
 

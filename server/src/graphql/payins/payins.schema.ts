@@ -9,9 +9,9 @@ import { sensitive } from '../lists/masking.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { orderFilterWhere } from '../lists/transactions.filter.ts';
 import { money, MoneyRef, requestDigitsMap } from '../money.ts';
-import { ServiceKindEnum } from './catalog.schema.ts';
-import { AppRef } from './merchants.schema.ts';
-import { ChannelRef } from './channels.schema.ts';
+import { ServiceKindEnum } from '../schema/catalog.schema.ts';
+import { AppRef } from '../schema/merchants.schema.ts';
+import { ChannelRef } from '../schema/channels.schema.ts';
 import {
   AccumulationStatusEnum,
   ActorTypeEnum,
@@ -21,7 +21,7 @@ import {
   OriginalityEnum,
   PaymentStatusEnum,
   PostbackStatusEnum,
-} from './enums.schema.ts';
+} from '../schema/enums.schema.ts';
 
 /**
  * Payins (seed 002 "Transactions", seed 000 "Payin order"): the order with its sub-payments, its
