@@ -1,13 +1,10 @@
-import type { CombinedError } from '@urql/vue';
 import type { DialogApi } from 'naive-ui';
 import type { StatusDisplay } from '@/constants/status';
 import { i18n } from '@/locales';
-import { errorText } from '@/utils/errors';
 import { minorToDecimal, parseDecimal } from '@/utils/money';
 
 /**
- * What the configuration pages share: status display tables, the server's failures as people read
- * them (with the input field they blame), exact checks of typed amounts, rates and percentages
+ * What the configuration pages share: status display tables, exact checks of typed amounts, rates and percentages
  * (never through a JS number), confirmations, and the permission code catalogue of the role editor.
  */
 
@@ -43,45 +40,6 @@ export const AMOUNT_RULE_KINDS: readonly string[] = ['AMOUNT_ABOVE', 'DAILY_VOLU
 /** Payer fields of payin services and recipient fields of payout services (seed 001 table). */
 export const PAYER_FIELDS = ['payer_name', 'payer_account', 'bank_code', 'payer_phone', 'payer_id_number', 'remark_code'] as const;
 export const RECIPIENT_FIELDS = ['recipient_name', 'recipient_account', 'bank_code', 'recipient_phone', 'recipient_id_number'] as const;
-
-// ─────────────────────────────── failures ───────────────────────────────
-
-/** A failure of a configuration query or mutation: stable code, the field it blames, details. */
-export interface ConfigFailure {
-  code: string;
-  message: string;
-  field: string | null;
-  details: Record<string, unknown>;
-}
-
-/**
- * The configuration mutations throw GraphQL errors whose `extensions` hold the stable code
- * (INVALID_PARAMETER, INVALID_AMOUNT, DUPLICATE, IN_USE …) and its details (`field`, `reason` …).
- */
-export function configFailureOf(error: CombinedError | null | undefined): ConfigFailure | null {
-  if (!error) return null;
-  if (error.networkError) return { code: 'NETWORK', message: error.networkError.message, field: null, details: {} };
-  const first = error.graphQLErrors[0];
-  const details = { ...(first?.extensions ?? {}) } as Record<string, unknown>;
-  const code = typeof details.code === 'string' ? details.code : 'UNKNOWN';
-  return { code, message: first?.message ?? error.message, field: typeof details.field === 'string' ? details.field : null, details };
-}
-
-/** A failure found by the form itself, in the same shape. */
-export function localConfigFailure(code: string, message = ''): ConfigFailure {
-  return { code, message, field: null, details: {} };
-}
-
-/** `config.errors.<CODE>` in the viewer's language, else the shared `errors.<CODE>`, else the server's message. */
-export function configFailureText(failure: ConfigFailure | null | undefined): string {
-  if (!failure) return '';
-  const { t, te } = i18n.global;
-  const params: Record<string, unknown> = { message: failure.message };
-  for (const [key, value] of Object.entries(failure.details)) params[key] = value === null || value === undefined ? '—' : String(value);
-  const key = `config.errors.${failure.code}`;
-  if (te(key)) return t(key as never, params);
-  return errorText({ code: failure.code, message: failure.message, details: failure.details });
-}
 
 // ─────────────────────────────── exact input checks ───────────────────────────────
 

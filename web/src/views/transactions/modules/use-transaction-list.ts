@@ -24,7 +24,8 @@ import { appState } from '@/store/app-store';
 import { session } from '@/store/session-store';
 import { testMode } from '@/store/test-mode';
 import { formatDateTime } from '@/utils/time';
-import { failureCode, failureText, merchantIdsOf } from '../transactions.shared';
+import { failureCode, failureText } from '@/utils/failure';
+import { merchantIdsOf } from '../transactions.shared';
 import type { PayinFilterValues, PayoutFilterValues } from '../transactions.shared';
 
 /**
@@ -280,7 +281,7 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
   async function startExport() {
     const result = await exporting.executeMutation({ filter: filter.value });
     if (result.error || !result.data) {
-      notification.error({ title: t('transactions.export.failed'), content: `${failureText(result.error)} (${failureCode(result.error)})`, duration: 8000 });
+      notification.error({ title: t('transactions.export.failed'), content: `${failureText(result.error, 'transactions')} (${failureCode(result.error)})`, duration: 8000 });
       return;
     }
     const notice = notification.info({
