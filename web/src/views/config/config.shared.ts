@@ -1,7 +1,8 @@
 import type { DialogApi } from 'naive-ui';
 import type { StatusDisplay } from '@/constants/status';
 import { i18n } from '@/locales';
-import { minorToDecimal, parseDecimal } from '@/utils/money';
+import { checkAmount } from '@/utils/amount-check';
+import type { AmountCheck, AmountProblem } from '@/utils/amount-check';
 
 /**
  * What the configuration pages share: status display tables, exact checks of typed amounts, rates and percentages
@@ -43,31 +44,6 @@ export const RECIPIENT_FIELDS = ['recipient_name', 'recipient_account', 'bank_co
 
 // ─────────────────────────────── exact input checks ───────────────────────────────
 
-export type AmountProblem = 'REQUIRED' | 'FORMAT' | 'DIGITS' | 'POSITIVE' | 'RANGE';
-
-export interface AmountCheck {
-  problem: AmountProblem | null;
-  /** The normalised decimal string to send (exactly the currency's digits); null when empty or wrong. */
-  value: string | null;
-  units: bigint | null;
-}
-
-const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
-
-/**
- * A typed amount in a currency with `digits` fractional digits: exact (bigint minor units), more
- * digits than the currency has is refused, never rounded. Empty is fine unless `required`.
- */
-export function checkAmount(text: string | null | undefined, digits: number, opts: { required?: boolean; positive?: boolean } = {}): AmountCheck {
-  const trimmed = (text ?? '').trim().replace(/,/g, '');
-  if (trimmed === '') return { problem: opts.required ? 'REQUIRED' : null, value: null, units: null };
-  if (!PLAIN_DECIMAL.test(trimmed)) return { problem: 'FORMAT', value: null, units: null };
-  const units = parseDecimal(trimmed, digits);
-  if (units === null) return { problem: 'DIGITS', value: null, units: null };
-  if (opts.positive && units <= 0n) return { problem: 'POSITIVE', value: null, units };
-  return { problem: null, value: minorToDecimal(units, digits), units };
-}
-
 /** Lower and upper bounds of one source (0 or empty = no limit on that side): upper must not be below lower. */
 export function boundsProblem(lower: AmountCheck, upper: AmountCheck): boolean {
   return lower.units !== null && upper.units !== null && upper.units !== 0n && upper.units < lower.units;
@@ -75,14 +51,12 @@ export function boundsProblem(lower: AmountCheck, upper: AmountCheck): boolean {
 
 /** A fee rate in percent: 0 to 100 with at most 4 decimals, e.g. "2.5". */
 export function checkPercent(text: string | null | undefined, opts: { required?: boolean } = {}): AmountCheck {
-  const check = checkAmount(text, 4, opts);
-  if (check.units !== null && check.units > 1_000_000n) return { problem: 'RANGE', value: null, units: check.units };
-  return check;
+  return checkAmount(text, 4, { optional: !opts.required, zero: true, max: 1_000_000n });
 }
 
 /** An FX rate: > 0 with at most 12 decimals; sent exactly as typed (without grouping). */
 export function checkRate(text: string | null | undefined): AmountCheck {
-  const check = checkAmount(text, 12, { required: true, positive: true });
+  const check = checkAmount(text, 12);
   if (check.problem) return check;
   return { ...check, value: (text ?? '').trim().replace(/,/g, '') };
 }
@@ -93,7 +67,7 @@ export function checkCount(text: string | null | undefined): AmountCheck {
   if (trimmed === '') return { problem: 'REQUIRED', value: null, units: null };
   if (!/^\d{1,10}$/.test(trimmed)) return { problem: 'FORMAT', value: null, units: null };
   const units = BigInt(trimmed);
-  if (units <= 0n) return { problem: 'POSITIVE', value: null, units };
+  if (units <= 0n) return { problem: 'ZERO', value: null, units };
   return { problem: null, value: units.toString(), units };
 }
 

@@ -1,6 +1,7 @@
 import type { AccumulationStatus, CreationType, OrderFilter, OrderStatus, Originality, PayoutFilter, PayoutStatus, PostbackStatus, ServiceKind } from '@/gql/graphql';
 import { i18n } from '@/locales';
-import { minorToDecimal, parseDecimal } from '@/utils/money';
+import { checkAmount } from '@/utils/amount-check';
+import { minorToDecimal } from '@/utils/money';
 import type { MoneyValue } from '@/utils/money';
 import { dayRangeInput } from '@/utils/time';
 
@@ -150,10 +151,10 @@ export function amountRangeProblem(f: { amountCurrency: string; min: string; max
   if (!f.amountCurrency) return 'transactions.filters.amountNeedsCurrency';
   const digits = digitsOf(f.amountCurrency);
   if (digits === undefined) return 'transactions.filters.amountNeedsCurrency';
-  const low = min ? parseDecimal(min, digits) : null;
-  const high = max ? parseDecimal(max, digits) : null;
-  if ((min && low === null) || (max && high === null)) return 'transactions.filters.amountInvalid';
-  if (low !== null && high !== null && low > high) return 'transactions.filters.amountOrder';
+  const low = checkAmount(min, digits, { optional: true, zero: true });
+  const high = checkAmount(max, digits, { optional: true, zero: true });
+  if (low.problem || high.problem) return 'transactions.filters.amountInvalid';
+  if (low.units !== null && high.units !== null && low.units > high.units) return 'transactions.filters.amountOrder';
   return null;
 }
 
