@@ -1,12 +1,11 @@
-import type { DialogApi } from 'naive-ui';
 import type { StatusDisplay } from '@/constants/status';
 import { i18n } from '@/locales';
 import { checkAmount } from '@/utils/amount-check';
 import type { AmountCheck, AmountProblem } from '@/utils/amount-check';
 
 /**
- * What the configuration pages share: status display tables, exact checks of typed amounts, rates and percentages
- * (never through a JS number), confirmations, and the permission code catalogue of the role editor.
+ * What the configuration pages share: status display tables, exact checks of typed amounts, rates
+ * and percentages (never through a JS number), and the channel credentials and settings editors.
  */
 
 // ─────────────────────────────── statuses ───────────────────────────────
@@ -88,53 +87,11 @@ export function rawIdOf(globalId: string): string {
   }
 }
 
-/** Asks before a consequential action; resolves true when confirmed. */
-export function confirmAction(
-  dialog: DialogApi,
-  opts: { title: string; content: string; positiveText: string; negativeText: string; danger?: boolean },
-): Promise<boolean> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (value: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-    };
-    dialog[opts.danger ? 'error' : 'warning']({
-      title: opts.title,
-      content: opts.content,
-      positiveText: opts.positiveText,
-      negativeText: opts.negativeText,
-      positiveButtonProps: { 'data-testid': 'confirm-ok' } as never,
-      negativeButtonProps: { 'data-testid': 'confirm-cancel' } as never,
-      onPositiveClick: () => settle(true),
-      onNegativeClick: () => settle(false),
-      onClose: () => settle(false),
-      onMaskClick: () => settle(false),
-      onAfterLeave: () => settle(false),
-    });
-  });
-}
-
 /** IANA time zones the browser knows (for the merchant's statement time zone). */
 export function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   const zones = intl.supportedValuesOf?.('timeZone') ?? [];
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
-}
-
-// ─────────────────────────────── permission codes ───────────────────────────────
-
-/**
- * Permission code families: 1xxx payins and payouts, 2xxx finance, 3xxx exports, 4xxx merchant,
- * 5xxx platform. The codes themselves come from the server (`permissionCatalog`).
- */
-export const PERMISSION_FAMILIES = ['1', '2', '3', '4', '5'] as const;
-export type PermissionFamily = (typeof PERMISSION_FAMILIES)[number];
-
-export function familyOf(code: number): PermissionFamily {
-  const first = String(code)[0] as PermissionFamily;
-  return (PERMISSION_FAMILIES as readonly string[]).includes(first) ? first : '5';
 }
 
 /** What is wrong with a typed amount, rate or count, in the viewer's language (null: nothing). */
