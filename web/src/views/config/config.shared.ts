@@ -1,4 +1,5 @@
 import type { StatusDisplay } from '@/constants/status';
+import type { Direction, EnableStatus, MerchantStatus, RiskAction, RiskRuleKind, ServiceKind, UserStatus } from '@/gql/graphql';
 import { i18n } from '@/locales';
 import { checkAmount } from '@/utils/amount-check';
 import type { AmountCheck, AmountProblem } from '@/utils/amount-check';
@@ -13,29 +14,31 @@ import type { AmountCheck, AmountProblem } from '@/utils/amount-check';
 export const ENABLE_STATUS = {
   ENABLED: { i18nKey: 'config.status.ENABLED', type: 'success' },
   DISABLED: { i18nKey: 'config.status.DISABLED', type: 'default' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<EnableStatus, StatusDisplay>;
 
 export const MERCHANT_STATUS = {
   ACTIVE: { i18nKey: 'config.merchantStatus.ACTIVE', type: 'success' },
   SUSPENDED: { i18nKey: 'config.merchantStatus.SUSPENDED', type: 'warning' },
   CLOSED: { i18nKey: 'config.merchantStatus.CLOSED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<MerchantStatus, StatusDisplay>;
 
 export const USER_STATUS = {
   ACTIVE: { i18nKey: 'config.userStatus.ACTIVE', type: 'success' },
   DISABLED: { i18nKey: 'config.userStatus.DISABLED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<UserStatus, StatusDisplay>;
 
 export const RISK_ACTION = {
   REJECT: { i18nKey: 'config.riskAction.REJECT', type: 'error' },
   REVIEW: { i18nKey: 'config.riskAction.REVIEW', type: 'warning' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<RiskAction, StatusDisplay>;
 
-export const SERVICE_KINDS = ['BANK_CARD', 'BANK_TRANSFER', 'E_WALLET', 'QR', 'PIX', 'CRYPTO'] as const;
-export const DIRECTIONS = ['PAYIN', 'PAYOUT'] as const;
-export const RISK_RULE_KINDS = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE', 'DAILY_COUNT_ABOVE', 'BLOCKED_ACCOUNT'] as const;
-export type RiskRuleKindName = (typeof RISK_RULE_KINDS)[number];
-export const AMOUNT_RULE_KINDS: readonly string[] = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE'];
+/** Option lists in the order the forms show them (the values are the GraphQL enums'). */
+export const SERVICE_KINDS: readonly ServiceKind[] = ['BANK_CARD', 'BANK_TRANSFER', 'E_WALLET', 'QR', 'PIX', 'CRYPTO'];
+export const DIRECTIONS: readonly Direction[] = ['PAYIN', 'PAYOUT'];
+export const RISK_RULE_KINDS: readonly RiskRuleKind[] = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE', 'DAILY_COUNT_ABOVE', 'BLOCKED_ACCOUNT'];
+export const RISK_ACTIONS: readonly RiskAction[] = ['REJECT', 'REVIEW'];
+/** Risk rules whose threshold is an amount of money (in the rule's currency). */
+export const AMOUNT_RULE_KINDS: readonly RiskRuleKind[] = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE'];
 
 /** Payer fields of payin services and recipient fields of payout services (seed 001 table). */
 export const PAYER_FIELDS = ['payer_name', 'payer_account', 'bank_code', 'payer_phone', 'payer_id_number', 'remark_code'] as const;

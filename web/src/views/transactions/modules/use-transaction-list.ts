@@ -18,7 +18,7 @@ import { useLiveRows } from '@/composables/use-live-rows';
 import { useUrlFilters } from '@/composables/use-url-filters';
 import type { FilterShape } from '@/composables/use-url-filters';
 import { ORIGINALITY, POSTBACK_STATUS } from '@/constants/status';
-import type { CreationType, MoneyFieldsFragment, OrderFilter, Originality, PayoutFilter, PostbackStatus, TxExportStartedFragment } from '@/gql/graphql';
+import type { CreationType, MoneyFieldsFragment, OrderFilter, Originality, PayoutFilter, PostbackStatus, SortDirection, TxExportStartedFragment } from '@/gql/graphql';
 import { ability } from '@/permissions/ability';
 import { appState } from '@/store/app-store';
 import { session } from '@/store/session-store';
@@ -66,7 +66,7 @@ type ListVariables<Filter> = {
   last?: number | null;
   before?: string | null;
   filter?: Filter | null;
-  sort?: { field: never; direction: 'ASC' | 'DESC' } | null;
+  sort?: { field: never; direction: SortDirection } | null;
 };
 
 type Renderers<Row> = Record<string, (row: Row) => unknown>;
