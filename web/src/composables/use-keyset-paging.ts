@@ -1,5 +1,6 @@
 import { computed } from 'vue';
 import { useUrlFilters } from '@/composables/use-url-filters';
+import type { SortDirection } from '@/gql/graphql';
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
 const DEFAULT_SIZE = '20';
@@ -30,8 +31,9 @@ export function useKeysetPaging(defaultSort: string) {
   const onFirstPage = computed(() => !after.value && !before.value);
 
   const sort = computed(() => {
-    const [field = '', direction = 'DESC'] = String(state.applied.value.sort || defaultSort).split(':');
-    return { field, direction: direction === 'ASC' ? ('ASC' as const) : ('DESC' as const) };
+    const [field = '', text = 'DESC'] = String(state.applied.value.sort || defaultSort).split(':');
+    const direction: SortDirection = text === 'ASC' ? 'ASC' : 'DESC';
+    return { field, direction };
   });
 
   const variables = computed(() =>
@@ -52,7 +54,7 @@ export function useKeysetPaging(defaultSort: string) {
   function setSize(value: number) {
     return state.apply({ size: String(value), after: '', before: '', page: '1' });
   }
-  function setSort(field: string | null, direction: 'ASC' | 'DESC' = 'DESC') {
+  function setSort(field: string | null, direction: SortDirection = 'DESC') {
     return state.apply({ sort: field ? `${field}:${direction}` : defaultSort, after: '', before: '', page: '1' });
   }
 

@@ -1,5 +1,8 @@
+import type { CombinedError } from '@urql/vue';
+import { useDialog, useMessage } from 'naive-ui';
 import { ref } from 'vue';
 import type { Ref } from 'vue';
+import { confirmAction } from '@/utils/confirm';
 
 /**
  * What every filtered, keyset-paged list page does with its filter form: applying or resetting the
@@ -34,4 +37,31 @@ export function useEditDrawer<Row>() {
       open.value = true;
     },
   };
+}
+
+/**
+ * Deleting a row of a list: ask first (a danger confirmation), run the mutation, keep its failure for
+ * the page's alert, or say it is done and refresh the list.
+ */
+export function useRowDeletion<Row>(opts: {
+  run: (row: Row) => Promise<{ error?: CombinedError }>;
+  confirm: (row: Row) => { title: string; content: string; positiveText: string; negativeText: string };
+  done: (row: Row) => string;
+  refresh: () => void;
+}) {
+  const dialog = useDialog();
+  const message = useMessage();
+  const error = ref<CombinedError | null>(null);
+  async function remove(row: Row) {
+    if (!(await confirmAction(dialog, { ...opts.confirm(row), danger: true }))) return;
+    error.value = null;
+    const result = await opts.run(row);
+    if (result.error) {
+      error.value = result.error;
+      return;
+    }
+    message.success(opts.done(row));
+    opts.refresh();
+  }
+  return { remove, error };
 }

@@ -1,7 +1,21 @@
 import type { TagProps } from 'naive-ui';
+import type {
+  AccumulationStatus,
+  DeliveryStatus,
+  ExportStatus,
+  FundRequestKind,
+  FundRequestStatus,
+  OrderStatus,
+  Originality,
+  PayoutStatus,
+  PostbackStatus,
+} from '@/gql/graphql';
 import type { I18nKey } from '@/locales';
 
-/** How each status reads (i18n key) and looks (tag colour). Select options are derived from these. */
+/**
+ * How each status reads (i18n key) and looks (tag colour), one entry per value of the GraphQL enum
+ * (`gql/graphql.ts`). Select options are derived from these.
+ */
 export interface StatusDisplay {
   i18nKey: I18nKey;
   type: NonNullable<TagProps['type']>;
@@ -15,7 +29,7 @@ export const ORDER_STATUS = {
   EXPIRED: { i18nKey: 'status.order.EXPIRED', type: 'warning' },
   CLOSED: { i18nKey: 'status.order.CLOSED', type: 'default' },
   REVERSED: { i18nKey: 'status.order.REVERSED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<OrderStatus, StatusDisplay>;
 
 export const PAYOUT_STATUS = {
   PENDING: { i18nKey: 'status.payout.PENDING', type: 'default' },
@@ -25,51 +39,54 @@ export const PAYOUT_STATUS = {
   FAILED: { i18nKey: 'status.payout.FAILED', type: 'error' },
   REJECTED: { i18nKey: 'status.payout.REJECTED', type: 'error' },
   REVERSED: { i18nKey: 'status.payout.REVERSED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<PayoutStatus, StatusDisplay>;
 
 export const POSTBACK_STATUS = {
   NOT_SENT: { i18nKey: 'status.postback.NOT_SENT', type: 'default' },
   PENDING: { i18nKey: 'status.postback.PENDING', type: 'info' },
   SENT: { i18nKey: 'status.postback.SENT', type: 'success' },
   ERROR: { i18nKey: 'status.postback.ERROR', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<PostbackStatus, StatusDisplay>;
 
 export const ACCUMULATION_STATUS = {
   NOT_FOUND: { i18nKey: 'status.accumulation.NOT_FOUND', type: 'default' },
   IN_PROGRESS: { i18nKey: 'status.accumulation.IN_PROGRESS', type: 'warning' },
   COMPLETED: { i18nKey: 'status.accumulation.COMPLETED', type: 'success' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<AccumulationStatus, StatusDisplay>;
 
 export const ORIGINALITY = {
   NORMAL: { i18nKey: 'status.originality.NORMAL', type: 'default' },
   FRAUD: { i18nKey: 'status.originality.FRAUD', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<Originality, StatusDisplay>;
 
 export const DELIVERY_STATUS = {
   PENDING: { i18nKey: 'status.delivery.PENDING', type: 'info' },
   SENT: { i18nKey: 'status.delivery.SENT', type: 'success' },
   FAILED: { i18nKey: 'status.delivery.FAILED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<DeliveryStatus, StatusDisplay>;
 
 export const EXPORT_STATUS = {
   QUEUED: { i18nKey: 'status.export.QUEUED', type: 'default' },
   RUNNING: { i18nKey: 'status.export.RUNNING', type: 'info' },
   DONE: { i18nKey: 'status.export.DONE', type: 'success' },
   FAILED: { i18nKey: 'status.export.FAILED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<ExportStatus, StatusDisplay>;
 
 export const FUND_REQUEST_STATUS = {
   NEW: { i18nKey: 'status.fundRequest.NEW', type: 'info' },
   APPROVED: { i18nKey: 'status.fundRequest.APPROVED', type: 'success' },
   REJECTED: { i18nKey: 'status.fundRequest.REJECTED', type: 'error' },
   CANCELLED: { i18nKey: 'status.fundRequest.CANCELLED', type: 'default' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<FundRequestStatus, StatusDisplay>;
 
 export const FUND_REQUEST_KIND = {
   RECHARGE: { i18nKey: 'status.fundKind.RECHARGE', type: 'success' },
   WITHDRAWAL: { i18nKey: 'status.fundKind.WITHDRAWAL', type: 'warning' },
   TRANSFER: { i18nKey: 'status.fundKind.TRANSFER', type: 'info' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<FundRequestKind, StatusDisplay>;
+
+/** What finance decides on a fund request (review). */
+export type FundDecision = Extract<FundRequestStatus, 'APPROVED' | 'REJECTED'>;
 
 /** Select options (value + translated label) of a display table. */
 export function statusOptions<K extends string>(table: Record<K, StatusDisplay>, t: (key: I18nKey) => string): Array<{ label: string; value: K }> {

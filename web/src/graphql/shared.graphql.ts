@@ -50,3 +50,14 @@ export const catalogOptionsQuery = graphql(`
     }
   }
 `);
+
+/** The permission codes roles are built from, with those that only mean something for staff. */
+export const permissionCatalogQuery = graphql(`
+  query PermissionCatalog {
+    permissionCatalog {
+      code
+      name
+      platform
+    }
+  }
+`);

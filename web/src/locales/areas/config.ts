@@ -87,14 +87,14 @@ export const en = {
     amount: {
       REQUIRED: 'Enter an amount.',
       FORMAT: 'Enter a plain decimal such as 1500.00.',
-      DIGITS: '{currency} has {digits} decimal places at most.',
-      POSITIVE: 'Must be greater than 0.',
-      RANGE: 'Out of range.',
+      TOO_MANY_DIGITS: '{currency} has {digits} decimal places at most.',
+      ZERO: 'Must be greater than 0.',
+      ABOVE_MAX: 'Out of range.',
     },
     percent: {
       FORMAT: 'A percentage such as 2.5.',
-      DIGITS: 'At most 4 decimal places.',
-      RANGE: 'From 0 to 100.',
+      TOO_MANY_DIGITS: 'At most 4 decimal places.',
+      ABOVE_MAX: 'From 0 to 100.',
     },
   },
   errors: {
@@ -565,14 +565,14 @@ export const zh: typeof en = {
     amount: {
       REQUIRED: '请输入金额。',
       FORMAT: '请输入普通小数，如 1500.00。',
-      DIGITS: '{currency} 最多 {digits} 位小数。',
-      POSITIVE: '必须大于 0。',
-      RANGE: '超出范围。',
+      TOO_MANY_DIGITS: '{currency} 最多 {digits} 位小数。',
+      ZERO: '必须大于 0。',
+      ABOVE_MAX: '超出范围。',
     },
     percent: {
       FORMAT: '请输入百分比，如 2.5。',
-      DIGITS: '最多 4 位小数。',
-      RANGE: '0 到 100 之间。',
+      TOO_MANY_DIGITS: '最多 4 位小数。',
+      ABOVE_MAX: '0 到 100 之间。',
     },
   },
   errors: {

@@ -646,14 +646,3 @@ export const configAuditLogsQuery = graphql(`
     }
   }
 `);
-
-/** The permission codes roles are built from, with those that only mean something for staff. */
-export const permissionCatalogQuery = graphql(`
-  query PermissionCatalog {
-    permissionCatalog {
-      code
-      name
-      platform
-    }
-  }
-`);

@@ -1,14 +1,12 @@
-import type { CombinedError } from '@urql/vue';
-import type { DialogApi } from 'naive-ui';
 import type { StatusDisplay } from '@/constants/status';
+import type { Direction, EnableStatus, MerchantStatus, RiskAction, RiskRuleKind, ServiceKind, UserStatus } from '@/gql/graphql';
 import { i18n } from '@/locales';
-import { errorText } from '@/utils/errors';
-import { minorToDecimal, parseDecimal } from '@/utils/money';
+import { checkAmount } from '@/utils/amount-check';
+import type { AmountCheck, AmountProblem } from '@/utils/amount-check';
 
 /**
- * What the configuration pages share: status display tables, the server's failures as people read
- * them (with the input field they blame), exact checks of typed amounts, rates and percentages
- * (never through a JS number), confirmations, and the permission code catalogue of the role editor.
+ * What the configuration pages share: status display tables, exact checks of typed amounts, rates
+ * and percentages (never through a JS number), and the channel credentials and settings editors.
  */
 
 // ─────────────────────────────── statuses ───────────────────────────────
@@ -16,99 +14,37 @@ import { minorToDecimal, parseDecimal } from '@/utils/money';
 export const ENABLE_STATUS = {
   ENABLED: { i18nKey: 'config.status.ENABLED', type: 'success' },
   DISABLED: { i18nKey: 'config.status.DISABLED', type: 'default' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<EnableStatus, StatusDisplay>;
 
 export const MERCHANT_STATUS = {
   ACTIVE: { i18nKey: 'config.merchantStatus.ACTIVE', type: 'success' },
   SUSPENDED: { i18nKey: 'config.merchantStatus.SUSPENDED', type: 'warning' },
   CLOSED: { i18nKey: 'config.merchantStatus.CLOSED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<MerchantStatus, StatusDisplay>;
 
 export const USER_STATUS = {
   ACTIVE: { i18nKey: 'config.userStatus.ACTIVE', type: 'success' },
   DISABLED: { i18nKey: 'config.userStatus.DISABLED', type: 'error' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<UserStatus, StatusDisplay>;
 
 export const RISK_ACTION = {
   REJECT: { i18nKey: 'config.riskAction.REJECT', type: 'error' },
   REVIEW: { i18nKey: 'config.riskAction.REVIEW', type: 'warning' },
-} satisfies Record<string, StatusDisplay>;
+} satisfies Record<RiskAction, StatusDisplay>;
 
-export const SERVICE_KINDS = ['BANK_CARD', 'BANK_TRANSFER', 'E_WALLET', 'QR', 'PIX', 'CRYPTO'] as const;
-export const DIRECTIONS = ['PAYIN', 'PAYOUT'] as const;
-export const RISK_RULE_KINDS = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE', 'DAILY_COUNT_ABOVE', 'BLOCKED_ACCOUNT'] as const;
-export type RiskRuleKindName = (typeof RISK_RULE_KINDS)[number];
-export const AMOUNT_RULE_KINDS: readonly string[] = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE'];
+/** Option lists in the order the forms show them (the values are the GraphQL enums'). */
+export const SERVICE_KINDS: readonly ServiceKind[] = ['BANK_CARD', 'BANK_TRANSFER', 'E_WALLET', 'QR', 'PIX', 'CRYPTO'];
+export const DIRECTIONS: readonly Direction[] = ['PAYIN', 'PAYOUT'];
+export const RISK_RULE_KINDS: readonly RiskRuleKind[] = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE', 'DAILY_COUNT_ABOVE', 'BLOCKED_ACCOUNT'];
+export const RISK_ACTIONS: readonly RiskAction[] = ['REJECT', 'REVIEW'];
+/** Risk rules whose threshold is an amount of money (in the rule's currency). */
+export const AMOUNT_RULE_KINDS: readonly RiskRuleKind[] = ['AMOUNT_ABOVE', 'DAILY_VOLUME_ABOVE'];
 
 /** Payer fields of payin services and recipient fields of payout services (seed 001 table). */
 export const PAYER_FIELDS = ['payer_name', 'payer_account', 'bank_code', 'payer_phone', 'payer_id_number', 'remark_code'] as const;
 export const RECIPIENT_FIELDS = ['recipient_name', 'recipient_account', 'bank_code', 'recipient_phone', 'recipient_id_number'] as const;
 
-// ─────────────────────────────── failures ───────────────────────────────
-
-/** A failure of a configuration query or mutation: stable code, the field it blames, details. */
-export interface ConfigFailure {
-  code: string;
-  message: string;
-  field: string | null;
-  details: Record<string, unknown>;
-}
-
-/**
- * The configuration mutations throw GraphQL errors whose `extensions` hold the stable code
- * (INVALID_PARAMETER, INVALID_AMOUNT, DUPLICATE, IN_USE …) and its details (`field`, `reason` …).
- */
-export function configFailureOf(error: CombinedError | null | undefined): ConfigFailure | null {
-  if (!error) return null;
-  if (error.networkError) return { code: 'NETWORK', message: error.networkError.message, field: null, details: {} };
-  const first = error.graphQLErrors[0];
-  const details = { ...(first?.extensions ?? {}) } as Record<string, unknown>;
-  const code = typeof details.code === 'string' ? details.code : 'UNKNOWN';
-  return { code, message: first?.message ?? error.message, field: typeof details.field === 'string' ? details.field : null, details };
-}
-
-/** A failure found by the form itself, in the same shape. */
-export function localConfigFailure(code: string, message = ''): ConfigFailure {
-  return { code, message, field: null, details: {} };
-}
-
-/** `config.errors.<CODE>` in the viewer's language, else the shared `errors.<CODE>`, else the server's message. */
-export function configFailureText(failure: ConfigFailure | null | undefined): string {
-  if (!failure) return '';
-  const { t, te } = i18n.global;
-  const params: Record<string, unknown> = { message: failure.message };
-  for (const [key, value] of Object.entries(failure.details)) params[key] = value === null || value === undefined ? '—' : String(value);
-  const key = `config.errors.${failure.code}`;
-  if (te(key)) return t(key as never, params);
-  return errorText({ code: failure.code, message: failure.message, details: failure.details });
-}
-
 // ─────────────────────────────── exact input checks ───────────────────────────────
-
-export type AmountProblem = 'REQUIRED' | 'FORMAT' | 'DIGITS' | 'POSITIVE' | 'RANGE';
-
-export interface AmountCheck {
-  problem: AmountProblem | null;
-  /** The normalised decimal string to send (exactly the currency's digits); null when empty or wrong. */
-  value: string | null;
-  units: bigint | null;
-}
-
-const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
-
-/**
- * A typed amount in a currency with `digits` fractional digits: exact (bigint minor units), more
- * digits than the currency has is refused, never rounded. Empty is fine unless `required`.
- */
-export function checkAmount(text: string | null | undefined, digits: number, opts: { required?: boolean; positive?: boolean } = {}): AmountCheck {
-  const trimmed = (text ?? '').trim().replace(/,/g, '');
-  if (trimmed === '') return { problem: opts.required ? 'REQUIRED' : null, value: null, units: null };
-  if (!PLAIN_DECIMAL.test(trimmed)) return { problem: 'FORMAT', value: null, units: null };
-  const units = parseDecimal(trimmed, digits);
-  if (units === null) return { problem: 'DIGITS', value: null, units: null };
-  if (opts.positive && units <= 0n) return { problem: 'POSITIVE', value: null, units };
-  return { problem: null, value: minorToDecimal(units, digits), units };
-}
 
 /** Lower and upper bounds of one source (0 or empty = no limit on that side): upper must not be below lower. */
 export function boundsProblem(lower: AmountCheck, upper: AmountCheck): boolean {
@@ -117,14 +53,12 @@ export function boundsProblem(lower: AmountCheck, upper: AmountCheck): boolean {
 
 /** A fee rate in percent: 0 to 100 with at most 4 decimals, e.g. "2.5". */
 export function checkPercent(text: string | null | undefined, opts: { required?: boolean } = {}): AmountCheck {
-  const check = checkAmount(text, 4, opts);
-  if (check.units !== null && check.units > 1_000_000n) return { problem: 'RANGE', value: null, units: check.units };
-  return check;
+  return checkAmount(text, 4, { optional: !opts.required, zero: true, max: 1_000_000n });
 }
 
 /** An FX rate: > 0 with at most 12 decimals; sent exactly as typed (without grouping). */
 export function checkRate(text: string | null | undefined): AmountCheck {
-  const check = checkAmount(text, 12, { required: true, positive: true });
+  const check = checkAmount(text, 12);
   if (check.problem) return check;
   return { ...check, value: (text ?? '').trim().replace(/,/g, '') };
 }
@@ -135,7 +69,7 @@ export function checkCount(text: string | null | undefined): AmountCheck {
   if (trimmed === '') return { problem: 'REQUIRED', value: null, units: null };
   if (!/^\d{1,10}$/.test(trimmed)) return { problem: 'FORMAT', value: null, units: null };
   const units = BigInt(trimmed);
-  if (units <= 0n) return { problem: 'POSITIVE', value: null, units };
+  if (units <= 0n) return { problem: 'ZERO', value: null, units };
   return { problem: null, value: units.toString(), units };
 }
 
@@ -156,53 +90,11 @@ export function rawIdOf(globalId: string): string {
   }
 }
 
-/** Asks before a consequential action; resolves true when confirmed. */
-export function confirmAction(
-  dialog: DialogApi,
-  opts: { title: string; content: string; positiveText: string; negativeText: string; danger?: boolean },
-): Promise<boolean> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (value: boolean) => {
-      if (settled) return;
-      settled = true;
-      resolve(value);
-    };
-    dialog[opts.danger ? 'error' : 'warning']({
-      title: opts.title,
-      content: opts.content,
-      positiveText: opts.positiveText,
-      negativeText: opts.negativeText,
-      positiveButtonProps: { 'data-testid': 'confirm-ok' } as never,
-      negativeButtonProps: { 'data-testid': 'confirm-cancel' } as never,
-      onPositiveClick: () => settle(true),
-      onNegativeClick: () => settle(false),
-      onClose: () => settle(false),
-      onMaskClick: () => settle(false),
-      onAfterLeave: () => settle(false),
-    });
-  });
-}
-
 /** IANA time zones the browser knows (for the merchant's statement time zone). */
 export function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   const zones = intl.supportedValuesOf?.('timeZone') ?? [];
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
-}
-
-// ─────────────────────────────── permission codes ───────────────────────────────
-
-/**
- * Permission code families: 1xxx payins and payouts, 2xxx finance, 3xxx exports, 4xxx merchant,
- * 5xxx platform. The codes themselves come from the server (`permissionCatalog`).
- */
-export const PERMISSION_FAMILIES = ['1', '2', '3', '4', '5'] as const;
-export type PermissionFamily = (typeof PERMISSION_FAMILIES)[number];
-
-export function familyOf(code: number): PermissionFamily {
-  const first = String(code)[0] as PermissionFamily;
-  return (PERMISSION_FAMILIES as readonly string[]).includes(first) ? first : '5';
 }
 
 /** What is wrong with a typed amount, rate or count, in the viewer's language (null: nothing). */

@@ -1,15 +1,14 @@
-import type { CombinedError } from '@urql/vue';
 import type { AccumulationStatus, CreationType, OrderFilter, OrderStatus, Originality, PayoutFilter, PayoutStatus, PostbackStatus, ServiceKind } from '@/gql/graphql';
 import { i18n } from '@/locales';
-import { combinedErrorText } from '@/utils/errors';
-import { minorToDecimal, parseDecimal } from '@/utils/money';
+import { checkAmount } from '@/utils/amount-check';
+import { minorToDecimal } from '@/utils/money';
 import type { MoneyValue } from '@/utils/money';
 import { dayRangeInput } from '@/utils/time';
 
 /**
  * What the payin and payout lists share: their URL filter shapes (seed 002 basic filters and the
  * "more filters" block), how a filter in the URL becomes the GraphQL filter (the same one the export
- * receives), amount-range checks, and how failures read.
+ * receives), and amount-range checks.
  */
 
 /** Payin list filters as kept in the URL (defaults are left out of it). */
@@ -152,10 +151,10 @@ export function amountRangeProblem(f: { amountCurrency: string; min: string; max
   if (!f.amountCurrency) return 'transactions.filters.amountNeedsCurrency';
   const digits = digitsOf(f.amountCurrency);
   if (digits === undefined) return 'transactions.filters.amountNeedsCurrency';
-  const low = min ? parseDecimal(min, digits) : null;
-  const high = max ? parseDecimal(max, digits) : null;
-  if ((min && low === null) || (max && high === null)) return 'transactions.filters.amountInvalid';
-  if (low !== null && high !== null && low > high) return 'transactions.filters.amountOrder';
+  const low = checkAmount(min, digits, { optional: true, zero: true });
+  const high = checkAmount(max, digits, { optional: true, zero: true });
+  if (low.problem || high.problem) return 'transactions.filters.amountInvalid';
+  if (low.units !== null && high.units !== null && low.units > high.units) return 'transactions.filters.amountOrder';
   return null;
 }
 
@@ -167,30 +166,6 @@ export function netOf(amount: MoneyValue & { minorUnits: string; digits: number 
 
 export function isZero(value: { minorUnits: string } | null | undefined): boolean {
   return !value || BigInt(value.minorUnits) === 0n;
-}
-
-/** The stable code of a failed operation (`extensions.code`), or NETWORK / UNKNOWN. */
-export function failureCode(error: CombinedError | null | undefined): string {
-  if (!error) return '';
-  if (error.networkError) return 'NETWORK';
-  const code = error.graphQLErrors[0]?.extensions?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
-}
-
-/**
- * How a failure reads: this area's wording of the code (`transactions.errors.<CODE>`, with the error's
- * details as parameters) when there is one, else the shared errors table or the server's message.
- */
-export function failureText(error: CombinedError | null | undefined): string {
-  if (!error) return '';
-  const code = failureCode(error);
-  const { t, te } = i18n.global;
-  const key = `transactions.errors.${code}`;
-  if (te(key)) {
-    const extensions = (error.graphQLErrors[0]?.extensions ?? {}) as Record<string, unknown>;
-    return t(key as never, { ...extensions, message: error.graphQLErrors[0]?.message ?? '' });
-  }
-  return combinedErrorText(error);
 }
 
 /** A timeline event type in the viewer's language (unknown types as they are). */

@@ -11,20 +11,21 @@ import MoneyText from '@/components/money-text.vue';
 import StatusTag from '@/components/status-tag.vue';
 import { useColumnSettings } from '@/composables/use-column-settings';
 import type { ColumnChoice } from '@/composables/use-column-settings';
-import type { PageInfoLike } from '@/composables/use-keyset-paging';
 import { useKeysetPaging } from '@/composables/use-keyset-paging';
+import type { PageInfoLike } from '@/composables/use-keyset-paging';
 import { useFilterActions } from '@/composables/use-list-page';
 import { useLiveRows } from '@/composables/use-live-rows';
 import { useUrlFilters } from '@/composables/use-url-filters';
 import type { FilterShape } from '@/composables/use-url-filters';
 import { ORIGINALITY, POSTBACK_STATUS } from '@/constants/status';
-import type { CreationType, MoneyFieldsFragment, OrderFilter, Originality, PayoutFilter, PostbackStatus, TxExportStartedFragment } from '@/gql/graphql';
+import type { CreationType, MoneyFieldsFragment, OrderFilter, Originality, PayoutFilter, PostbackStatus, SortDirection, TxExportStartedFragment } from '@/gql/graphql';
 import { ability } from '@/permissions/ability';
 import { appState } from '@/store/app-store';
 import { session } from '@/store/session-store';
 import { testMode } from '@/store/test-mode';
+import { failureCode, failureText } from '@/utils/failure';
 import { formatDateTime } from '@/utils/time';
-import { failureCode, failureText, merchantIdsOf } from '../transactions.shared';
+import { merchantIdsOf } from '../transactions.shared';
 import type { PayinFilterValues, PayoutFilterValues } from '../transactions.shared';
 
 /**
@@ -65,7 +66,7 @@ type ListVariables<Filter> = {
   last?: number | null;
   before?: string | null;
   filter?: Filter | null;
-  sort?: { field: never; direction: 'ASC' | 'DESC' } | null;
+  sort?: { field: never; direction: SortDirection } | null;
 };
 
 type Renderers<Row> = Record<string, (row: Row) => unknown>;
@@ -280,7 +281,7 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
   async function startExport() {
     const result = await exporting.executeMutation({ filter: filter.value });
     if (result.error || !result.data) {
-      notification.error({ title: t('transactions.export.failed'), content: `${failureText(result.error)} (${failureCode(result.error)})`, duration: 8000 });
+      notification.error({ title: t('transactions.export.failed'), content: `${failureText(result.error, 'transactions')} (${failureCode(result.error)})`, duration: 8000 });
       return;
     }
     const notice = notification.info({
