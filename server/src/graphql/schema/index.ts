@@ -26,7 +26,12 @@ import '../mutations/exports.mutations.ts';
 import '../mutations/funds.mutations.ts';
 import '../mutations/apps.mutations.ts';
 import '../mutations/admin-users.mutations.ts';
-import '../mutations/config.mutations.ts';
+import '../merchants/merchants.mutations.ts';
+import '../merchants/merchant-services.mutations.ts';
+import '../config/services.mutations.ts';
+import '../config/channels.mutations.ts';
+import '../config/risk-rules.mutations.ts';
+import '../config/fx-rates.mutations.ts';
 import '../subscriptions/live.subscriptions.ts';
 
 export const schema = guardRelations(lexicographicSortSchema(builder.toSchema()));
