@@ -24,7 +24,7 @@ import './health.schema.ts';
 import '../mutations/transactions.mutations.ts';
 import '../mutations/exports.mutations.ts';
 import '../mutations/funds.mutations.ts';
-import '../mutations/apps.mutations.ts';
+import '../merchants/apps.mutations.ts';
 import '../mutations/admin-users.mutations.ts';
 import '../merchants/merchants.mutations.ts';
 import '../merchants/merchant-services.mutations.ts';
