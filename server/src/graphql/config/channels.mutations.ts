@@ -10,8 +10,8 @@ import {
 } from '../../modules/config/channels-admin.service.ts';
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
-import { EnableStatusEnum } from '../schema/catalog.schema.ts';
-import { ChannelRef, ChannelServiceRef } from '../schema/channels.schema.ts';
+import { EnableStatusEnum } from './catalog.schema.ts';
+import { ChannelRef, ChannelServiceRef } from './channels.schema.ts';
 
 /**
  * Upstream channels (write-only credentials) and their bindings to services with service_bounds

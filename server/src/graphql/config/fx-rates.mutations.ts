@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { deleteFxRate, setFxRate } from '../../modules/config/fx-admin.service.ts';
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
-import { FxRateRef } from '../schema/risk.schema.ts';
+import { FxRateRef } from './fx-rates.schema.ts';
 
 /** Display-only FX rates (FX_MANAGE). Parse → modules/config/fx-admin.service.ts → re-read. */
 

@@ -2,9 +2,9 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createRiskRule, deleteRiskRule, RISK_RULE_KINDS, updateRiskRule } from '../../modules/config/risk-admin.service.ts';
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
-import { DirectionEnum, EnableStatusEnum } from '../schema/catalog.schema.ts';
+import { DirectionEnum, EnableStatusEnum } from './catalog.schema.ts';
 import { RiskActionEnum } from '../schema/enums.schema.ts';
-import { RiskRuleRef } from '../schema/risk.schema.ts';
+import { RiskRuleRef } from './risk.schema.ts';
 
 /** Risk rules (RISK_MANAGE). Parse → modules/config/risk-admin.service.ts → re-read. */
 

@@ -1,7 +1,7 @@
 import { createService, updateService } from '../../modules/config/catalog-admin.service.ts';
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
-import { DirectionEnum, EnableStatusEnum, ServiceKindEnum, ServiceRef } from '../schema/catalog.schema.ts';
+import { DirectionEnum, EnableStatusEnum, ServiceKindEnum, ServiceRef } from './catalog.schema.ts';
 
 /** The service catalogue (CATALOG_MANAGE). Parse → modules/config/catalog-admin.service.ts → re-read. */
 

@@ -1,8 +1,8 @@
 import { addMerchantPublicKey, createApp, revokeMerchantKey, rotatePlatformKey, updateApp, type UpdateMerchantAppInput } from '../../modules/apps/apps-admin.service.ts';
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
-import { EnableStatusEnum } from '../schema/catalog.schema.ts';
-import { AppRef } from '../schema/merchants.schema.ts';
+import { EnableStatusEnum } from '../config/catalog.schema.ts';
+import { AppRef } from './merchants.schema.ts';
 
 /**
  * Merchant center applications (seed 000): create an app, change its settings, register or revoke

@@ -1,8 +1,8 @@
 import { updateMerchantService, upsertMerchantService } from '../../modules/config/merchant-services-admin.service.ts';
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
-import { EnableStatusEnum } from '../schema/catalog.schema.ts';
-import { MerchantServiceRef } from '../schema/merchants.schema.ts';
+import { EnableStatusEnum } from '../config/catalog.schema.ts';
+import { MerchantServiceRef } from './merchants.schema.ts';
 
 /**
  * A merchant's services: activation with single-transaction limits, fees and T+N (MERCHANT_MANAGE or

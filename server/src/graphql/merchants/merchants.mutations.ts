@@ -2,7 +2,7 @@ import { createMerchant, updateMerchant } from '../../modules/config/merchants-a
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
 import { MerchantStatusEnum } from '../schema/enums.schema.ts';
-import { MerchantRef } from '../schema/merchants.schema.ts';
+import { MerchantRef } from './merchants.schema.ts';
 
 /**
  * Merchants in the back office (seed 004 "Create Merchant", "Merchant Settings"); MERCHANT_MANAGE only.

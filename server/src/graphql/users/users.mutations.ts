@@ -10,7 +10,7 @@ import { updateUser } from '../../modules/auth/users-admin/update-user.ts';
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
 import { RoleScopeEnum, UserStatusEnum } from '../schema/enums.schema.ts';
-import { RoleRef, UserRef } from '../schema/users.schema.ts';
+import { RoleRef, UserRef } from './users.schema.ts';
 
 /**
  * Users and roles (seed 004). Who may do what:
