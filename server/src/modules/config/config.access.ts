@@ -1,5 +1,5 @@
 import type { Action } from '../auth/ability.ts';
-import { assertCan, can, type RequestContext } from '../auth/authorize.ts';
+import { assertCan, can, forbidden, type RequestContext } from '../auth/authorize.ts';
 import { ConfigNotFoundError, type ConfigEntity } from './config.errors.ts';
 
 /**
@@ -20,4 +20,20 @@ export function writable<T extends object>(ctx: RequestContext, action: Action, 
   if (!row || !can(ctx, 'read', model, row)) throw new ConfigNotFoundError(model, null);
   assertCan(ctx, action, model, row);
   return row;
+}
+
+/**
+ * Whether the viewer reads channels as platform staff (an unconditional read rule), so sees their
+ * internals: connector, settings, credentials present, routing priority and weight, balance. Merchant
+ * members read the channels serving their services without them.
+ */
+export function canReadChannelInternals(ctx: Pick<RequestContext, 'ability'>): boolean {
+  return ctx.ability.rulesFor('read', 'Channel').some((r) => !r.inverted && !r.conditions);
+}
+
+/** FORBIDDEN (reason CHANNEL_INTERNALS) unless the viewer sees channel internals: ordering by priority would reveal routing. */
+export function assertMaySortChannelsByPriority(ctx: Pick<RequestContext, 'ability'>): void {
+  if (!canReadChannelInternals(ctx)) {
+    throw forbidden('sorting channels by priority needs platform channel access', { reason: 'CHANNEL_INTERNALS', field: 'priority' });
+  }
 }
