@@ -5,7 +5,7 @@ import { and, column, dateRange, equals, inList, parseBigIds, parseIds } from '.
 import { DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { ActorTypeEnum } from '../schema/enums.schema.ts';
-import { MerchantRef } from '../schema/merchants.schema.ts';
+import { MerchantRef } from '../merchants/merchants.schema.ts';
 
 /** The audit log (seed 004): who did what to which entity, with before/after. */
 

@@ -6,8 +6,8 @@ import { and, column, dateRange, inList, parseIds } from '../lists/filters.ts';
 import { DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { ExportStatusEnum } from '../schema/enums.schema.ts';
-import { MerchantRef } from '../schema/merchants.schema.ts';
-import { UserRef } from '../schema/users.schema.ts';
+import { MerchantRef } from '../merchants/merchants.schema.ts';
+import { UserRef } from '../users/users.schema.ts';
 
 /** Download center (seed 000): asynchronous exports with their progress. The file itself is not a field. */
 

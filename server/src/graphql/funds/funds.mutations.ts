@@ -3,7 +3,7 @@ import { parseIds } from '../lists/filters.ts';
 import { money, MoneyRef, type MoneyShape } from '../money.ts';
 import { DestinationKindEnum } from '../schema/enums.schema.ts';
 import './funds.schema.ts';
-import '../schema/merchants.schema.ts';
+import '../merchants/merchants.schema.ts';
 import {
   addDestination,
   cancelFundRequestById,

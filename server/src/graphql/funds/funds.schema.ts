@@ -8,7 +8,7 @@ import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lis
 import { nodeAccess } from '../lists/nodes.ts';
 import { money, MoneyRef } from '../money.ts';
 import { FundRequestKindEnum, FundRequestStatusEnum } from '../schema/enums.schema.ts';
-import { MerchantDestinationRef, MerchantRef } from '../schema/merchants.schema.ts';
+import { MerchantDestinationRef, MerchantRef } from '../merchants/merchants.schema.ts';
 import { filterDigits } from '../payins/payins.schema.ts';
 
 /**

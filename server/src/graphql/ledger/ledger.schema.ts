@@ -9,9 +9,9 @@ import { and, column, dateRange, dayRange, equals, inList, isValue, parseBigIds,
 import { DateRangeInput, DayRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { money, MoneyRef } from '../money.ts';
-import { ChannelRef } from '../schema/channels.schema.ts';
+import { ChannelRef } from '../config/channels.schema.ts';
 import { ActorTypeEnum, LedgerAccountKindEnum, LedgerOwnerTypeEnum } from '../schema/enums.schema.ts';
-import { MerchantRef } from '../schema/merchants.schema.ts';
+import { MerchantRef } from '../merchants/merchants.schema.ts';
 
 /**
  * The ledger as people read it (seed 000 financial center): accounts with their displayed balance

@@ -13,9 +13,9 @@ import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { guard } from '../lists/access.ts';
 import { boundMoney, MoneyRef } from '../money.ts';
-import { ChannelRef } from '../schema/channels.schema.ts';
-import { MerchantRef } from '../schema/merchants.schema.ts';
-import { ServiceRef } from '../schema/catalog.schema.ts';
+import { ChannelRef } from '../config/channels.schema.ts';
+import { MerchantRef } from '../merchants/merchants.schema.ts';
+import { ServiceRef } from '../config/catalog.schema.ts';
 
 /**
  * The available amount range of seed 001 for the SPA's limit hints (create test order, cashier):

@@ -9,9 +9,9 @@ import { sensitive } from '../lists/masking.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { orderFilterWhere } from '../lists/transactions.filter.ts';
 import { money, MoneyRef, requestDigitsMap } from '../money.ts';
-import { ServiceKindEnum } from '../schema/catalog.schema.ts';
-import { AppRef } from '../schema/merchants.schema.ts';
-import { ChannelRef } from '../schema/channels.schema.ts';
+import { ServiceKindEnum } from '../config/catalog.schema.ts';
+import { AppRef } from '../merchants/merchants.schema.ts';
+import { ChannelRef } from '../config/channels.schema.ts';
 import {
   AccumulationStatusEnum,
   ActorTypeEnum,

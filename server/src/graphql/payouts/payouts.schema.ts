@@ -7,10 +7,10 @@ import { assertMaskedFilterAllowed, canUnmaskAll, sensitive } from '../lists/mas
 import { nodeAccess } from '../lists/nodes.ts';
 import { payoutFilterWhere } from '../lists/transactions.filter.ts';
 import { money, MoneyRef } from '../money.ts';
-import { ServiceKindEnum } from '../schema/catalog.schema.ts';
-import { ChannelRef } from '../schema/channels.schema.ts';
+import { ServiceKindEnum } from '../config/catalog.schema.ts';
+import { ChannelRef } from '../config/channels.schema.ts';
 import { ActorTypeEnum, CreationTypeEnum, OriginalityEnum, PayoutStatusEnum, PostbackStatusEnum } from '../schema/enums.schema.ts';
-import { AppRef } from '../schema/merchants.schema.ts';
+import { AppRef } from '../merchants/merchants.schema.ts';
 import { filterDigits } from '../payins/payins.schema.ts';
 
 /** Payouts (seed 002 "Withdrawals", seed 000 "Payout order") with timeline and callbacks. */

@@ -1,10 +1,11 @@
-import type { PrismaClient, Tx } from '../../db/prisma.ts';
+import type { Tx } from '../../db/prisma.ts';
 import type { Service } from '../../generated/prisma/client.ts';
 import type { Direction, EnableStatus, ServiceKind } from '../../generated/prisma/enums.ts';
-import type { AuditActor } from '../audit/audit.service.ts';
+import { actorOf, type RequestContext } from '../auth/authorize.ts';
 import { PAYER_FIELDS } from '../orders/orders.params.ts';
 import { RECIPIENT_FIELDS } from '../payouts/payouts.params.ts';
-import { ConfigNotFoundError, CurrencyNotSupportedError, DuplicateError, InUseError, InvalidParameterError } from './config.errors.ts';
+import { assertMayConfigure, writable } from './config.access.ts';
+import { CurrencyNotSupportedError, DuplicateError, InUseError, InvalidParameterError } from './config.errors.ts';
 import { auditedTransaction, codeOf, countryOf, currencyCodeOf, jsonSafe, optionalText, requiredText, unique } from './config.input.ts';
 
 /**
@@ -88,7 +89,8 @@ function chainFor(chain: string | null, crypto: boolean): string | null {
   return chain;
 }
 
-export async function createService(prisma: PrismaClient, input: CreateServiceInput, actor: AuditActor): Promise<Service> {
+export async function createService(ctx: RequestContext, input: CreateServiceInput): Promise<Service> {
+  assertMayConfigure(ctx, 'create', 'Service');
   const code = codeOf(input.code, 'code');
   const name = requiredText(input.name, 'name', 100);
   const currencyCode = currencyCodeOf(input.currency, 'currency');
@@ -96,7 +98,7 @@ export async function createService(prisma: PrismaClient, input: CreateServiceIn
   const country = countryOf(input.country) ?? null;
   const requiredFields = requiredFieldsOf(input.requiredFields ?? [], input.direction);
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     const currency = await currencyFor(tx, currencyCode, 'currency');
     const chain = chainFor(chainText, currency.crypto);
     const service = await unique(
@@ -110,16 +112,16 @@ export async function createService(prisma: PrismaClient, input: CreateServiceIn
   });
 }
 
-export async function updateService(prisma: PrismaClient, input: UpdateServiceInput, actor: AuditActor): Promise<Service> {
+export async function updateService(ctx: RequestContext, input: UpdateServiceInput): Promise<Service> {
+  assertMayConfigure(ctx, 'update', 'Service');
   const name = input.name == null ? undefined : requiredText(input.name, 'name', 100);
   const currencyCode = input.currency == null ? undefined : currencyCodeOf(input.currency, 'currency');
   const chainText = input.chain === undefined ? undefined : (optionalText(input.chain, 'chain', 32)?.toUpperCase() ?? null);
   const country = countryOf(input.country);
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM services WHERE id = ${input.id}::uuid FOR UPDATE`;
-    const before = await tx.service.findUnique({ where: { id: input.id } });
-    if (!before) throw new ConfigNotFoundError('Service');
+    const before = writable(ctx, 'update', 'Service', await tx.service.findUnique({ where: { id: input.id } }));
 
     const direction = input.direction ?? before.direction;
     const currency = await currencyFor(tx, currencyCode ?? before.currencyCode, 'currency');

@@ -1,8 +1,9 @@
-import type { PrismaClient, Tx } from '../../db/prisma.ts';
+import type { Tx } from '../../db/prisma.ts';
 import type { Channel, ChannelService, Prisma } from '../../generated/prisma/client.ts';
 import type { EnableStatus } from '../../generated/prisma/enums.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
-import type { AuditActor } from '../audit/audit.service.ts';
+import { actorOf, type RequestContext } from '../auth/authorize.ts';
+import { assertMayConfigure, writable } from './config.access.ts';
 import { supportsPayouts } from '../routing/connectors/connector.ts';
 import { getConnector, hasConnector } from '../routing/connectors/registry.ts';
 import { openCredentials } from '../routing/connectors/credentials.ts';
@@ -46,11 +47,6 @@ import {
  * (share of traffic among equal priorities; 0 takes no traffic). Channel and service must have the same
  * currency; a payout service needs a connector that sends payouts.
  */
-
-export interface ConfigContext {
-  prisma: PrismaClient;
-  secrets: SecretBox;
-}
 
 export interface CreateChannelInput {
   code: string;
@@ -160,7 +156,8 @@ function seal(secrets: SecretBox, credentials: Record<string, unknown>): string 
   return secrets.seal(JSON.stringify(credentials));
 }
 
-export async function createChannel(ctx: ConfigContext, input: CreateChannelInput, actor: AuditActor): Promise<Channel> {
+export async function createChannel(ctx: RequestContext, input: CreateChannelInput): Promise<Channel> {
+  assertMayConfigure(ctx, 'create', 'Channel');
   const code = codeOf(input.code, 'code');
   const name = requiredText(input.name, 'name', 100);
   const connector = connectorOf(input.connector);
@@ -170,7 +167,7 @@ export async function createChannel(ctx: ConfigContext, input: CreateChannelInpu
   const priority = optionalInt(input.priority, 'priority', 0, MAX_PRIORITY) ?? 0;
   const weight = optionalInt(input.weight, 'weight', 0, MAX_WEIGHT) ?? 100;
 
-  return auditedTransaction(ctx.prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     const currency = await currencyFor(tx, currencyCode, 'currency');
     const paymentLowerBound = boundOf(input.paymentLowerBound, currency.digits, 'paymentLowerBound') ?? 0n;
     const paymentUpperBound = boundOf(input.paymentUpperBound, currency.digits, 'paymentUpperBound') ?? 0n;
@@ -199,7 +196,8 @@ export async function createChannel(ctx: ConfigContext, input: CreateChannelInpu
   });
 }
 
-export async function updateChannel(ctx: ConfigContext, input: UpdateChannelInput, actor: AuditActor): Promise<Channel> {
+export async function updateChannel(ctx: RequestContext, input: UpdateChannelInput): Promise<Channel> {
+  assertMayConfigure(ctx, 'update', 'Channel');
   const name = input.name == null ? undefined : requiredText(input.name, 'name', 100);
   const connector = input.connector == null ? undefined : connectorOf(input.connector);
   const currencyCode = input.currency == null ? undefined : currencyCodeOf(input.currency, 'currency');
@@ -211,10 +209,9 @@ export async function updateChannel(ctx: ConfigContext, input: UpdateChannelInpu
   const priority = optionalInt(input.priority, 'priority', 0, MAX_PRIORITY);
   const weight = optionalInt(input.weight, 'weight', 0, MAX_WEIGHT);
 
-  return auditedTransaction(ctx.prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM channels WHERE id = ${input.id}::uuid FOR UPDATE`;
-    const before = await tx.channel.findUnique({ where: { id: input.id } });
-    if (!before) throw new ConfigNotFoundError('Channel');
+    const before = writable(ctx, 'update', 'Channel', await tx.channel.findUnique({ where: { id: input.id } }));
 
     const currency = await currencyFor(tx, currencyCode ?? before.currencyCode, 'currency');
     if (currency.code !== before.currencyCode && (await channelHasMoney(tx, before.id))) {
@@ -281,11 +278,12 @@ async function channelHasInFlight(tx: Tx, channelId: string): Promise<boolean> {
 
 const withCodes = { channel: { select: { code: true } }, service: { select: { code: true, currencyCode: true } } } as const;
 
-export async function bindChannelService(prisma: PrismaClient, input: BindChannelServiceInput, actor: AuditActor): Promise<ChannelService> {
+export async function bindChannelService(ctx: RequestContext, input: BindChannelServiceInput): Promise<ChannelService> {
+  assertMayConfigure(ctx, 'create', 'ChannelService');
   const priority = optionalInt(input.priority, 'priority', 0, MAX_PRIORITY) ?? 0;
   const weight = optionalInt(input.weight, 'weight', 0, MAX_WEIGHT) ?? 100;
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     const channel = await tx.channel.findUnique({ where: { id: input.channelId }, include: { currency: { select: { digits: true } } } });
     if (!channel) throw new ConfigNotFoundError('Channel', 'channelId');
     const service = await tx.service.findUnique({ where: { id: input.serviceId } });
@@ -312,17 +310,22 @@ export async function bindChannelService(prisma: PrismaClient, input: BindChanne
   });
 }
 
-export async function updateChannelService(prisma: PrismaClient, input: UpdateChannelServiceInput, actor: AuditActor): Promise<ChannelService> {
+export async function updateChannelService(ctx: RequestContext, input: UpdateChannelServiceInput): Promise<ChannelService> {
+  assertMayConfigure(ctx, 'update', 'ChannelService');
   const priority = optionalInt(input.priority, 'priority', 0, MAX_PRIORITY);
   const weight = optionalInt(input.weight, 'weight', 0, MAX_WEIGHT);
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM channel_services WHERE id = ${input.id}::uuid FOR UPDATE`;
-    const before = await tx.channelService.findUnique({
-      where: { id: input.id },
-      include: { channel: { select: { code: true, currency: { select: { digits: true } } } }, service: { select: { code: true, currencyCode: true } } },
-    });
-    if (!before) throw new ConfigNotFoundError('ChannelService');
+    const before = writable(
+      ctx,
+      'update',
+      'ChannelService',
+      await tx.channelService.findUnique({
+        where: { id: input.id },
+        include: { channel: { select: { code: true, currency: { select: { digits: true } } } }, service: { select: { code: true, currencyCode: true } } },
+      }),
+    );
     const digits = before.channel.currency.digits;
     const lowerBound = boundOf(input.lowerBound, digits, 'lowerBound') ?? before.lowerBound;
     const upperBound = boundOf(input.upperBound, digits, 'upperBound') ?? before.upperBound;
@@ -349,10 +352,10 @@ export async function updateChannelService(prisma: PrismaClient, input: UpdateCh
  * Removes a binding: the channel no longer serves the service. Orders keep their channel and service
  * (they do not reference the binding), so history is untouched.
  */
-export async function unbindChannelService(prisma: PrismaClient, id: string, actor: AuditActor): Promise<ChannelService> {
-  return auditedTransaction(prisma, actor, async (tx) => {
-    const before = await tx.channelService.findUnique({ where: { id }, include: withCodes });
-    if (!before) throw new ConfigNotFoundError('ChannelService');
+export async function unbindChannelService(ctx: RequestContext, id: string): Promise<ChannelService> {
+  assertMayConfigure(ctx, 'delete', 'ChannelService');
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
+    const before = writable(ctx, 'delete', 'ChannelService', await tx.channelService.findUnique({ where: { id }, include: withCodes }));
     try {
       await tx.channelService.delete({ where: { id } });
     } catch (error) {

@@ -67,9 +67,10 @@ export class InUseError extends DomainError {
 }
 
 export class ConfigNotFoundError extends DomainError {
-  constructor(entity: ConfigEntity, field = 'id') {
+  /** `field` null: no details (a row the caller named by its own id, looked up before anything else). */
+  constructor(entity: ConfigEntity, field: string | null = 'id') {
     const words = ENTITY_WORDS[entity];
-    super(`${words.toUpperCase().replace(/ /g, '_')}_NOT_FOUND`, `${words} not found`, { field });
+    super(`${words.toUpperCase().replace(/ /g, '_')}_NOT_FOUND`, `${words} not found`, field === null ? undefined : { field });
   }
 }
 

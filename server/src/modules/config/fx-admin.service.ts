@@ -1,7 +1,7 @@
-import type { PrismaClient } from '../../db/prisma.ts';
 import type { FxRate } from '../../generated/prisma/client.ts';
-import type { AuditActor } from '../audit/audit.service.ts';
-import { ConfigNotFoundError, CurrencyNotSupportedError, DuplicateError, InvalidParameterError } from './config.errors.ts';
+import { actorOf, type RequestContext } from '../auth/authorize.ts';
+import { CurrencyNotSupportedError, DuplicateError, InvalidParameterError } from './config.errors.ts';
+import { assertMayConfigure, writable } from './config.access.ts';
 import { auditedTransaction, currencyCodeOf, unique } from './config.input.ts';
 
 /**
@@ -34,13 +34,15 @@ export function fxAuditView(r: Pick<FxRate, 'base' | 'quote' | 'rate'>) {
   return { base: r.base, quote: r.quote, rate: r.rate.toFixed() };
 }
 
-export async function setFxRate(prisma: PrismaClient, input: SetFxRateInput, actor: AuditActor): Promise<FxRate> {
+export async function setFxRate(ctx: RequestContext, input: SetFxRateInput): Promise<FxRate> {
+  assertMayConfigure(ctx, 'create', 'FxRate');
+  assertMayConfigure(ctx, 'update', 'FxRate');
   const base = currencyCodeOf(input.base, 'base');
   const quote = currencyCodeOf(input.quote, 'quote');
   if (base === quote) throw new InvalidParameterError('quote', 'must differ from base');
   const rate = rateOf(input.rate);
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     for (const [field, code] of [['base', base], ['quote', quote]] as const) {
       const currency = await tx.currency.findUnique({ where: { code }, select: { code: true } });
       if (!currency) throw new CurrencyNotSupportedError(field, code);
@@ -66,11 +68,11 @@ export async function setFxRate(prisma: PrismaClient, input: SetFxRateInput, act
   });
 }
 
-export async function deleteFxRate(prisma: PrismaClient, id: string, actor: AuditActor): Promise<FxRate> {
-  return auditedTransaction(prisma, actor, async (tx) => {
+export async function deleteFxRate(ctx: RequestContext, id: string): Promise<FxRate> {
+  assertMayConfigure(ctx, 'delete', 'FxRate');
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM fx_rates WHERE id = ${id}::uuid FOR UPDATE`;
-    const before = await tx.fxRate.findUnique({ where: { id } });
-    if (!before) throw new ConfigNotFoundError('FxRate');
+    const before = writable(ctx, 'delete', 'FxRate', await tx.fxRate.findUnique({ where: { id } }));
     await tx.fxRate.delete({ where: { id } });
     return { result: before, audit: { action: 'fx_rate.delete', entityType: 'FxRate', entityId: before.id, before: fxAuditView(before) } };
   });

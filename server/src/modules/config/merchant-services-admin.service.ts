@@ -1,9 +1,10 @@
-import type { PrismaClient, Tx } from '../../db/prisma.ts';
+import type { Tx } from '../../db/prisma.ts';
 import type { MerchantService } from '../../generated/prisma/client.ts';
 import type { EnableStatus } from '../../generated/prisma/enums.ts';
 import { formatRatePercent } from '../../lib/money.ts';
-import type { AuditActor } from '../audit/audit.service.ts';
+import { actorOf, assertCan, can, type RequestContext } from '../auth/authorize.ts';
 import { ConfigNotFoundError, DuplicateError } from './config.errors.ts';
+import { assertMayConfigure, writable } from './config.access.ts';
 import { amountOf, assertBounds, auditedTransaction, boundOf, jsonSafe, optionalInt, ratePpmOf, unique } from './config.input.ts';
 
 /**
@@ -89,14 +90,18 @@ async function digitsOfService(tx: Tx, serviceId: string) {
   return service;
 }
 
-export async function upsertMerchantService(prisma: PrismaClient, input: UpsertMerchantServiceInput, actor: AuditActor): Promise<MerchantService> {
+export async function upsertMerchantService(ctx: RequestContext, input: UpsertMerchantServiceInput): Promise<MerchantService> {
+  assertMayConfigure(ctx, 'create', 'MerchantService');
+  assertMayConfigure(ctx, 'update', 'MerchantService');
   // Validate the shape of every field before touching the database (digits need the service first).
   optionalInt(input.settlementDays, 'settlementDays', 0, MAX_SETTLEMENT_DAYS);
   if (input.feeRate != null) ratePpmOf(input.feeRate, 'feeRate');
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     const merchant = await tx.merchant.findUnique({ where: { id: input.merchantId }, select: { id: true } });
-    if (!merchant) throw new ConfigNotFoundError('Merchant', 'merchantId');
+    if (!merchant || !can(ctx, 'read', 'Merchant', merchant)) throw new ConfigNotFoundError('Merchant', null);
+    assertCan(ctx, 'create', 'MerchantService', { merchantId: merchant.id });
+    assertCan(ctx, 'update', 'MerchantService', { merchantId: merchant.id });
     const service = await digitsOfService(tx, input.serviceId);
     // Serialise activations of this pair (the unique key settles a race, the lock keeps `before` honest).
     const existing = await tx.merchantService.findUnique({ where: { merchantId_serviceId: { merchantId: merchant.id, serviceId: service.id } } });
@@ -123,14 +128,14 @@ export async function upsertMerchantService(prisma: PrismaClient, input: UpsertM
   });
 }
 
-export async function updateMerchantService(prisma: PrismaClient, input: UpdateMerchantServiceInput, actor: AuditActor): Promise<MerchantService> {
+export async function updateMerchantService(ctx: RequestContext, input: UpdateMerchantServiceInput): Promise<MerchantService> {
+  assertMayConfigure(ctx, 'update', 'MerchantService');
   optionalInt(input.settlementDays, 'settlementDays', 0, MAX_SETTLEMENT_DAYS);
   if (input.feeRate != null) ratePpmOf(input.feeRate, 'feeRate');
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM merchant_services WHERE id = ${input.id}::uuid FOR UPDATE`;
-    const before = await tx.merchantService.findUnique({ where: { id: input.id }, include: withCodes });
-    if (!before) throw new ConfigNotFoundError('MerchantService');
+    const before = writable(ctx, 'update', 'MerchantService', await tx.merchantService.findUnique({ where: { id: input.id }, include: withCodes }));
     const service = await digitsOfService(tx, before.serviceId);
     const values = merge(before, input, service.currency.digits);
     const after = await tx.merchantService.update({ where: { id: before.id }, data: values, include: withCodes });

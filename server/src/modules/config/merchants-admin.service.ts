@@ -1,10 +1,10 @@
-import type { PrismaClient } from '../../db/prisma.ts';
 import type { Merchant } from '../../generated/prisma/client.ts';
 import type { MerchantStatus } from '../../generated/prisma/enums.ts';
 import { MCH_ID_PATTERN, newMchId } from '../../lib/ids.ts';
 import { invalidateAppCredentials } from '../apps/app-credentials.ts';
-import type { AuditActor } from '../audit/audit.service.ts';
-import { ConfigNotFoundError, DuplicateError, InvalidParameterError, InvalidTransitionError } from './config.errors.ts';
+import { actorOf, type RequestContext } from '../auth/authorize.ts';
+import { assertMayConfigure, writable } from './config.access.ts';
+import { DuplicateError, InvalidParameterError, InvalidTransitionError } from './config.errors.ts';
 import { auditedTransaction, countryOf, emailOf, jsonSafe, requiredText, timezoneOf, unique } from './config.input.ts';
 
 /**
@@ -46,7 +46,8 @@ export function merchantAuditView(m: Merchant) {
   return jsonSafe({ mchId: m.mchId, name: m.name, status: m.status, country: m.country, timezone: m.timezone, contactEmail: m.contactEmail });
 }
 
-export async function createMerchant(prisma: PrismaClient, input: CreateMerchantInput, actor: AuditActor): Promise<Merchant> {
+export async function createMerchant(ctx: RequestContext, input: CreateMerchantInput): Promise<Merchant> {
+  assertMayConfigure(ctx, 'create', 'Merchant');
   const name = requiredText(input.name, 'name', 200);
   const given = input.mchId?.trim() || null;
   if (given !== null && !MCH_ID_PATTERN.test(given)) throw new InvalidParameterError('mchId', 'must be 10 digits, not starting with 0');
@@ -60,7 +61,7 @@ export async function createMerchant(prisma: PrismaClient, input: CreateMerchant
     contactEmail: emailOf(input.contactEmail) ?? null,
   };
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     let mchId = given;
     if (mchId === null) {
       // 9·10⁹ numbers: a clash is rare; look before inserting so the transaction never aborts on one.
@@ -82,17 +83,17 @@ export async function createMerchant(prisma: PrismaClient, input: CreateMerchant
   });
 }
 
-export async function updateMerchant(prisma: PrismaClient, input: UpdateMerchantInput, actor: AuditActor): Promise<Merchant> {
+export async function updateMerchant(ctx: RequestContext, input: UpdateMerchantInput): Promise<Merchant> {
+  assertMayConfigure(ctx, 'update', 'Merchant');
   const name = input.name == null ? undefined : requiredText(input.name, 'name', 200);
   const country = countryOf(input.country);
   const timezone = input.timezone == null ? undefined : timezoneOf(input.timezone);
   const contactEmail = emailOf(input.contactEmail);
   const status = input.status ?? undefined;
 
-  const updated = await auditedTransaction(prisma, actor, async (tx) => {
+  const updated = await auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM merchants WHERE id = ${input.id}::uuid FOR UPDATE`;
-    const before = await tx.merchant.findUnique({ where: { id: input.id } });
-    if (!before) throw new ConfigNotFoundError('Merchant');
+    const before = writable(ctx, 'update', 'Merchant', await tx.merchant.findUnique({ where: { id: input.id } }));
     if (status !== undefined && status !== before.status && !TRANSITIONS[before.status].includes(status)) {
       throw new InvalidTransitionError('Merchant', before.status, status, `a ${before.status} merchant cannot become ${status}`);
     }

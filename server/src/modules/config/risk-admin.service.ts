@@ -1,8 +1,9 @@
-import type { PrismaClient, Tx } from '../../db/prisma.ts';
+import type { Tx } from '../../db/prisma.ts';
 import type { RiskRule } from '../../generated/prisma/client.ts';
 import type { Direction, EnableStatus, RiskAction } from '../../generated/prisma/enums.ts';
-import type { AuditActor } from '../audit/audit.service.ts';
+import { actorOf, assertCan, type RequestContext } from '../auth/authorize.ts';
 import { ConfigNotFoundError, CurrencyNotSupportedError, InvalidParameterError } from './config.errors.ts';
+import { assertMayConfigure, writable } from './config.access.ts';
 import { amountOf, auditedTransaction, currencyCodeOf, jsonSafe, requiredText } from './config.input.ts';
 
 /**
@@ -130,12 +131,14 @@ async function merchantRef(tx: Tx, merchantId: string | null): Promise<string | 
 const valueOf = (value: string | null | undefined) => (value == null || value.trim() === '' ? null : requiredText(value, 'value', 256));
 const withMerchant = { merchant: { select: { mchId: true } } } as const;
 
-export async function createRiskRule(prisma: PrismaClient, input: CreateRiskRuleInput, actor: AuditActor): Promise<RiskRule> {
+export async function createRiskRule(ctx: RequestContext, input: CreateRiskRuleInput): Promise<RiskRule> {
+  assertMayConfigure(ctx, 'create', 'RiskRule');
+  if (input.merchantId) assertCan(ctx, 'create', 'RiskRule', { merchantId: input.merchantId });
   const name = requiredText(input.name, 'name', 100);
   const currencyCode = input.currency == null || input.currency.trim() === '' ? null : currencyCodeOf(input.currency, 'currency');
   const value = valueOf(input.value);
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     const merchantId = await merchantRef(tx, input.merchantId ?? null);
     const shape = await shapeOf(tx, input.kind, currencyCode, input.threshold ?? null, null, value);
     const rule = await tx.riskRule.create({
@@ -146,14 +149,15 @@ export async function createRiskRule(prisma: PrismaClient, input: CreateRiskRule
   });
 }
 
-export async function updateRiskRule(prisma: PrismaClient, input: UpdateRiskRuleInput, actor: AuditActor): Promise<RiskRule> {
+export async function updateRiskRule(ctx: RequestContext, input: UpdateRiskRuleInput): Promise<RiskRule> {
+  assertMayConfigure(ctx, 'update', 'RiskRule');
   const name = input.name == null ? undefined : requiredText(input.name, 'name', 100);
   const currencyText = input.currency === undefined ? undefined : input.currency === null || input.currency.trim() === '' ? null : currencyCodeOf(input.currency, 'currency');
 
-  return auditedTransaction(prisma, actor, async (tx) => {
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM risk_rules WHERE id = ${input.id}::uuid FOR UPDATE`;
-    const before = await tx.riskRule.findUnique({ where: { id: input.id }, include: withMerchant });
-    if (!before) throw new ConfigNotFoundError('RiskRule');
+    const before = writable(ctx, 'update', 'RiskRule', await tx.riskRule.findUnique({ where: { id: input.id }, include: withMerchant }));
+    if (input.merchantId) assertCan(ctx, 'update', 'RiskRule', { merchantId: input.merchantId });
     const merchantId = input.merchantId === undefined ? before.merchantId : await merchantRef(tx, input.merchantId);
     const kind = input.kind ?? before.kind;
     const currencyCode = currencyText === undefined ? before.currencyCode : currencyText;
@@ -183,11 +187,11 @@ export async function updateRiskRule(prisma: PrismaClient, input: UpdateRiskRule
   });
 }
 
-export async function deleteRiskRule(prisma: PrismaClient, id: string, actor: AuditActor): Promise<RiskRule> {
-  return auditedTransaction(prisma, actor, async (tx) => {
+export async function deleteRiskRule(ctx: RequestContext, id: string): Promise<RiskRule> {
+  assertMayConfigure(ctx, 'delete', 'RiskRule');
+  return auditedTransaction(ctx.prisma, actorOf(ctx), async (tx) => {
     await tx.$queryRaw`SELECT id FROM risk_rules WHERE id = ${id}::uuid FOR UPDATE`;
-    const before = await tx.riskRule.findUnique({ where: { id }, include: withMerchant });
-    if (!before) throw new ConfigNotFoundError('RiskRule');
+    const before = writable(ctx, 'delete', 'RiskRule', await tx.riskRule.findUnique({ where: { id }, include: withMerchant }));
     await tx.riskRule.delete({ where: { id } });
     return { result: before, audit: { action: 'risk_rule.delete', entityType: 'RiskRule', entityId: before.id, before: riskRuleAuditView(before) } };
   });

@@ -5,8 +5,8 @@ import { keysetConnection, listConnection } from '../lists/connection.ts';
 import { and, column, equals, inList, isValue, parseIds, searchContains } from '../lists/filters.ts';
 import { resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
-import { RoleScopeEnum, UserStatusEnum } from './enums.schema.ts';
-import { MerchantRef } from './merchants.schema.ts';
+import { RoleScopeEnum, UserStatusEnum } from '../schema/enums.schema.ts';
+import { MerchantRef } from '../merchants/merchants.schema.ts';
 
 /** Users and roles (seed 004). Password hashes, TOTP secrets and lockout counters are never loaded. */
 

@@ -1,23 +1,16 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import {
-  adminActorOf,
-  assertRoleEditable,
-  createRole,
-  createUser,
-  deleteRole,
-  resetUserPassword,
-  resetUserTotp,
-  unlockUser,
-  updateRole,
-  updateUser,
-} from '../../modules/auth/users-admin.service.ts';
-import { assertCan, can, requireUser } from '../../modules/auth/authorize.ts';
+import { createRole } from '../../modules/auth/users-admin/create-role.ts';
+import { createUser } from '../../modules/auth/users-admin/create-user.ts';
+import { deleteRole } from '../../modules/auth/users-admin/delete-role.ts';
+import { resetUserPassword } from '../../modules/auth/users-admin/reset-user-password.ts';
+import { resetUserTotp } from '../../modules/auth/users-admin/reset-user-totp.ts';
+import { unlockUser } from '../../modules/auth/users-admin/unlock-user.ts';
+import { updateRole } from '../../modules/auth/users-admin/update-role.ts';
+import { updateUser } from '../../modules/auth/users-admin/update-user.ts';
 import { builder } from '../builder.ts';
-import type { GraphQLContext } from '../context.ts';
 import { parseIds } from '../lists/filters.ts';
 import { RoleScopeEnum, UserStatusEnum } from '../schema/enums.schema.ts';
-import { RoleRef, UserRef } from '../schema/users.schema.ts';
-import { domain, notFound } from './support.ts';
+import { RoleRef, UserRef } from './users.schema.ts';
 
 /**
  * Users and roles (seed 004). Who may do what:
@@ -26,51 +19,16 @@ import { domain, notFound } from './support.ts';
  *   (built-in or the merchant's own), and the merchant's own custom roles.
  * - Everyone else: FORBIDDEN on what they can read, *_NOT_FOUND on what they cannot (another
  *   merchant's users and roles never show they exist).
- * Only signed-in people (not API tokens) administer users. Business rules (role scopes, no
- * escalation, last Administrator, built-in roles read-only, role in use) live in
- * modules/auth/users-admin.service.ts; each mutation is one transaction with its audit row.
+ * Each field parses its input, calls one operation of modules/auth/users-admin/ (which loads, authorizes,
+ * applies the rules and writes in one transaction with its audit row) and presents the result.
  */
 
-function adminActor(ctx: GraphQLContext) {
-  return adminActorOf(requireUser(ctx), ctx.ip);
-}
-
-/** A user the viewer may read, else USER_NOT_FOUND; then the action must be allowed on it (FORBIDDEN). */
-async function userFor(ctx: GraphQLContext, raw: string, action: 'update' | 'delete' = 'update') {
-  requireUser(ctx);
-  const user = await ctx.prisma.user.findUnique({ where: { id: parseIds('User', 'id', [raw])![0]! }, select: { id: true, merchantId: true } });
-  if (!user || !can(ctx, 'read', 'User', user)) throw notFound('user');
-  assertCan(ctx, action, 'User', user);
-  return user;
-}
-
-/** A role the viewer may read, else ROLE_NOT_FOUND; built-in roles answer ROLE_BUILT_IN before FORBIDDEN. */
-async function roleFor(ctx: GraphQLContext, raw: string, action: 'update' | 'delete') {
-  requireUser(ctx);
-  const role = await ctx.prisma.role.findUnique({
-    where: { id: parseIds('Role', 'id', [raw])![0]! },
-    select: { id: true, key: true, builtIn: true, scope: true, merchantId: true },
-  });
-  if (!role || !can(ctx, 'read', 'Role', role)) throw notFound('role');
-  await domain(async () => assertRoleEditable(role));
-  assertCan(ctx, action, 'Role', role);
-  return role;
-}
-
-/** The merchant a new user or role belongs to: a member's own (forced), or the one staff name (null = none). */
-async function merchantOfNew(ctx: GraphQLContext, raw: string | null | undefined): Promise<string | null> {
-  const viewer = requireUser(ctx);
-  if (!viewer.global) {
-    if (raw == null || raw === '') return viewer.merchantId;
-  } else if (raw == null || raw === '') {
-    return null;
-  }
-  const merchant = await ctx.prisma.merchant.findUnique({ where: { id: parseIds('Merchant', 'merchantId', [raw])![0]! }, select: { id: true } });
-  if (!merchant || !can(ctx, 'read', 'Merchant', merchant)) throw notFound('merchant');
-  return merchant.id;
-}
-
+const userIdOf = (raw: string | number) => parseIds('User', 'id', [String(raw)])![0]!;
+const roleIdOf = (raw: string | number) => parseIds('Role', 'id', [String(raw)])![0]!;
 const roleIdsOf = (ids: readonly (string | number)[]) => parseIds('Role', 'roleIds', ids.map(String)) ?? [];
+/** The merchant a new user or role names; absent or "" = none. */
+const merchantIdOf = (raw: string | number | null | undefined) =>
+  raw == null || raw === '' ? null : parseIds('Merchant', 'merchantId', [String(raw)])![0]!;
 
 // ─────────────────────────────── users ───────────────────────────────
 
@@ -117,11 +75,13 @@ builder.mutationField('createUser', (t) =>
       'Creates a user with roles. Errors: INVALID_PARAMETER (field), EMAIL_TAKEN, PASSWORD_POLICY (rule), ROLE_NOT_FOUND, ROLE_SCOPE_MISMATCH, ROLE_NOT_ASSIGNABLE, MERCHANT_NOT_FOUND, FORBIDDEN.',
     args: { input: t.arg({ type: CreateUserInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const merchantId = await merchantOfNew(ctx, input.merchantId == null ? null : String(input.merchantId));
-      assertCan(ctx, 'create', 'User', { merchantId });
-      return domain(() =>
-        createUser(ctx.prisma, adminActor(ctx), { email: input.email, name: input.name, merchantId, roleIds: roleIdsOf(input.roleIds), password: input.password }),
-      );
+      return createUser(ctx, {
+        email: input.email,
+        name: input.name,
+        merchantId: merchantIdOf(input.merchantId),
+        roleIds: roleIdsOf(input.roleIds),
+        password: input.password,
+      });
     },
   }),
 );
@@ -142,15 +102,13 @@ builder.mutationField('updateUser', (t) =>
       'Renames, re-roles, disables or re-enables a user. Errors: USER_NOT_FOUND, INVALID_PARAMETER, ROLE_NOT_FOUND, ROLE_SCOPE_MISMATCH, ROLE_NOT_ASSIGNABLE, LAST_ADMINISTRATOR, CANNOT_MODIFY_SELF (disabling yourself), FORBIDDEN.',
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const user = await userFor(ctx, String(input.id));
-      await domain(() =>
-        updateUser(ctx.prisma, adminActor(ctx), user.id, {
-          name: input.name,
-          roleIds: input.roleIds == null ? null : roleIdsOf(input.roleIds),
-          status: input.status,
-        }),
-      );
-      return ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      const { userId } = await updateUser(ctx, {
+        userId: userIdOf(input.id),
+        name: input.name,
+        roleIds: input.roleIds == null ? null : roleIdsOf(input.roleIds),
+        status: input.status,
+      });
+      return ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: userId } });
     },
   }),
 );
@@ -165,9 +123,8 @@ builder.mutationField('resetUserTotp', (t) =>
     description: 'Clears the user’s two-factor authentication (they enrol again at their next sign-in) and ends their sessions. Errors: USER_NOT_FOUND, CANNOT_MODIFY_SELF, FORBIDDEN.',
     args: { input: t.arg({ type: UserIdInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const user = await userFor(ctx, String(input.id));
-      await domain(() => resetUserTotp(ctx.prisma, adminActor(ctx), user.id));
-      return ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      const { userId } = await resetUserTotp(ctx, userIdOf(input.id));
+      return ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: userId } });
     },
   }),
 );
@@ -185,9 +142,8 @@ builder.mutationField('resetUserPassword', (t) =>
     description: 'Sets or generates a new password for a user and ends their sessions. Errors: USER_NOT_FOUND, PASSWORD_POLICY, CANNOT_MODIFY_SELF (use changePassword), FORBIDDEN.',
     args: { input: t.arg({ type: ResetUserPasswordInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const user = await userFor(ctx, String(input.id));
-      const outcome = await domain(() => resetUserPassword(ctx.prisma, adminActor(ctx), user.id, { password: input.password }));
-      return { userId: user.id, temporaryPassword: outcome.temporaryPassword };
+      const { userId, temporaryPassword } = await resetUserPassword(ctx, { userId: userIdOf(input.id), password: input.password });
+      return { userId, temporaryPassword };
     },
   }),
 );
@@ -198,9 +154,8 @@ builder.mutationField('unlockUser', (t) =>
     description: 'Ends a sign-in lockout now (failures before it no longer count). Errors: USER_NOT_FOUND, FORBIDDEN.',
     args: { input: t.arg({ type: UserIdInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const user = await userFor(ctx, String(input.id));
-      await domain(() => unlockUser(ctx.prisma, adminActor(ctx), user.id));
-      return ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: user.id } });
+      const { userId } = await unlockUser(ctx, userIdOf(input.id));
+      return ctx.prisma.user.findUniqueOrThrow({ ...query, where: { id: userId } });
     },
   }),
 );
@@ -226,14 +181,13 @@ builder.mutationField('createRole', (t) =>
     description: 'Creates a custom role from permission codes. Errors: INVALID_PARAMETER, INVALID_PERMISSIONS (details.reason), ROLE_NAME_TAKEN, MERCHANT_NOT_FOUND, FORBIDDEN.',
     args: { input: t.arg({ type: CreateRoleInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      requireUser(ctx);
-      // A GLOBAL role belongs to no merchant (the service refuses one that names a merchant).
-      const raw = input.merchantId == null ? null : String(input.merchantId);
-      const merchantId = input.scope === 'GLOBAL' && raw === null ? null : await merchantOfNew(ctx, raw);
-      assertCan(ctx, 'create', 'Role', { merchantId, builtIn: false, scope: input.scope });
-      const { roleId } = await domain(() =>
-        createRole(ctx.prisma, adminActor(ctx), { name: input.name, description: input.description, scope: input.scope, merchantId, permissions: input.permissions }),
-      );
+      const { roleId } = await createRole(ctx, {
+        name: input.name,
+        description: input.description,
+        scope: input.scope,
+        merchantId: merchantIdOf(input.merchantId),
+        permissions: input.permissions,
+      });
       return ctx.prisma.role.findUniqueOrThrow({ ...query, where: { id: roleId } });
     },
   }),
@@ -254,9 +208,8 @@ builder.mutationField('updateRole', (t) =>
     description: 'Renames a custom role or changes its permission codes (its scope never changes). Errors: ROLE_NOT_FOUND, ROLE_BUILT_IN, INVALID_PERMISSIONS, ROLE_NAME_TAKEN, FORBIDDEN.',
     args: { input: t.arg({ type: UpdateRoleInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const role = await roleFor(ctx, String(input.id), 'update');
-      await domain(() => updateRole(ctx.prisma, adminActor(ctx), role.id, { name: input.name, description: input.description, permissions: input.permissions }));
-      return ctx.prisma.role.findUniqueOrThrow({ ...query, where: { id: role.id } });
+      const { roleId } = await updateRole(ctx, { roleId: roleIdOf(input.id), name: input.name, description: input.description, permissions: input.permissions });
+      return ctx.prisma.role.findUniqueOrThrow({ ...query, where: { id: roleId } });
     },
   }),
 );
@@ -275,9 +228,8 @@ builder.mutationField('deleteRole', (t) =>
     description: 'Deletes a custom role nobody holds. Errors: ROLE_NOT_FOUND, ROLE_BUILT_IN, ROLE_IN_USE (details.users), FORBIDDEN.',
     args: { input: t.arg({ type: DeleteRoleInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const role = await roleFor(ctx, String(input.id), 'delete');
-      await domain(() => deleteRole(ctx.prisma, adminActor(ctx), role.id));
-      return { deletedRoleId: encodeGlobalID('Role', role.id) };
+      const { roleId } = await deleteRole(ctx, roleIdOf(input.id));
+      return { deletedRoleId: encodeGlobalID('Role', roleId) };
     },
   }),
 );

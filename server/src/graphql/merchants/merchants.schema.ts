@@ -6,8 +6,8 @@ import { resolveSort, sortInput } from '../lists/inputs.ts';
 import { sensitive } from '../lists/masking.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { boundMoney, money, MoneyRef, ratePercent } from '../money.ts';
-import { DirectionEnum, EnableStatusEnum, ServiceKindEnum } from './catalog.schema.ts';
-import { DestinationKindEnum, KeyStatusEnum, MerchantStatusEnum } from './enums.schema.ts';
+import { DirectionEnum, EnableStatusEnum, ServiceKindEnum } from '../config/catalog.schema.ts';
+import { DestinationKindEnum, KeyStatusEnum, MerchantStatusEnum } from '../schema/enums.schema.ts';
 
 /**
  * Merchants and what belongs to them: applications (notify URLs, IP whitelist, public keys — never the

@@ -1,15 +1,15 @@
 import { builder } from '../builder.ts';
 import { guard, readWhere } from '../lists/access.ts';
 import { keysetConnection, listConnection } from '../lists/connection.ts';
-import { and, column, equals, inList, isValue, parseIds } from '../lists/filters.ts';
+import { and, column, inList, isValue, parseIds } from '../lists/filters.ts';
 import { resolveSort, sortInput } from '../lists/inputs.ts';
 import { nodeAccess } from '../lists/nodes.ts';
 import { maybeMoney, MoneyRef } from '../money.ts';
 import { DirectionEnum, EnableStatusEnum } from './catalog.schema.ts';
-import { RiskActionEnum } from './enums.schema.ts';
-import { MerchantRef } from './merchants.schema.ts';
+import { RiskActionEnum } from '../schema/enums.schema.ts';
+import { MerchantRef } from '../merchants/merchants.schema.ts';
 
-/** Risk rules (seed 004) and the display-only FX rates of the dashboard. */
+/** Risk rules (seed 004). */
 
 const COUNT_KINDS = /COUNT/;
 
@@ -43,19 +43,6 @@ export const RiskRuleRef = builder.prismaNode('RiskRule', {
     value: t.exposeString('value', { nullable: true, description: 'E.g. the blocked account of BLOCKED_ACCOUNT.' }),
     action: t.expose('action', { type: RiskActionEnum }),
     status: t.expose('status', { type: EnableStatusEnum }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-  }),
-});
-
-export const FxRateRef = builder.prismaNode('FxRate', {
-  id: { field: 'id' },
-  ...nodeAccess('FxRate'),
-  description: 'A display-only exchange rate: one unit of `base` = `rate` units of `quote`.',
-  fields: (t) => ({
-    base: t.exposeString('base'),
-    quote: t.exposeString('quote'),
-    rate: t.field({ type: 'Decimal', resolve: (r) => r.rate.toFixed() }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -107,40 +94,5 @@ builder.queryField('riskRules', (t) =>
       },
     },
     listConnection('RiskRule', RiskRuleRef),
-  ),
-);
-
-const fxSort = sortInput('FxRate', {
-  UPDATED_AT: column('UPDATED_AT', 'updatedAt', 'date'),
-  BASE: column('BASE', 'base', 'string'),
-});
-
-const FxRateFilter = builder.inputType('FxRateFilter', {
-  fields: (t) => ({
-    base: t.string({ required: false }),
-    quote: t.string({ required: false }),
-  }),
-});
-
-builder.queryField('fxRates', (t) =>
-  t.connection(
-    {
-      type: FxRateRef,
-      args: {
-        filter: t.arg({ type: FxRateFilter, required: false }),
-        sort: t.arg({ type: fxSort.input, required: false }),
-      },
-      resolve: (_root, args, ctx, info) => {
-        const f = args.filter ?? {};
-        const where = and(readWhere(ctx, 'FxRate'), equals('base', f.base), equals('quote', f.quote));
-        return keysetConnection({
-          ctx, info, args, typeName: 'FxRate', where,
-          sort: resolveSort(fxSort.fields, args.sort, 'UPDATED_AT'),
-          findMany: (q) => ctx.prisma.fxRate.findMany(q as never),
-          count: (q) => ctx.prisma.fxRate.count(q as never),
-        });
-      },
-    },
-    listConnection('FxRate', FxRateRef),
   ),
 );

@@ -1,5 +1,5 @@
 import { displayBalance } from '../../modules/ledger/ledger.service.ts';
-import { forbidden } from '../../modules/auth/authorize.ts';
+import { assertMaySortChannelsByPriority, canReadChannelInternals } from '../../modules/config/config.access.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { readWhere } from '../lists/access.ts';
@@ -18,11 +18,6 @@ import { EnableStatusEnum } from './catalog.schema.ts';
  * the upstream) are for platform staff, who read every channel: a merchant member or token that may
  * read a channel (to pick one for a test order, or as an order's channel) gets null for them.
  */
-
-/** Whether the viewer reads channels as platform staff (an unconditional read rule), so sees their internals. */
-export function canReadChannelInternals(ctx: GraphQLContext): boolean {
-  return ctx.ability.rulesFor('read', 'Channel').some((r) => !r.inverted && !r.conditions);
-}
 
 /** Bindings in routing order for staff; merchants get them in a fixed order that says nothing about routing. */
 const bindingOrder = (ctx: GraphQLContext) => (canReadChannelInternals(ctx) ? [{ priority: 'asc' as const }, { id: 'asc' as const }] : [{ id: 'asc' as const }]);
@@ -160,9 +155,7 @@ builder.queryField('channels', (t) =>
       },
       resolve: (_root, args, ctx, info) => {
         const f = args.filter ?? {};
-        if (args.sort?.field === 'PRIORITY' && !canReadChannelInternals(ctx)) {
-          throw forbidden('sorting channels by priority needs platform channel access', { reason: 'CHANNEL_INTERNALS', field: 'priority' });
-        }
+        if (args.sort?.field === 'PRIORITY') assertMaySortChannelsByPriority(ctx);
         const where = and(
           readWhere(ctx, 'Channel'),
           inList('id', parseIds('Channel', 'ids', f.ids)),
