@@ -14,7 +14,7 @@ import {
   reviewFundRequest,
 } from '../../modules/funds/funds.back-office.ts';
 import { adjustBalance } from '../../modules/ledger/adjust-balance.ts';
-import { reasonArg } from '../mutations/support.ts';
+import { reasonArg } from '../arguments.ts';
 
 /**
  * Financial center (seed 000): merchants ask for recharges, withdrawals to their stored destinations

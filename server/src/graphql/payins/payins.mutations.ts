@@ -10,7 +10,7 @@ import {
   setPayinOriginalityById,
   simulatePayinCallback,
 } from '../../modules/orders/payins.back-office.ts';
-import { reasonArg } from '../mutations/support.ts';
+import { reasonArg } from '../arguments.ts';
 
 /**
  * Back-office actions on payins (seed 000 "simulate callback", seed 001 test deposits, seed 002 manual

@@ -12,7 +12,7 @@ import {
   simulatePayoutCallbackById,
   type PayoutDecision,
 } from '../../modules/payouts/payouts.back-office.ts';
-import { reasonArg } from '../mutations/support.ts';
+import { reasonArg } from '../arguments.ts';
 
 /**
  * Back-office actions on payouts (seed 001 test payouts, finance review, seed 002 manual status change,

@@ -2,7 +2,8 @@ import type { Tx } from '../../db/prisma.ts';
 import type { LedgerAccountKind, LedgerOwnerType } from '../../generated/prisma/enums.ts';
 import { computeFee } from '../../lib/money.ts';
 import { channelAccount, merchantAccount, platformAccount, postTransaction, type AccountRef, type PostingLine } from '../ledger/ledger.service.ts';
-import type { Actor, LoadedOrder } from './orders.transition.ts';
+import type { LoadedOrder } from './orders.transition.ts';
+import type { Actor } from '../shared/process.ts';
 
 /**
  * Money movements of payins, always through `postTransaction` in the caller's transaction.

@@ -13,7 +13,6 @@ import { assertTransition } from './orders.state.ts';
  * next step (`notifyPayinStatus`, orders.notify.ts).
  */
 
-export { SYSTEM_ACTOR, type Actor } from '../shared/process.ts';
 
 export const ORDER_INCLUDE = {
   payments: { orderBy: [{ paidAt: 'asc' }, { id: 'asc' }] },

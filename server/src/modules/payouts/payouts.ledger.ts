@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/prisma.ts';
 import type { LedgerAccountKind, LedgerOwnerType } from '../../generated/prisma/enums.ts';
 import { channelAccount, merchantAccount, platformAccount, postTransaction, type AccountRef, type PostingLine } from '../ledger/ledger.service.ts';
-import type { Actor } from '../orders/orders.transition.ts';
+import type { Actor } from '../shared/process.ts';
 import type { LoadedPayout } from './payouts.transition.ts';
 
 /**

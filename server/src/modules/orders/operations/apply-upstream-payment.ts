@@ -6,9 +6,9 @@ import type { OrdersServices } from '../orders.context.ts';
 import { OrderNotFoundError, UpstreamChannelMismatchError } from '../orders.errors.ts';
 import { creditPayinFunds } from '../orders.ledger.ts';
 import { isOpenPayin } from '../orders.state.ts';
-import { findOrder, lockOrder, recordOrderEvent, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
+import { findOrder, lockOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import { type Actor, inTransaction, type Outbox } from '../../shared/process.ts';
 import { reversePayinInTx } from './reverse-payin.ts';
-import { inTransaction, type Outbox } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**

@@ -3,8 +3,8 @@ import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
 import type { OrderObject } from '../orders.presenter.ts';
 import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, presentOrder, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
-import { inTransaction } from '../../shared/process.ts';
+import { lockOrder, presentOrder, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**

@@ -19,8 +19,8 @@ import {
   type PrepaymentFields,
 } from '../orders.params.ts';
 import { toPrepaymentObject, type OrderObject, type PrepaymentObject } from '../orders.presenter.ts';
-import { findOrder, lockOrder, presentOrder, recordOrderEvent, transitionOrder, type Actor, type LoadedOrder, payinChanged } from '../orders.transition.ts';
-import { inTransaction } from '../../shared/process.ts';
+import { findOrder, lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder, payinChanged } from '../orders.transition.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**

@@ -3,8 +3,8 @@ import type { EventBus } from '../../../events/event-bus.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { creditPayinFunds } from '../orders.ledger.ts';
-import { findOrder, SYSTEM_ACTOR, transitionOrder } from '../orders.transition.ts';
-import { inTransaction } from '../../shared/process.ts';
+import { findOrder, transitionOrder } from '../orders.transition.ts';
+import { SYSTEM_ACTOR, inTransaction } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**

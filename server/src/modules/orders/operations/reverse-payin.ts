@@ -3,9 +3,9 @@ import type { OrdersServices } from '../orders.context.ts';
 import { OrderNotFoundError } from '../orders.errors.ts';
 import { reversePayinFunds } from '../orders.ledger.ts';
 import { assertTransition } from '../orders.state.ts';
-import { lockOrder, presentOrder, transitionOrder, type Actor, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import { lockOrder, presentOrder, transitionOrder, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import { type Actor, inTransaction, type Outbox } from '../../shared/process.ts';
 import type { OrderObject } from '../orders.presenter.ts';
-import { inTransaction, type Outbox } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**

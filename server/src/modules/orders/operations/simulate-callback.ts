@@ -3,10 +3,10 @@ import type { AuditHook } from '../../audit/audit.service.ts';
 import type { OrdersServices } from '../orders.context.ts';
 import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
 import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, recordOrderEvent, type Actor, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import { lockOrder, recordOrderEvent, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
 import type { SimulatedOutcome } from '../../routing/connectors/connector.ts';
 import { simulatorOf } from '../../routing/connectors/registry.ts';
-import { inTransaction } from '../../shared/process.ts';
 
 /**
  * Seed 000 "simulate callback": for a TEST order that is in progress (PENDING or PROCESSING), make

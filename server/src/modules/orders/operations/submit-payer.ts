@@ -6,8 +6,8 @@ import type { OrdersServices } from '../orders.context.ts';
 import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
 import { missingPayerFields, parsePayerFields, type PayerField } from '../orders.params.ts';
 import type { OrderObject } from '../orders.presenter.ts';
-import { lockOrder, presentOrder, recordOrderEvent, transitionOrder, type Actor, type LoadedOrder } from '../orders.transition.ts';
-import { inTransaction } from '../../shared/process.ts';
+import { lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../orders.notify.ts';
 
 /**

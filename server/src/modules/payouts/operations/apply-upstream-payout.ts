@@ -1,11 +1,10 @@
 import type { Tx } from '../../../db/prisma.ts';
-import type { Actor } from '../../../modules/orders/orders.transition.ts';
+import type { Actor, Outbox } from '../../shared/process.ts';
 import type { UpstreamPayoutStatus } from '../../routing/connectors/connector.ts';
 import { DomainError } from '../../../lib/errors.ts';
 import { PayoutNotFoundError } from '../payouts.errors.ts';
 import { releasePayoutFunds, reversePayoutFunds, settlePayoutFunds } from '../payouts.ledger.ts';
 import { lockPayout, recordPayoutEvent, transitionPayout, type LoadedPayout } from '../payouts.transition.ts';
-import { type Outbox } from '../../shared/process.ts';
 import { notifyPayoutStatus } from '../payouts.notify.ts';
 
 /**

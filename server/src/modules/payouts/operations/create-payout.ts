@@ -7,7 +7,7 @@ import { newOrderNo } from '../../../lib/ids.ts';
 import { computeFee, formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
 import { IdempotencyConflictError } from '../../orders/orders.errors.ts';
-import type { Actor } from '../../orders/orders.transition.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
 import { choosePayoutChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
 import { freezePayoutFunds } from '../payouts.ledger.ts';
@@ -15,7 +15,6 @@ import { parsePayoutAmount, parsePayoutFields, payoutRequestHash, validateRecipi
 import type { PayoutObject } from '../payouts.presenter.ts';
 import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
 import { findPayout, presentPayout, type LoadedPayout, PAYOUT_TX_OPTIONS, payoutChanged } from '../payouts.transition.ts';
-import { inTransaction } from '../../shared/process.ts';
 
 /**
  * Create a payout (POST /v1/payout/create and the back office's "create test payout").

@@ -1,13 +1,12 @@
 import { enqueueJob } from '../../../jobs/queue.ts';
 import { DomainError } from '../../../lib/errors.ts';
 import { recordAudit, type AuditActor } from '../../audit/audit.service.ts';
-import type { Actor } from '../../orders/orders.transition.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
 import { PayoutAlreadySubmittedError, PayoutNotFoundError } from '../payouts.errors.ts';
 import { releasePayoutFunds, reversePayoutFunds } from '../payouts.ledger.ts';
 import { presentPayout, lockPayout, transitionPayout, type LoadedPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
 import type { PayoutObject } from '../payouts.presenter.ts';
-import { inTransaction } from '../../shared/process.ts';
 import { notifyPayoutStatus } from '../payouts.notify.ts';
 
 /**

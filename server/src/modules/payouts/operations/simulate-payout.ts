@@ -2,13 +2,12 @@ import type { AuditHook } from '../../audit/audit.service.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { SimulationUnsupportedError } from '../../orders/orders.errors.ts';
 import { DomainError } from '../../../lib/errors.ts';
-import type { Actor } from '../../orders/orders.transition.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
 import type { SimulatedOutcome } from '../../routing/connectors/connector.ts';
 import { simulatorOf } from '../../routing/connectors/registry.ts';
 import type { PayoutsServices } from '../payouts.context.ts';
 import { PayoutNotFoundError } from '../payouts.errors.ts';
 import { lockPayout, recordPayoutEvent, type LoadedPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
-import { inTransaction } from '../../shared/process.ts';
 
 /**
  * "Simulate callback" for a TEST payout on a sandbox channel (seed 000): the sandbox upstream sends its

@@ -1,13 +1,12 @@
 import type { Channel } from '../../../generated/prisma/client.ts';
-import type { Actor } from '../../orders/orders.transition.ts';
-import { type SubmittedPayout } from '../../routing/connectors/connector.ts';
+import { type Actor, inTransaction } from '../../shared/process.ts';
+import type { SubmittedPayout } from '../../routing/connectors/connector.ts';
 import { getConnector } from '../../routing/connectors/registry.ts';
 import type { PayoutsServices } from '../payouts.context.ts';
 import { releasePayoutFunds } from '../payouts.ledger.ts';
 import { toPayoutRequest } from '../payouts.request.ts';
 import { lockPayout, recordPayoutEvent, transitionPayout, PAYOUT_TX_OPTIONS } from '../payouts.transition.ts';
 import { applyUpstreamPayoutInTx } from './apply-upstream-payout.ts';
-import { inTransaction } from '../../shared/process.ts';
 import { notifyPayoutStatus } from '../payouts.notify.ts';
 
 /**
