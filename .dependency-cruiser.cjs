@@ -27,6 +27,13 @@ module.exports = {
       to: { path: '^server/src/jobs/', pathNot: '^server/src/jobs/(job-context|queue)\\.ts$' },
     },
     {
+      name: 'the-worker-knows-no-module',
+      severity: 'error',
+      comment: 'jobs/ is the queue, the worker and its heartbeat; platform.ts hands it the modules\' tasks (JobModule).',
+      from: { path: '^server/src/jobs/' },
+      to: { path: '^server/src/modules/' },
+    },
+    {
       name: 'nothing-below-imports-the-composition-root',
       severity: 'error',
       comment: 'platform.ts, app.ts and the entry points assemble the house; nothing inside depends on them.',

@@ -7,19 +7,19 @@ import { createPrisma } from './db/prisma.ts';
 import type { AppServices } from './services.ts';
 import { createEventBus } from './events/create.ts';
 import type { JobModule } from './jobs/job-context.ts';
-import { janitorCron, janitorTasks } from './jobs/janitor.ts';
-import { maintenanceCron, maintenanceTasks } from './jobs/maintenance.ts';
 import { migrateQueue, startWorker } from './jobs/worker.ts';
 import type { Logger } from './lib/logger.ts';
 import { loadSecretBox } from './lib/secret-key.ts';
 import { syncAppCredentials } from './modules/apps/credentials-sync.ts';
+import { appCron, appTasks } from './modules/apps/apps.tasks.ts';
 import { authCron, authTasks } from './modules/auth/auth.tasks.ts';
-import { deliveryTasks } from './modules/deliveries/deliveries.jobs.ts';
+import { deliveryJobs } from './modules/deliveries/deliveries.jobs.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './modules/demo/demo-seed.ts';
 import { exportCron, exportTasks } from './modules/exports/exports.tasks.ts';
 import { orderCron, orderTasks } from './modules/orders/orders.tasks.ts';
 import { payoutTasks } from './modules/payouts/payouts.tasks.ts';
 import { installedConnectors } from './modules/routing/connectors/registry.ts';
+import { janitorCron, janitorTasks } from './modules/recovery/janitor.tasks.ts';
 import { statementCron, statementTasks } from './modules/statements/statements.tasks.ts';
 
 export interface Platform {
@@ -93,12 +93,12 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 /** The background work of every module and installed connector, handed to the worker (jobs/worker.ts knows no module). */
 export function platformJobs(): JobModule[] {
   return [
-    { tasks: maintenanceTasks, cron: maintenanceCron },
-    { tasks: janitorTasks, cron: janitorCron },
+    { tasks: appTasks, cron: appCron },
     { tasks: authTasks, cron: authCron },
+    { tasks: janitorTasks, cron: janitorCron },
     { tasks: orderTasks, cron: orderCron },
     { tasks: payoutTasks },
-    { tasks: deliveryTasks },
+    deliveryJobs,
     { tasks: exportTasks, cron: exportCron },
     { tasks: statementTasks, cron: statementCron },
     ...installedConnectors().flatMap((connector) => (connector.tasks ? [{ tasks: connector.tasks }] : [])),

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { WorkerUtils } from 'graphile-worker';
 import type { PrismaClient } from '../db/prisma.ts';
-import { releaseDeadClaims } from '../modules/deliveries/deliveries.service.ts';
-import type { JobContext } from './job-context.ts';
+import type { InterruptedJob, JanitorPayload, JobContext, JobModule } from './job-context.ts';
 import { enqueueJob } from './queue.ts';
 
 /**
@@ -12,8 +11,8 @@ import { enqueueJob } from './queue.ts';
  * that long. So every worker process announces itself in `worker_processes` with its graphile pool
  * ids (what jobs' `locked_by` holds) and beats every WORKER_HEARTBEAT_SECONDS. Every process, at start
  * and every WORKER_SWEEP_SECONDS, looks for processes silent for WORKER_DEAD_AFTER_SECONDS and:
- *   1. settles the callback claims they held (deliveries.service `releaseDeadClaims`: the interrupted
- *      attempt counts and the next one follows the retry schedule);
+ *   1. settles the claims they held outside the queue (each job module's `releaseDeadClaims`: for
+ *      callbacks, the interrupted attempt counts and the next one follows the retry schedule);
  *   2. releases their jobs with graphile-worker's own `forceUnlockWorkers`;
  *   3. deletes their rows;
  *   4. runs the janitor now (payouts whose submission was cut, callbacks not applied …).
@@ -36,20 +35,10 @@ export interface DeadWorkerRelease {
   processes: number;
   /** Pool ids whose jobs were released. */
   workerIds: string[];
-  /** Callback claims settled. */
-  deliveries: number;
+  /** Claims settled by the job modules (callback attempts …). */
+  claims: number;
 }
 
-/** A job a dead worker was running. */
-export interface InterruptedJob {
-  task: string;
-  key: string | null;
-}
-
-/** Payload of a janitor run started by the dead-worker sweep (the cron's runs have none). */
-export interface JanitorPayload {
-  interrupted?: InterruptedJob[];
-}
 
 /** Registers a worker process (before its pool starts, so it is known even with no pool id yet). */
 export async function registerWorkerProcess(prisma: PrismaClient, id: string, workerIds: string[]): Promise<void> {
@@ -76,7 +65,7 @@ export async function beat(prisma: PrismaClient, id: string, workerIds: string[]
 export async function releaseDeadWorkers(
   ctx: Pick<JobContext, 'prisma' | 'log' | 'events'>,
   utils: Pick<WorkerUtils, 'forceUnlockWorkers' | 'rescheduleJobs'>,
-  opts: { deadAfterSeconds: number },
+  opts: { deadAfterSeconds: number; jobs?: readonly JobModule[] },
 ): Promise<DeadWorkerRelease> {
   const { prisma } = ctx;
   const deadAfter = opts.deadAfterSeconds;
@@ -93,7 +82,7 @@ export async function releaseDeadWorkers(
         SELECT 1 FROM worker_processes w
         WHERE j.locked_by = ANY(w."workerIds") AND w."heartbeatAt" >= now() - make_interval(secs => ${deadAfter}::float8))`;
   const workerIds = [...new Set([...dead.flatMap((d) => d.workerIds), ...orphans.map((o) => o.lockedBy)])];
-  if (workerIds.length === 0 && dead.length === 0) return { processes: 0, workerIds: [], deliveries: 0 };
+  if (workerIds.length === 0 && dead.length === 0) return { processes: 0, workerIds: [], claims: 0 };
   // The jobs they were running, by task and key: the janitor re-drives what those were doing (a payout
   // submission cut mid-call is asked of its upstream at once: its re-run skips a PROCESSING payout).
   const held = workerIds.length
@@ -104,7 +93,8 @@ export async function releaseDeadWorkers(
   const interrupted: InterruptedJob[] = held.map(({ task, key }) => ({ task, key }));
 
   // Claims first: when the flush job comes back it must find the interrupted attempt settled.
-  const deliveries = workerIds.length ? await releaseDeadClaims(prisma, workerIds, { events: ctx.events }) : 0;
+  let claims = 0;
+  for (const job of workerIds.length ? (opts.jobs ?? []) : []) claims += (await job.releaseDeadClaims?.(ctx, workerIds)) ?? 0;
   if (workerIds.length) await utils.forceUnlockWorkers(workerIds);
   // graphile-worker counts an attempt when a job is taken, and takes no job whose attempts are used up:
   // a job cut on its last attempt, or one whose key was taken over by a successor while it ran (which
@@ -127,8 +117,8 @@ export async function releaseDeadWorkers(
   // Whatever the dead jobs were driving (a payout submission, an upstream callback) is looked at now,
   // not at the janitor's next minute.
   await enqueueJob(prisma, 'janitor:sweep', { interrupted } satisfies JanitorPayload);
-  ctx.log.warn({ processes: dead.map((d) => d.id), workerIds, deliveries, interrupted }, 'released the jobs of dead workers');
-  return { processes: dead.length, workerIds, deliveries };
+  ctx.log.warn({ processes: dead.map((d) => d.id), workerIds, claims, interrupted }, 'released the jobs of dead workers');
+  return { processes: dead.length, workerIds, claims };
 }
 
 export interface WorkerHeartbeat {
@@ -149,6 +139,7 @@ export async function startWorkerHeartbeat(
   ctx: Pick<JobContext, 'prisma' | 'log' | 'events'>,
   utils: Pick<WorkerUtils, 'forceUnlockWorkers' | 'rescheduleJobs'>,
   settings: HeartbeatSettings,
+  jobs: readonly JobModule[] = [],
 ): Promise<WorkerHeartbeat> {
   const processId = randomUUID();
   const workerIds: string[] = [];
@@ -169,7 +160,7 @@ export async function startWorkerHeartbeat(
   let sweeping: Promise<DeadWorkerRelease | null> | null = null;
   const sweep = () => {
     if (stopped) return Promise.resolve(null);
-    sweeping ??= releaseDeadWorkers(ctx, utils, { deadAfterSeconds: settings.deadAfterSeconds })
+    sweeping ??= releaseDeadWorkers(ctx, utils, { deadAfterSeconds: settings.deadAfterSeconds, jobs })
       .catch((error: unknown) => {
         ctx.log.warn({ err: error }, 'dead worker sweep failed; retried next round');
         return null;

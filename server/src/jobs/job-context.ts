@@ -16,4 +16,20 @@ export type JobTask = (payload: unknown, ctx: JobContext, helpers: Parameters<Ta
 export interface JobModule {
   tasks: Record<string, JobTask>;
   cron?: CronItem[];
+  /**
+   * Settles what the worker pools `workerIds` of dead processes held outside the queue (e.g. callback
+   * attempts they had claimed), before their jobs are released; returns how many it settled.
+   */
+  releaseDeadClaims?(ctx: Pick<JobContext, 'prisma' | 'events'>, workerIds: string[]): Promise<number>;
+}
+
+/** A job a dead worker was running. */
+export interface InterruptedJob {
+  task: string;
+  key: string | null;
+}
+
+/** What the dead-worker sweep hands the janitor ('janitor:sweep'): the jobs that were cut short. */
+export interface JanitorPayload {
+  interrupted?: InterruptedJob[];
 }

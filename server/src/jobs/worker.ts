@@ -62,7 +62,7 @@ export async function startWorker(
   let heartbeat: WorkerHeartbeat;
   try {
     // Registered (and dead workers swept) before the pool can lock anything.
-    heartbeat = await startWorkerHeartbeat(ctx, utils, settings);
+    heartbeat = await startWorkerHeartbeat(ctx, utils, settings, opts.jobs);
   } catch (error) {
     await utils.release();
     await endPools();

@@ -1,7 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 export { CLAIM_LEASE_MS } from './deliveries.service.ts';
-import type { JobContext } from '../../jobs/job-context.ts';
-import type { JobTask } from '../../jobs/job-context.ts';
+import type { JobContext, JobModule, JobTask } from '../../jobs/job-context.ts';
 import type { DeliveryStatus } from '../../generated/prisma/enums.ts';
 import type { SecretBox } from '../../lib/crypto.ts';
 import { openPlatformPrivateKey } from '../apps/platform-keys.ts';
@@ -15,6 +14,7 @@ import {
   enqueueFlush,
   lockSubject,
   parseDeliverySubjectKey,
+  releaseDeadClaims,
   setPostbackStatus,
   subjectAppId,
   subjectColumns,
@@ -79,6 +79,12 @@ const flush: JobTask = async (payload, ctx) => {
 
 export const deliveryTasks: Record<string, JobTask> = {
   [FLUSH_TASK]: flush,
+};
+
+/** The delivery worker's jobs; callback attempts claimed by a dead worker are settled by the dead-worker sweep. */
+export const deliveryJobs: JobModule = {
+  tasks: deliveryTasks,
+  releaseDeadClaims: (ctx, workerIds) => releaseDeadClaims(ctx.prisma, workerIds, { events: ctx.events }),
 };
 
 export async function flushSubject(ctx: JobContext, ref: SubjectRef, appDbIdHint: string | null): Promise<void> {

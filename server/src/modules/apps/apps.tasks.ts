@@ -1,5 +1,5 @@
 import type { CronItem } from 'graphile-worker';
-import type { JobTask } from './job-context.ts';
+import type { JobTask } from '../../jobs/job-context.ts';
 
 /** Drops request nonces whose replay window has passed. */
 const purgeNonces: JobTask = async (_payload, ctx) => {
@@ -7,10 +7,10 @@ const purgeNonces: JobTask = async (_payload, ctx) => {
   if (count > 0) ctx.log.debug({ count }, 'purged expired request nonces');
 };
 
-export const maintenanceTasks: Record<string, JobTask> = {
+export const appTasks: Record<string, JobTask> = {
   'maintenance:purge-nonces': purgeNonces,
 };
 
-export const maintenanceCron: CronItem[] = [
+export const appCron: CronItem[] = [
   { task: 'maintenance:purge-nonces', match: '*/5 * * * *', identifier: 'purge-nonces' },
 ];

@@ -1,14 +1,14 @@
 import type { CronItem } from 'graphile-worker';
-import { sweepStuckDeliveries } from '../modules/deliveries/deliveries.service.ts';
-import { reconcilePayins } from '../modules/orders/operations/reconcile-payins.ts';
-import { reconcilePayouts } from '../modules/payouts/operations/reconcile-payouts.ts';
-import { reapplyUnappliedCallbacks } from '../modules/routing/upstream-callbacks.ts';
-import { submitJobKey } from '../modules/payouts/payouts.context.ts';
-import type { JanitorPayload } from './heartbeat.ts';
-import type { JobTask } from './job-context.ts';
+import { sweepStuckDeliveries } from '../deliveries/deliveries.service.ts';
+import { reconcilePayins } from '../orders/operations/reconcile-payins.ts';
+import { reconcilePayouts } from '../payouts/operations/reconcile-payouts.ts';
+import { reapplyUnappliedCallbacks } from '../routing/upstream-callbacks.ts';
+import { submitJobKey } from '../payouts/payouts.context.ts';
+import type { JanitorPayload, JobTask } from '../../jobs/job-context.ts';
 
 /**
- * The stuck-state janitor (every minute, and at once when dead workers were found — jobs/heartbeat.ts):
+ * The stuck-state janitor (every minute, and at once when dead workers were found — jobs/heartbeat.ts),
+ * recovery across the money modules:
  *  - upstream callbacks recorded (RECEIVED) but never applied because the process died are applied
  *    (modules/routing/upstream-callbacks.ts), before anything is re-queried;
  *  - payouts whose submission was cut short are queried at once, payouts and payins left PROCESSING
