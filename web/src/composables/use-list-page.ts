@@ -1,3 +1,5 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { useMutation } from '@urql/vue';
 import type { CombinedError } from '@urql/vue';
 import { useDialog, useMessage } from 'naive-ui';
 import { ref } from 'vue';
@@ -40,22 +42,23 @@ export function useEditDrawer<Row>() {
 }
 
 /**
- * Deleting a row of a list: ask first (a danger confirmation), run the mutation, keep its failure for
- * the page's alert, or say it is done and refresh the list.
+ * Deleting a row of a list: ask first (a danger confirmation), run the delete mutation (its input is
+ * the row's id), keep its failure for the page's alert, or say it is done and refresh the list.
  */
-export function useRowDeletion<Row>(opts: {
-  run: (row: Row) => Promise<{ error?: CombinedError }>;
+export function useRowDeletion<Row extends { id: string }>(opts: {
+  mutation: TypedDocumentNode<unknown, { input: { id: string } }>;
   confirm: (row: Row) => { title: string; content: string; positiveText: string; negativeText: string };
   done: (row: Row) => string;
   refresh: () => void;
 }) {
   const dialog = useDialog();
   const message = useMessage();
+  const deletion = useMutation(opts.mutation);
   const error = ref<CombinedError | null>(null);
   async function remove(row: Row) {
     if (!(await confirmAction(dialog, { ...opts.confirm(row), danger: true }))) return;
     error.value = null;
-    const result = await opts.run(row);
+    const result = await deletion.executeMutation({ input: { id: row.id } });
     if (result.error) {
       error.value = result.error;
       return;

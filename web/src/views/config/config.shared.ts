@@ -97,6 +97,12 @@ export function timeZones(): string[] {
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }
 
+/** A delete confirmation with the page's title and question and the configuration pages' Delete / Cancel buttons. */
+export function deleteConfirmation(title: string, content: string) {
+  const { t } = i18n.global;
+  return { title, content, positiveText: t('config.common.delete'), negativeText: t('config.common.cancel') };
+}
+
 /** What is wrong with a typed amount, rate or count, in the viewer's language (null: nothing). */
 export function amountProblemText(problem: AmountProblem | null, params: { digits?: number; currency?: string | null } = {}): string | null {
   if (!problem) return null;
