@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkLedgerInvariants } from '../../server/src/modules/ledger/ledger.invariants.ts';
 import { accountKey, channelAccount, merchantAccount, postTransaction } from '../../server/src/modules/ledger/ledger.service.ts';
-import { ORDER_TX_OPTIONS } from '../../server/src/modules/orders/orders.transition.ts';
+import { ORDER_TX_OPTIONS } from '../../server/src/modules/payins/payins.transition.ts';
 import { createChannel, createMerchant, ensureCurrency } from '../../server/test/support/payin-fixtures.ts';
 import { inTransaction, type BenchEnvironment } from '../lib/environment.ts';
 import { check, type Scenario } from '../lib/harness.ts';

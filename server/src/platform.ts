@@ -17,7 +17,7 @@ import { authCron, authTasks } from './modules/auth/auth.tasks.ts';
 import { deliveryTasks } from './modules/deliveries/deliveries.jobs.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './modules/demo/demo-seed.ts';
 import { exportCron, exportTasks } from './modules/exports/exports.tasks.ts';
-import { orderCron, orderTasks } from './modules/orders/orders.tasks.ts';
+import { orderCron, orderTasks } from './modules/payins/payins.tasks.ts';
 import { payoutTasks } from './modules/payouts/payouts.tasks.ts';
 import { installedConnectors } from './modules/routing/connectors/registry.ts';
 import { statementCron, statementTasks } from './modules/statements/statements.tasks.ts';

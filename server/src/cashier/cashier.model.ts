@@ -1,14 +1,14 @@
 import type { OrderStatus } from '../generated/prisma/enums.ts';
-import type { CashierView } from '../modules/orders/orders.service.ts';
-import { PAYER_FIELDS, type PayerField } from '../modules/orders/orders.params.ts';
-import { isOpenPayin, PAYIN_TRANSITIONS } from '../modules/orders/orders.state.ts';
+import type { CashierView } from '../modules/payins/payins.service.ts';
+import { PAYER_FIELDS, type PayerField } from '../modules/payins/payins.params.ts';
+import { isOpenPayin, PAYIN_TRANSITIONS } from '../modules/payins/payins.state.ts';
 import { parsePayinInstructions, type PayinInstructions } from '../modules/routing/connectors/connector.ts';
 import { bankOptions, type BankOption } from './cashier.banks.ts';
 import { isCashierMessageKey, messagesFor, type CashierLang, type CashierMessageKey } from './cashier.i18n.ts';
 
 /**
  * What the hosted cashier page shows, computed from the payin (`CashierView`): no HTML here, that is
- * `cashier.template.ts`. Statuses are the payin state machine's (`orders.state.ts`); instructions are the
+ * `cashier.template.ts`. Statuses are the payin state machine's (`payins.state.ts`); instructions are the
  * connector's typed `PayinInstructions`. Amounts stay decimal strings, only regrouped as text.
  */
 

@@ -1,8 +1,8 @@
 import type { Db } from '../db/prisma.ts';
 import { formatAmount } from '../lib/money.ts';
 import { currencyDigits } from '../modules/catalog/catalog.service.ts';
-import { OrderNotFoundError } from '../modules/orders/orders.errors.ts';
-import { isOpenPayin } from '../modules/orders/orders.state.ts';
+import { OrderNotFoundError } from '../modules/payins/payins.errors.ts';
+import { isOpenPayin } from '../modules/payins/payins.state.ts';
 import { payinStatus } from './cashier.model.ts';
 
 /**

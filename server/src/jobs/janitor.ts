@@ -1,6 +1,6 @@
 import type { CronItem } from 'graphile-worker';
 import { sweepStuckDeliveries } from '../modules/deliveries/deliveries.service.ts';
-import { reconcilePayins } from '../modules/orders/operations/reconcile-payins.ts';
+import { reconcilePayins } from '../modules/payins/operations/reconcile-payins.ts';
 import { reconcilePayouts } from '../modules/payouts/operations/reconcile-payouts.ts';
 import { reapplyUnappliedCallbacks } from '../modules/routing/upstream-callbacks.ts';
 import { submitJobKey } from '../modules/payouts/payouts.context.ts';

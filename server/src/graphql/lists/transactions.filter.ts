@@ -1,11 +1,11 @@
-import { parsePayinFilter, payinWhere, type PayinFilterInput } from '../../modules/orders/payins.query.ts';
+import { parsePayinFilter, payinWhere, type PayinFilterInput } from '../../modules/payins/payins.query.ts';
 import { parsePayoutFilter, payoutWhere, type PayoutFilterInput } from '../../modules/payouts/payouts.query.ts';
 import type { Where } from '../../lib/where.ts';
 
 /**
  * The `orders` and `payouts` list filters (seed 002 "Transactions" and "Withdrawals") as Prisma where
  * clauses: the filter argument parsed into the domain's typed filter, then the domain's query spec
- * (modules/orders/payins.query.ts, modules/payouts/payouts.query.ts). The resolver ANDs the result
+ * (modules/payins/payins.query.ts, modules/payouts/payouts.query.ts). The resolver ANDs the result
  * with the viewer's access rule.
  */
 

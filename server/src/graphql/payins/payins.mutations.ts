@@ -9,13 +9,13 @@ import {
   resendPayinNotification,
   setPayinOriginalityById,
   simulatePayinCallback,
-} from '../../modules/orders/payins.back-office.ts';
+} from '../../modules/payins/payins.back-office.ts';
 import { reasonArg } from '../arguments.ts';
 
 /**
  * Back-office actions on payins (seed 000 "simulate callback", seed 001 test deposits, seed 002 manual
  * status change / mark fraud / resend). Each mutation parses its arguments, calls one service of
- * modules/orders/payins.back-office.ts (load the payin, ORDER_NOT_FOUND unless readable, FORBIDDEN
+ * modules/payins/payins.back-office.ts (load the payin, ORDER_NOT_FOUND unless readable, FORBIDDEN
  * unless allowed, one transaction with its timeline event and audit row) and re-reads the row for
  * the selection. Refusals are DomainErrors (`extensions.code`).
  */

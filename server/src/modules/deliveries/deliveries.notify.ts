@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../../db/prisma.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { ORDER_INCLUDE, presentOrder } from '../orders/orders.transition.ts';
+import { ORDER_INCLUDE, presentOrder } from '../payins/payins.transition.ts';
 import { PAYOUT_INCLUDE, presentPayout } from '../payouts/payouts.transition.ts';
 import { NoNotifyUrlError } from './deliveries.errors.ts';
 import {

@@ -2,14 +2,14 @@ import type { Tx } from '../../../db/prisma.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import type { UpstreamPayment, UpstreamStatus } from '../../routing/connectors/connector.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { OrderNotFoundError, UpstreamChannelMismatchError } from '../orders.errors.ts';
-import { creditPayinFunds } from '../orders.ledger.ts';
-import { isOpenPayin } from '../orders.state.ts';
-import { findOrder, lockOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import type { OrdersServices } from '../payins.context.ts';
+import { OrderNotFoundError, UpstreamChannelMismatchError } from '../payins.errors.ts';
+import { creditPayinFunds } from '../payins.ledger.ts';
+import { isOpenPayin } from '../payins.state.ts';
+import { findOrder, lockOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../payins.transition.ts';
 import { type Actor, inTransaction, type Outbox } from '../../shared/process.ts';
 import { reversePayinInTx } from './reverse-payin.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Applies what a verified upstream callback (or a query) says about a payin.

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../../db/prisma.ts';
 import { merchantAccount, postTransaction } from '../../ledger/ledger.service.ts';
-import { ORDER_REFERENCE } from '../orders.ledger.ts';
+import { ORDER_REFERENCE } from '../payins.ledger.ts';
 
 /**
  * Cron task `settlements:release`: T+N payins whose settlement period is over move from the merchant's

@@ -9,19 +9,19 @@ import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
 import { type Connector, type CreatedPayin, type PayinRequest } from '../../routing/connectors/connector.ts';
 import { getConnector } from '../../routing/connectors/registry.ts';
 import { choosePayinChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { IdempotencyConflictError, InvalidParameterError } from '../orders.errors.ts';
+import type { OrdersServices } from '../payins.context.ts';
+import { IdempotencyConflictError, InvalidParameterError } from '../payins.errors.ts';
 import {
   missingPayerFields,
   parsePayinAmount,
   parsePrepaymentFields,
   prepaymentRequestHash,
   type PrepaymentFields,
-} from '../orders.params.ts';
-import { toPrepaymentObject, type OrderObject, type PrepaymentObject } from '../orders.presenter.ts';
-import { findOrder, lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder, payinChanged } from '../orders.transition.ts';
+} from '../payins.params.ts';
+import { toPrepaymentObject, type OrderObject, type PrepaymentObject } from '../payins.presenter.ts';
+import { findOrder, lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder, payinChanged } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Create a payin order (POST /v1/transaction/prepayment and the back office's "create test deposit").

@@ -2,13 +2,13 @@ import type { Prisma } from '../../../db/prisma.ts';
 import { isDomainError } from '../../../lib/errors.ts';
 import { simulatorOf } from '../../routing/connectors/registry.ts';
 import { evaluateRisk } from '../../risk/risk.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
-import { missingPayerFields, parsePayerFields, type PayerField } from '../orders.params.ts';
-import type { OrderObject } from '../orders.presenter.ts';
-import { lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import type { OrdersServices } from '../payins.context.ts';
+import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../payins.errors.ts';
+import { missingPayerFields, parsePayerFields, type PayerField } from '../payins.params.ts';
+import type { OrderObject } from '../payins.presenter.ts';
+import { lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * The cashier's "I have paid" (payer submission): PENDING → PROCESSING, filling payer fields the order

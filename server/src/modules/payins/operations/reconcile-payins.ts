@@ -2,8 +2,8 @@ import type { Channel } from '../../../generated/prisma/client.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import type { PayinRequest } from '../../routing/connectors/connector.ts';
 import { getConnector, hasConnector } from '../../routing/connectors/registry.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { findOrder, recordOrderEvent, type LoadedOrder } from '../orders.transition.ts';
+import type { OrdersServices } from '../payins.context.ts';
+import { findOrder, recordOrderEvent, type LoadedOrder } from '../payins.transition.ts';
 import { applyUpstreamPaymentInTx } from './apply-upstream-payment.ts';
 import { inTransaction } from '../../shared/process.ts';
 

@@ -2,7 +2,7 @@ import type { Tx } from '../../db/prisma.ts';
 import type { LedgerAccountKind, LedgerOwnerType } from '../../generated/prisma/enums.ts';
 import { computeFee } from '../../lib/money.ts';
 import { channelAccount, merchantAccount, platformAccount, postTransaction, type AccountRef, type PostingLine } from '../ledger/ledger.service.ts';
-import type { LoadedOrder } from './orders.transition.ts';
+import type { LoadedOrder } from './payins.transition.ts';
 import type { Actor } from '../shared/process.ts';
 
 /**

@@ -2,10 +2,10 @@ import type { PrismaClient } from '../../../db/prisma.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
-import { creditPayinFunds } from '../orders.ledger.ts';
-import { findOrder, transitionOrder } from '../orders.transition.ts';
+import { creditPayinFunds } from '../payins.ledger.ts';
+import { findOrder, transitionOrder } from '../payins.transition.ts';
 import { SYSTEM_ACTOR, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Cron task `orders:expire` (every minute): PENDING/PROCESSING payins past `expireAt` → EXPIRED, in

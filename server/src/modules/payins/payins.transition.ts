@@ -3,14 +3,14 @@ import type { OrderStatus } from '../../generated/prisma/enums.ts';
 import type { Order, Payment, ServiceKind } from '../../generated/prisma/client.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
 import { defineTransition, TX_OPTIONS, type Actor } from '../shared/process.ts';
-import { toOrderObject, type OrderObject } from './orders.presenter.ts';
-import { assertTransition } from './orders.state.ts';
+import { toOrderObject, type OrderObject } from './payins.presenter.ts';
+import { assertTransition } from './payins.state.ts';
 
 /**
  * The payin process on the transition kernel (modules/shared/process.ts): how a payin is loaded and
- * locked, and `transitionOrder` — the state table (orders.state.ts), `sequence` + 1, the timeline row
+ * locked, and `transitionOrder` — the state table (payins.state.ts), `sequence` + 1, the timeline row
  * (OrderEvent) and the 'payin:changed' announcement. The merchant's callback is the operation's own
- * next step (`notifyPayinStatus`, orders.notify.ts).
+ * next step (`notifyPayinStatus`, payins.notify.ts).
  */
 
 

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/prisma.ts';
 import { enqueueCallback } from '../deliveries/deliveries.service.ts';
-import { presentOrder, type LoadedOrder } from './orders.transition.ts';
+import { presentOrder, type LoadedOrder } from './payins.transition.ts';
 
 /**
  * The merchant's `payin.status_changed` callback for the payin's current status and sequence: a

@@ -1,5 +1,5 @@
 import type { OrderStatus } from '../../generated/prisma/enums.ts';
-import { InvalidTransitionError } from './orders.errors.ts';
+import { InvalidTransitionError } from './payins.errors.ts';
 
 /**
  * The payin state machine as data (DESIGN.md "State machines").

@@ -2,10 +2,10 @@ import type { Db } from '../../db/prisma.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { formatAmount } from '../../lib/money.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
-import { OrderNotFoundError } from './orders.errors.ts';
-import { missingPayerFields, PAYER_FIELDS, type PayerField } from './orders.params.ts';
-import { toOrderObject, type OrderObject } from './orders.presenter.ts';
-import { findOrder, type LoadedOrder } from './orders.transition.ts';
+import { OrderNotFoundError } from './payins.errors.ts';
+import { missingPayerFields, PAYER_FIELDS, type PayerField } from './payins.params.ts';
+import { toOrderObject, type OrderObject } from './payins.presenter.ts';
+import { findOrder, type LoadedOrder } from './payins.transition.ts';
 
 /**
  * Payin queries. The operations (state changes) live in `operations/`, one file each:

@@ -1,12 +1,12 @@
 import type { Tx } from '../../../db/prisma.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { OrderNotFoundError } from '../orders.errors.ts';
-import { reversePayinFunds } from '../orders.ledger.ts';
-import { assertTransition } from '../orders.state.ts';
-import { lockOrder, presentOrder, transitionOrder, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import type { OrdersServices } from '../payins.context.ts';
+import { OrderNotFoundError } from '../payins.errors.ts';
+import { reversePayinFunds } from '../payins.ledger.ts';
+import { assertTransition } from '../payins.state.ts';
+import { lockOrder, presentOrder, transitionOrder, type LoadedOrder, type OrderKey } from '../payins.transition.ts';
 import { type Actor, inTransaction, type Outbox } from '../../shared/process.ts';
-import type { OrderObject } from '../orders.presenter.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import type { OrderObject } from '../payins.presenter.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Status reversal (seed 000: success followed by failure): SUCCEEDED → REVERSED. Every ledger entry

@@ -1,11 +1,11 @@
 import type { AuditHook } from '../../audit/audit.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
-import type { OrderObject } from '../orders.presenter.ts';
-import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, presentOrder, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import type { OrdersServices } from '../payins.context.ts';
+import { InvalidTransitionError, OrderNotFoundError } from '../payins.errors.ts';
+import type { OrderObject } from '../payins.presenter.ts';
+import { isOpenPayin } from '../payins.state.ts';
+import { lockOrder, presentOrder, transitionOrder, type LoadedOrder } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Closes an unpaid payin (POST /v1/transaction/close, back office): only PENDING or PROCESSING orders

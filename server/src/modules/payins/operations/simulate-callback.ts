@@ -1,9 +1,9 @@
 import { DomainError } from '../../../lib/errors.ts';
 import type { AuditHook } from '../../audit/audit.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
-import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, recordOrderEvent, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import type { OrdersServices } from '../payins.context.ts';
+import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../payins.errors.ts';
+import { isOpenPayin } from '../payins.state.ts';
+import { lockOrder, recordOrderEvent, type LoadedOrder, type OrderKey } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
 import type { SimulatedOutcome } from '../../routing/connectors/connector.ts';
 import { simulatorOf } from '../../routing/connectors/registry.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../../generated/prisma/enums.ts';
 import { isDomainError } from '../../lib/errors.ts';
-import { assertTransition, canTransition, isFinalPayin, PAYIN_TRANSITIONS } from './orders.state.ts';
+import { assertTransition, canTransition, isFinalPayin, PAYIN_TRANSITIONS } from './payins.state.ts';
 
 const ALL: OrderStatus[] = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED', 'EXPIRED', 'CLOSED', 'REVERSED'];
 
