@@ -17,7 +17,7 @@ import { authCron, authTasks } from './modules/auth/auth.tasks.ts';
 import { deliveryTasks } from './modules/deliveries/deliveries.jobs.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './modules/demo/demo-seed.ts';
 import { exportCron, exportTasks } from './modules/exports/exports.tasks.ts';
-import { orderCron, orderTasks } from './modules/payins/payins.tasks.ts';
+import { payinCron, payinTasks } from './modules/payins/payins.tasks.ts';
 import { payoutTasks } from './modules/payouts/payouts.tasks.ts';
 import { installedConnectors } from './modules/routing/connectors/registry.ts';
 import { statementCron, statementTasks } from './modules/statements/statements.tasks.ts';
@@ -96,7 +96,7 @@ export function platformJobs(): JobModule[] {
     { tasks: maintenanceTasks, cron: maintenanceCron },
     { tasks: janitorTasks, cron: janitorCron },
     { tasks: authTasks, cron: authCron },
-    { tasks: orderTasks, cron: orderCron },
+    { tasks: payinTasks, cron: payinCron },
     { tasks: payoutTasks },
     { tasks: deliveryTasks },
     { tasks: exportTasks, cron: exportCron },

@@ -1,4 +1,5 @@
-import type { AccumulationStatus, CreationType, OrderStatus, Originality, PostbackStatus, ServiceKind } from '../../generated/prisma/enums.ts';
+import type { AccumulationStatus, CreationType, Originality, PostbackStatus, ServiceKind } from '../../generated/prisma/enums.ts';
+import type { PayinStatus } from './payins.state.ts';
 import { parseIds } from '../../lib/global-id.ts';
 import {
   amountWhere,
@@ -53,7 +54,7 @@ export interface TransactionFilter {
 
 export interface PayinFilter extends TransactionFilter {
   orderNo?: Maybe<string>;
-  status?: Maybe<readonly OrderStatus[]>;
+  status?: Maybe<readonly PayinStatus[]>;
   accumulationStatus?: Maybe<readonly AccumulationStatus[]>;
   /** Activation date (seed 002): when the order succeeded. */
   paidAt?: Maybe<DateRange>;

@@ -13,9 +13,9 @@ import type { ActorType } from '../../generated/prisma/enums.ts';
  *
  * ```ts
  * return inTransaction(services, async (tx, outbox) => {
- *   const payin = await lockOrder(tx, key);                         // lock
+ *   const payin = await lockPayin(tx, key);                         // lock
  *   await postPayinSettled(tx, payin);                              // ledger
- *   const paid = await transitionOrder(tx, outbox, payin, 'SUCCEEDED', { actor });  // transition
+ *   const paid = await transitionPayin(tx, outbox, payin, 'SUCCEEDED', { actor });  // transition
  *   await notifyPayinStatus(tx, paid);                             // merchant callback (outbox row)
  * });
  * ```

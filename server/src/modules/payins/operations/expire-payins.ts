@@ -3,7 +3,7 @@ import type { EventBus } from '../../../events/event-bus.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import { creditPayinFunds } from '../payins.ledger.ts';
-import { findOrder, transitionOrder } from '../payins.transition.ts';
+import { findPayin, transitionPayin } from '../payins.transition.ts';
 import { SYSTEM_ACTOR, inTransaction } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../payins.notify.ts';
 
@@ -36,7 +36,7 @@ export async function expirePayins(
         LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED`;
       for (const { id } of due) {
-        const order = (await findOrder(tx, { id }))!;
+        const order = (await findPayin(tx, { id }))!;
         const digits = await currencyDigits(tx, order.currencyCode);
         let fee = order.fee;
         let message = 'expired without payment';
@@ -54,7 +54,7 @@ export async function expirePayins(
           const f = (v: bigint) => formatAmount(v, digits);
           message = `expired underpaid: ${f(order.paidAmount)} of ${f(order.amount)} ${order.currencyCode} received; the received money is credited (fee ${f(credit.fee)}, net ${f(credit.net)})`;
         }
-        const expiredPayin = await transitionOrder(tx, outbox, order, 'EXPIRED', {
+        const expiredPayin = await transitionPayin(tx, outbox, order, 'EXPIRED', {
           type: 'EXPIRED',
           message,
           data: { expireAt: order.expireAt.toISOString(), paidAmount: formatAmount(order.paidAmount, digits) },
