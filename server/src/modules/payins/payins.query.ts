@@ -69,7 +69,7 @@ export type PayinFilterInput = Omit<PayinFilter, 'amount'> & { amount?: Maybe<Am
  * Parses the client form of the common columns. `typename`: the node type of `ids`; `digits`: the
  * digits of `amount.currency` (undefined when that currency is unknown). Refusals are BAD_USER_INPUT.
  */
-export function parseTransactionFilter(typename: 'Order' | 'Payout', input: TransactionFilterInput, digits: number | undefined): TransactionFilter {
+export function parseTransactionFilter(typename: 'Payin' | 'Payout', input: TransactionFilterInput, digits: number | undefined): TransactionFilter {
   const { amount, ...rest } = input;
   return {
     ...rest,
@@ -83,7 +83,7 @@ export function parseTransactionFilter(typename: 'Order' | 'Payout', input: Tran
 
 export function parsePayinFilter(input: PayinFilterInput, digits?: number): PayinFilter {
   const { amount: _text, ...rest } = input;
-  return { ...rest, ...parseTransactionFilter('Order', input, digits) };
+  return { ...rest, ...parseTransactionFilter('Payin', input, digits) };
 }
 
 /** The where fragments of the common columns, in a stable order. */
