@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkLedgerInvariants } from '../../server/src/modules/ledger/ledger.invariants.ts';
 import { accountKey, channelAccount, merchantAccount, postTransaction } from '../../server/src/modules/ledger/ledger.service.ts';
-import { ORDER_TX_OPTIONS } from '../../server/src/modules/orders/orders.transition.ts';
+import { PAYIN_TX_OPTIONS } from '../../server/src/modules/payins/payins.transition.ts';
 import { createChannel, createMerchant, ensureCurrency } from '../../server/test/support/payin-fixtures.ts';
 import { inTransaction, type BenchEnvironment } from '../lib/environment.ts';
 import { check, type Scenario } from '../lib/harness.ts';
@@ -25,7 +25,7 @@ export function ledgerPostingScenario(bench: BenchEnvironment, size: { operation
   let merchantId: string;
   let channelId: string;
   /** The two accounts' ids (ascending: the lock order) and which one is debited. */
-  let accounts: { debit: string; credit: string; lockOrder: string[] };
+  let accounts: { debit: string; credit: string; lockPayin: string[] };
 
   const balanceOf = async (id: string) => {
     const { rows } = await pool.query<{ balance: string }>('SELECT balance FROM ledger_accounts WHERE id = $1', [id]);
@@ -70,7 +70,7 @@ export function ledgerPostingScenario(bench: BenchEnvironment, size: { operation
                     { account: to, amount: AMOUNT },
                   ],
                 }),
-              ORDER_TX_OPTIONS,
+              PAYIN_TX_OPTIONS,
             );
             if (posted.replayed) throw new Error(`posting ${i} was a replay`);
             if (posted.balances.get(accountKey(to)) === undefined) throw new Error(`posting ${i} did not touch ${accountKey(to)}`);
@@ -92,13 +92,13 @@ export function ledgerPostingScenario(bench: BenchEnvironment, size: { operation
             const debit = rows.find((r) => r.kind === 'BALANCE')?.id;
             const credit = rows.find((r) => r.kind === 'AVAILABLE')?.id;
             if (!debit || !credit) throw new Error('the Payrail side created no ledger accounts');
-            accounts = { debit, credit, lockOrder: [debit, credit].sort() };
+            accounts = { debit, credit, lockPayin: [debit, credit].sort() };
           },
           async run(i) {
             await inTransaction(pool, async (client) => {
               const locked = await client.query<{ id: string; balance: string }>(
                 'SELECT id, balance FROM ledger_accounts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-                [accounts.lockOrder],
+                [accounts.lockPayin],
               );
               const balance = new Map(locked.rows.map((r) => [r.id, BigInt(r.balance)]));
               const debitAfter = balance.get(accounts.debit)! - AMOUNT;

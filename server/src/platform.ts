@@ -16,7 +16,7 @@ import { authCron, authTasks } from './modules/auth/auth.tasks.ts';
 import { deliveryJobs } from './modules/deliveries/deliveries.jobs.ts';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoData } from './modules/demo/demo-seed.ts';
 import { exportCron, exportTasks } from './modules/exports/exports.tasks.ts';
-import { orderCron, orderTasks } from './modules/orders/orders.tasks.ts';
+import { payinCron, payinTasks } from './modules/payins/payins.tasks.ts';
 import { payoutTasks } from './modules/payouts/payouts.tasks.ts';
 import { installedConnectors } from './modules/routing/connectors/registry.ts';
 import { janitorCron, janitorTasks } from './modules/recovery/janitor.tasks.ts';
@@ -96,7 +96,7 @@ export function platformJobs(): JobModule[] {
     { tasks: appTasks, cron: appCron },
     { tasks: authTasks, cron: authCron },
     { tasks: janitorTasks, cron: janitorCron },
-    { tasks: orderTasks, cron: orderCron },
+    { tasks: payinTasks, cron: payinCron },
     { tasks: payoutTasks },
     deliveryJobs,
     { tasks: exportTasks, cron: exportCron },

@@ -26,7 +26,7 @@ function spaDocument(name: string): string {
 }
 
 /** The README's curl example (section "API tokens"): what a merchant's server asks with a token. */
-const README_QUERY = '{ me { kind merchant { mchId name } permissionNames } orders(first: 5) { nodes { orderNo outTradeNo status amount { amount currency } createdAt } } }';
+const README_QUERY = '{ me { kind merchant { mchId name } permissionNames } payins(first: 5) { nodes { orderNo outTradeNo status amount { amount currency } createdAt } } }';
 
 describe('the API tokens page under the production allow-list', () => {
   let env: TestEnvironment;
@@ -88,7 +88,7 @@ describe('the API tokens page under the production allow-list', () => {
     const used = await graphqlHttp(env.url, README_QUERY, {}, { bearer: payload.token });
     expect(used.errors).toBeUndefined();
     expect(used.data?.me).toEqual({ kind: 'API_TOKEN', merchant: { mchId: merchant.mchId, name: merchant.name }, permissionNames: ['PAYIN_READ', 'MERCHANT_INFO_READ'] });
-    expect(used.data?.orders.nodes).toEqual([]);
+    expect(used.data?.payins.nodes).toEqual([]);
 
     const listed = await graphqlHttp(env.url, LIST, {}, session);
     expect(listed.errors).toBeUndefined();

@@ -78,7 +78,7 @@ describe('open WebSockets follow their session', () => {
   let merchantId: string;
   const clients: Client[] = [];
 
-  /** A socket with a live orderChanged subscription; resolves with the close code when the server closes it. */
+  /** A socket with a live payinChanged subscription; resolves with the close code when the server closes it. */
   const subscribeUntilClosed = async (headers: Record<string, string>) => {
     class HeaderWebSocket extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
@@ -97,7 +97,7 @@ describe('open WebSockets follow their session', () => {
     });
     clients.push(client);
     const results: unknown[] = [];
-    client.subscribe({ query: 'subscription { orderChanged { id status } }' }, { next: (value) => results.push(value), error: () => {}, complete: () => {} });
+    client.subscribe({ query: 'subscription { payinChanged { id status } }' }, { next: (value) => results.push(value), error: () => {}, complete: () => {} });
     await connected;
     // graphql-ws does not acknowledge a subscription: give the server a moment to start it (it resolves
     // the viewer then), so the change made next happens to a running subscription.

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Merchant } from '../src/generated/prisma/client.ts';
 import { MASKED_FIELDS, MASKED_FILTER_FIELDS } from '../src/modules/auth/masking.ts';
 import { schema } from '../src/graphql/schema/index.ts';
+import { modelOfType, typeOfModel } from '../src/graphql/lists/relation-guard.ts';
 import { createApp } from '../src/modules/apps/apps.service.ts';
 import { MODEL_NAMES, PLATFORM_ONLY_CODES } from '../src/modules/auth/ability.ts';
 import { PERMISSIONS } from '../src/modules/auth/permissions.ts';
@@ -210,9 +211,9 @@ async function identifying(m: Merchant, other: Merchant): Promise<Identity> {
     for (const k of [...x.merchantKeys, ...x.platformKeys]) exact.add(k.serial);
   }
   for (const t of await db.apiToken.findMany({ where: own })) add('ApiToken', t.id, t.name, t.prefix);
-  for (const o of await db.order.findMany({ where: own })) add('Order', o.id, o.orderNo, o.prepayId, o.outTradeNo, o.payerAccount, o.upstreamRef);
+  for (const o of await db.order.findMany({ where: own })) add('Payin', o.id, o.orderNo, o.prepayId, o.outTradeNo, o.payerAccount, o.upstreamRef);
   for (const p of await db.payment.findMany({ where: { order: own } })) add('Payment', p.id, p.txnId);
-  for (const e of await db.orderEvent.findMany({ where: { order: own } })) add('OrderEvent', e.id);
+  for (const e of await db.orderEvent.findMany({ where: { order: own } })) add('PayinEvent', e.id);
   for (const p of await db.payout.findMany({ where: own })) add('Payout', p.id, p.payoutNo, p.outTradeNo, p.recipientAccount);
   for (const e of await db.payoutEvent.findMany({ where: { payout: own } })) add('PayoutEvent', e.id);
   for (const d of await db.delivery.findMany({ where: own })) add('Delivery', d.id, d.eventId);
@@ -239,11 +240,11 @@ async function collectNodeIds(): Promise<void> {
   const db = env.prisma;
   const push = (type: string, rows: Array<{ id: string | bigint }>) => nodeIds.push(...rows.map((r) => gid(type, r.id)));
   push('Merchant', await db.merchant.findMany());
-  push('Order', await db.order.findMany({ take: 6 }));
-  push('Order', await db.order.findMany({ where: { merchantId: world.b.id }, take: 3 }));
+  push('Payin', await db.order.findMany({ take: 6 }));
+  push('Payin', await db.order.findMany({ where: { merchantId: world.b.id }, take: 3 }));
   push('Payout', await db.payout.findMany());
   push('Payment', await db.payment.findMany());
-  push('OrderEvent', await db.orderEvent.findMany({ take: 20 }));
+  push('PayinEvent', await db.orderEvent.findMany({ take: 20 }));
   push('PayoutEvent', await db.payoutEvent.findMany());
   push('Delivery', await db.delivery.findMany());
   push('DeliveryAttempt', await db.deliveryAttempt.findMany());
@@ -270,7 +271,8 @@ async function collectNodeIds(): Promise<void> {
 
 // ───────────────────────────── query generation from the schema ─────────────────────────────
 
-const MODELS = new Set<string>(MODEL_NAMES);
+/** The GraphQL types that present a model (`Payin` for the model `Order` …). */
+const MODELS = new Set<string>(MODEL_NAMES.map(typeOfModel));
 /** `Type.field` pairs with required arguments the walk cannot fill (listed in NOT_WALKED_FIELDS or failing coverage). */
 const unfillable = new Set<string>();
 
@@ -638,10 +640,10 @@ describe('authorization walk over the schema', () => {
         const sum = (series: { totals: Array<{ count: number }> } | undefined) => (series?.totals ?? []).reduce((n, t) => n + t.count, 0);
         const dashboard = answers.get('dashboard')?.dashboard;
         const health = answers.get('operationsHealth')?.operationsHealth;
-        const orders = answers.get('orders')?.orders;
+        const payins = answers.get('payins')?.payins;
         const payouts = answers.get('payouts')?.payouts;
         const requests = answers.get('fundRequests')?.fundRequests;
-        expect(dashboard && health && orders && payouts && requests, 'the walk answered these').toBeTruthy();
+        expect(dashboard && health && payins && payouts && requests, 'the walk answered these').toBeTruthy();
         // The fixture's transactions all fall inside the dashboard's range (ROOT_ARGS).
         expect({
           payins: sum(dashboard.payins),
@@ -649,7 +651,7 @@ describe('authorization walk over the schema', () => {
           payoutsInReview: health.payoutsInReview,
           fundRequestsWaiting: health.fundRequestsWaiting,
         }).toEqual({
-          payins: orders.totalCount,
+          payins: payins.totalCount,
           payouts: payouts.totalCount,
           payoutsInReview: payouts.nodes.filter((p: { status: string }) => p.status === 'REVIEW').length,
           fundRequestsWaiting: requests.nodes.filter((r: { status: string }) => r.status === 'NEW').length,
@@ -682,7 +684,7 @@ describe('masked fields cannot be tested by filters', () => {
     for (const field of Object.values(schema.getQueryType()!.getFields())) {
       const nodes = isObjectType(getNamedType(field.type)) ? (getNamedType(field.type) as GraphQLObjectType).getFields().nodes : undefined;
       if (!nodes) continue;
-      const model = getNamedType(nodes.type).name as keyof typeof MASKED_FIELDS;
+      const model = modelOfType(getNamedType(nodes.type).name) as keyof typeof MASKED_FIELDS;
       const masked = MASKED_FIELDS[model] ?? [];
       const filter = field.args.find((a) => a.name === 'filter');
       const filterType = filter && getNamedType(filter.type);
@@ -709,7 +711,7 @@ describe('masked fields cannot be tested by filters', () => {
       if (Array.isArray(value)) return value.forEach((v, i) => visit(v, `${path}[${i}]`));
       if (!value || typeof value !== 'object') return;
       const obj = value as Record<string, unknown>;
-      for (const key of MASKED_FIELDS[obj.__typename as keyof typeof MASKED_FIELDS] ?? []) {
+      for (const key of MASKED_FIELDS[modelOfType(String(obj.__typename)) as keyof typeof MASKED_FIELDS] ?? []) {
         const v = obj[key];
         if (typeof v === 'string' && !v.startsWith('••••')) shown.push({ path: `${path}.${key}`, value: v });
       }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Merchant } from '../src/generated/prisma/client.ts';
-import { closePayin } from '../src/modules/orders/operations/close-payin.ts';
-import { createPayin, type CreatePayinInput } from '../src/modules/orders/operations/create-payin.ts';
-import { expirePayins } from '../src/modules/orders/operations/expire-payins.ts';
+import { closePayin } from '../src/modules/payins/operations/close-payin.ts';
+import { createPayin, type CreatePayinInput } from '../src/modules/payins/operations/create-payin.ts';
+import { expirePayins } from '../src/modules/payins/operations/expire-payins.ts';
 import { activateService, bindChannel, createChannel, createMerchant, createService, ensureCurrency } from './support/payin-fixtures.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';
 

@@ -66,7 +66,7 @@ const Q = {
   setFx: `mutation($input: SetFxRateInput!) { setFxRate(input: $input) { id base quote rate } }`,
   deleteFx: `mutation($input: DeleteFxRateInput!) { deleteFxRate(input: $input) { deletedFxRateId } }`,
   range: `query($m: ID!, $s: String!) { availableRange(merchantId: $m, serviceCode: $s) { enabled empty text min { amount } max { amount } minDecidedBy maxDecidedBy channels { channelCode } } }`,
-  testPayin: `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { order { id orderNo status } } }`,
+  testPayin: `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { payin { id orderNo status } } }`,
   testPayout: `mutation($input: CreateTestPayoutInput!) { createTestPayout(input: $input) { id payoutNo status } }`,
 };
 
@@ -209,7 +209,7 @@ describe('an administrator configures a routable setup from nothing', () => {
     const payin = (amount: string) => gql('admin', Q.testPayin, { input: { merchantId: s.merchantId, service: s.serviceCode, amount, payerName: 'Somchai' } });
     const low = await payin('40.00');
     expect(codeOf(low)).toBe('AMOUNT_OUT_OF_RANGE');
-    const created = ok(await payin('100.00')).createTestPayin.order;
+    const created = ok(await payin('100.00')).createTestPayin.payin;
     const order = await env.prisma.order.findUniqueOrThrow({ where: { orderNo: created.orderNo } });
     expect(order.channelId).toBe(dbId(s.channelId));
 

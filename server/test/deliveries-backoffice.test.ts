@@ -93,12 +93,12 @@ const gql = <T = Record<string, any>>(query: string, variables?: Record<string, 
 
 /** A back-office test payin (createTestPayin, as the operations page does), paid by a simulated upstream success. */
 async function paidTestPayin(merchantId: string, input: Record<string, unknown>): Promise<{ id: string; appId: string | null }> {
-  const created = await gql<{ createTestPayin: { order: { id: string; orderNo: string } } }>(
-    `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { paymentUrl order { id status orderNo } } }`,
+  const created = await gql<{ createTestPayin: { payin: { id: string; orderNo: string } } }>(
+    `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { paymentUrl payin { id status orderNo } } }`,
     { input: { merchantId: encodeGlobalID('Merchant', merchantId), ...input } },
   );
   expect(created.errors).toBeUndefined();
-  const { id: orderGid, orderNo } = created.data!.createTestPayin.order;
+  const { id: orderGid, orderNo } = created.data!.createTestPayin.payin;
   const order = await env.prisma.order.findUniqueOrThrow({ where: { orderNo }, select: { id: true, appId: true } });
   const simulated = await gql(`mutation($id: ID!) { simulatePayinCallback(id: $id, outcome: SUCCESS) { id } }`, { id: orderGid });
   expect(simulated.errors).toBeUndefined();

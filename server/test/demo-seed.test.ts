@@ -133,10 +133,10 @@ describe('demo seed', () => {
     const kinds = Object.fromEntries(
       (await rows<{ kind: string; n: bigint }>(`SELECT kind, count(*) AS n FROM ledger_transactions GROUP BY kind`)).map((r) => [r.kind, Number(r.n)]),
     );
-    const orders = (where: string) => scalar(`SELECT count(*) AS n FROM orders WHERE ${where}`);
+    const payinCount = (where: string) => scalar(`SELECT count(*) AS n FROM orders WHERE ${where}`);
     const payouts = (where: string) => scalar(`SELECT count(*) AS n FROM payouts WHERE ${where}`);
-    expect(kinds.PAYIN_SUCCESS).toBe(await orders(`status IN ('SUCCEEDED', 'REVERSED')`));
-    expect(kinds.PAYIN_REVERSAL ?? 0).toBe(await orders(`status = 'REVERSED'`));
+    expect(kinds.PAYIN_SUCCESS).toBe(await payinCount(`status IN ('SUCCEEDED', 'REVERSED')`));
+    expect(kinds.PAYIN_REVERSAL ?? 0).toBe(await payinCount(`status = 'REVERSED'`));
     expect(kinds.PAYOUT_FREEZE).toBe(ORDERS / 3);
     expect(kinds.PAYOUT_SETTLE).toBe(await payouts(`status = 'SUCCEEDED'`));
     expect(kinds.PAYOUT_RELEASE ?? 0).toBe(await payouts(`status IN ('FAILED', 'REJECTED')`));

@@ -15,12 +15,12 @@ let otherOwner: string;
 
 const createOrder = async (m: MerchantFixture, cookie: string, amount: string, userId: string) => {
   const res = await env.graphql<any>(
-    `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { order { orderNo } } }`,
+    `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { payin { orderNo } } }`,
     { input: { merchantId: encodeGlobalID('Merchant', m.merchant.id), service: 'IDR_VA', amount, userId } },
     { cookie },
   );
   expect(res.errors).toBeUndefined();
-  return res.data.createTestPayin.order.orderNo as string;
+  return res.data.createTestPayin.payin.orderNo as string;
 };
 
 beforeAll(async () => {

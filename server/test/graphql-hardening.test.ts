@@ -46,8 +46,8 @@ describe('the admin SPA operations', () => {
   });
 
   it('normalise the same whatever the layout, field order and __typename', () => {
-    const a = normalizedOperation(parse('query Q($id: ID!) { node(id: $id) { id ... on Order { status orderNo } } }'));
-    const b = normalizedOperation(parse('query Q($id: ID!) {\n  node(id: $id) {\n    __typename\n    ... on Order { __typename orderNo status }\n    id\n  }\n}'));
+    const a = normalizedOperation(parse('query Q($id: ID!) { node(id: $id) { id ... on Payin { status orderNo } } }'));
+    const b = normalizedOperation(parse('query Q($id: ID!) {\n  node(id: $id) {\n    __typename\n    ... on Payin { __typename orderNo status }\n    id\n  }\n}'));
     expect(a).toBe(b);
     expect(normalizedOperation(parse('query Q { me { email } }'))).not.toBe(normalizedOperation(parse('query Q { me { name } }')));
     // Codegen's persisted documents sort variables and arguments; clients send them as written.
@@ -110,10 +110,10 @@ describe('GraphQL hardening in production mode', () => {
     let deep = 'id';
     for (let i = 0; i < 14; i += 1) deep = `merchant { ${deep} }`;
     // Nonsense as a query, but depth is measured before field validity matters to the caller.
-    const tooDeep = await graphqlHttp(env.url, `{ orders(first: 1) { nodes { ${deep} } } }`, {}, { bearer: token });
+    const tooDeep = await graphqlHttp(env.url, `{ payins(first: 1) { nodes { ${deep} } } }`, {}, { bearer: token });
     expect(tooDeep.errors?.map((e) => e.extensions?.code)).toContain('QUERY_TOO_DEEP');
 
-    const page = 'orders(first: $n) { nodes { id orderNo status createdAt amount { amount currency } } }';
+    const page = 'payins(first: $n) { nodes { id orderNo status createdAt amount { amount currency } } }';
     const aliases = Array.from({ length: 40 }, (_, i) => `o${i}: ${page}`).join('\n');
     const costly = await graphqlHttp(env.url, `query($n: Int) { ${aliases} }`, { n: 200 }, { bearer: token });
     expect(codeOf(costly)).toBe('QUERY_TOO_COSTLY');
@@ -134,7 +134,7 @@ describe('GraphQL hardening in production mode', () => {
   });
 
   it('refuses nodes(ids) with more than 100 ids (TOO_MANY_IDS) instead of holding connections for each', async () => {
-    const ids = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`Order:00000000-0000-7000-8000-${String(i).padStart(12, '0')}`).toString('base64'));
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`Payin:00000000-0000-7000-8000-${String(i).padStart(12, '0')}`).toString('base64'));
     const query = 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }';
     const many = await graphqlHttp(env.url, query, { ids: ids(101) }, { bearer: token });
     expect(codeOf(many)).toBe('TOO_MANY_IDS');
@@ -145,11 +145,11 @@ describe('GraphQL hardening in production mode', () => {
   });
 
   it('refuses NUL and lone surrogates in string literals and variables as BAD_USER_INPUT, not an internal error', async () => {
-    const literal = await graphqlHttp(env.url, '{ orders(first: 1, filter: { outTradeNo: "a\\u0000b" }) { nodes { id } } }', {}, { bearer: token });
+    const literal = await graphqlHttp(env.url, '{ payins(first: 1, filter: { outTradeNo: "a\\u0000b" }) { nodes { id } } }', {}, { bearer: token });
     expect(literal.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(literal.data).toBeUndefined();
 
-    const query = 'query($f: OrderFilter, $s: String) { orders(first: 1, filter: $f) { nodes { id } } b: orders(first: 1, filter: { orderNo: $s }) { nodes { id } } }';
+    const query = 'query($f: PayinFilter, $s: String) { payins(first: 1, filter: $f) { nodes { id } } b: payins(first: 1, filter: { orderNo: $s }) { nodes { id } } }';
     for (const [variables, field] of [
       [{ s: 'x\u0000' }, '$s'],
       [{ s: '\uD800' }, '$s'],
@@ -165,7 +165,7 @@ describe('GraphQL hardening in production mode', () => {
     // Clean text, astral characters included, still goes through.
     const clean = await graphqlHttp(env.url, query, { s: 'สมชาย 😀', f: { outTradeNo: 'A-1' } }, { bearer: token });
     expect(clean.errors).toBeUndefined();
-    expect(clean.data?.orders.nodes).toEqual([]);
+    expect(clean.data?.payins.nodes).toEqual([]);
   });
 
   it('holds graphql-ws sessions to the allow-list too', async () => {

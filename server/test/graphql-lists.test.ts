@@ -47,8 +47,8 @@ async function ok<T = any>(who: UserFixture | null, query: string, variables: Re
 }
 
 const ORDERS = /* GraphQL */ `
-  query Orders($filter: OrderFilter, $sort: OrderSort, $first: Int, $after: String, $last: Int, $before: String) {
-    orders(filter: $filter, sort: $sort, first: $first, after: $after, last: $last, before: $before) {
+  query Payins($filter: PayinFilter, $sort: PayinSort, $first: Int, $after: String, $last: Int, $before: String) {
+    payins(filter: $filter, sort: $sort, first: $first, after: $after, last: $last, before: $before) {
       totalCount
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
       edges { cursor node { id orderNo } }
@@ -58,8 +58,8 @@ const ORDERS = /* GraphQL */ `
 
 async function orderNos(who: UserFixture, filter: Record<string, unknown>): Promise<string[]> {
   const data = await ok(who, ORDERS, { filter, first: 200 });
-  expect(data.orders.totalCount).toBe(data.orders.edges.length);
-  return data.orders.edges.map((e: any) => e.node.orderNo).sort();
+  expect(data.payins.totalCount).toBe(data.payins.edges.length);
+  return data.payins.edges.map((e: any) => e.node.orderNo).sort();
 }
 
 const nos = (rows: Order[]) => rows.map((o) => o.orderNo).sort();
@@ -67,7 +67,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('orders: every seed-002 filter narrows exactly', () => {
   const cases: Array<[string, () => Record<string, unknown>, (o: Order) => boolean]> = [
-    ['ids (node ids and raw uuids)', () => ({ ids: [encodeGlobalID('Order', world.orders[3]!.id), world.orders[7]!.id] }), (o) => o === world.orders[3] || o === world.orders[7]],
+    ['ids (node ids and raw uuids)', () => ({ ids: [encodeGlobalID('Payin', world.orders[3]!.id), world.orders[7]!.id] }), (o) => o === world.orders[3] || o === world.orders[7]],
     ['orderNo', () => ({ orderNo: world.orders[5]!.orderNo }), (o) => o === world.orders[5]],
     ['outTradeNo', () => ({ outTradeNo: world.orders[6]!.outTradeNo }), (o) => o === world.orders[6]],
     ['userLabel', () => ({ userLabel: 'user-2' }), (o) => o.userLabel === 'user-2'],
@@ -161,10 +161,10 @@ describe('orders: keyset pagination and sorting', () => {
       let after: string | undefined;
       for (let page = 0; page < 20; page++) {
         const data = await ok(admin, ORDERS, { first: 7, after, sort: c.sort });
-        expect(data.orders.totalCount).toBe(world.orders.length);
-        seen.push(...data.orders.edges.map((e: any) => e.node.orderNo));
-        if (!data.orders.pageInfo.hasNextPage) break;
-        after = data.orders.pageInfo.endCursor;
+        expect(data.payins.totalCount).toBe(world.orders.length);
+        seen.push(...data.payins.edges.map((e: any) => e.node.orderNo));
+        if (!data.payins.pageInfo.hasNextPage) break;
+        after = data.payins.pageInfo.endCursor;
       }
       expect(seen).toEqual(expectedOrder(c, world.orders));
     });
@@ -177,23 +177,23 @@ describe('orders: keyset pagination and sorting', () => {
     let before: string | undefined;
     for (let page = 0; page < 20; page++) {
       const data = await ok(admin, ORDERS, { filter, last: 4, before });
-      expect(data.orders.totalCount).toBe(rows.length);
-      seen.unshift(...data.orders.edges.map((e: any) => e.node.orderNo));
-      if (!data.orders.pageInfo.hasPreviousPage) break;
-      before = data.orders.pageInfo.startCursor;
+      expect(data.payins.totalCount).toBe(rows.length);
+      seen.unshift(...data.payins.edges.map((e: any) => e.node.orderNo));
+      if (!data.payins.pageInfo.hasPreviousPage) break;
+      before = data.payins.pageInfo.startCursor;
     }
     expect(seen).toEqual(expectedOrder(sorts[0]![1], rows));
   });
 
   it('a cursor of one sort order is refused by another', async () => {
     const data = await ok(admin, ORDERS, { first: 2 });
-    const other = await gql(admin, ORDERS, { first: 2, after: data.orders.pageInfo.endCursor, sort: { field: 'AMOUNT', direction: 'DESC' } });
+    const other = await gql(admin, ORDERS, { first: 2, after: data.payins.pageInfo.endCursor, sort: { field: 'AMOUNT', direction: 'DESC' } });
     expect(other.errors?.[0]?.extensions?.reason).toBe('INVALID_CURSOR');
   });
 
   it('totalCount alone reads no page', async () => {
-    const data = await ok(admin, `query { orders(filter: { test: true }) { totalCount } }`);
-    expect(data.orders.totalCount).toBe(world.orders.filter((o) => o.test).length);
+    const data = await ok(admin, `query { payins(filter: { test: true }) { totalCount } }`);
+    expect(data.payins.totalCount).toBe(world.orders.filter((o) => o.test).length);
   });
 });
 
@@ -273,7 +273,7 @@ describe('the other lists: filters narrow, totalCount agrees', () => {
     ['users by merchant', 'users', () => ({ merchantIds: [world.a.id] }), () => 2],
     ['roles by scope', 'roles', () => ({ scope: 'GLOBAL' }), () => 1],
     ['roles by permission code', 'roles', () => ({ permission: 5007 }), () => 1],
-    ['payments by order', 'payments', () => ({ orderIds: [paidOrder().id] }), () => 1],
+    ['payments by payin', 'payments', () => ({ payinIds: [paidOrder().id] }), () => 1],
     ['payments by channel', 'payments', () => ({ channelIds: [world.channels.idr.id] }), () => world.orders.filter((o) => o.paidAt && o.channelId === world.channels.idr.id).length],
     ['deliveries by status', 'deliveries', () => ({ status: ['SENT'] }), () => world.orders.filter((o) => o.status !== 'PENDING' && o.postbackStatus === 'SENT').length],
     ['deliveries by merchant', 'deliveries', () => ({ merchantIds: [world.b.id] }), () => world.orders.filter((o) => o.status !== 'PENDING' && o.merchantId === world.b.id).length],
@@ -309,11 +309,11 @@ describe('money is exact decimal strings with the currency digits', () => {
     const pick = (code: string) => world.orders.find((o) => o.currencyCode === code)!;
     const query = /* GraphQL */ `
       query ($ids: [ID!]!) {
-        nodes(ids: $ids) { ... on Order { amount { amount currency digits minorUnits } fee { amount } } }
+        nodes(ids: $ids) { ... on Payin { amount { amount currency digits minorUnits } fee { amount } } }
       }
     `;
     const [thb, idr, usdt] = [pick('THB'), pick('IDR'), pick('USDT')];
-    const data = await ok(admin, query, { ids: [thb, idr, usdt].map((o) => encodeGlobalID('Order', o.id)) });
+    const data = await ok(admin, query, { ids: [thb, idr, usdt].map((o) => encodeGlobalID('Payin', o.id)) });
     const [t, i, u] = data.nodes;
     const expectFormat = (got: any, minor: bigint, digits: number, currency: string) => {
       const text = minor.toString().padStart(digits + 1, '0');
@@ -347,10 +347,10 @@ describe('money is exact decimal strings with the currency digits', () => {
 
 describe('a merchant user never sees another merchant through lists, node() or nested relations', () => {
   const LISTS: Array<[string, string]> = [
-    ['orders', 'orders(first: 200) { totalCount nodes { merchant { id } payments { order { merchant { id } } } deliveries { merchant { id } } } }'],
+    ['payins', 'payins(first: 200) { totalCount nodes { merchant { id } payments { payin { merchant { id } } } deliveries { merchant { id } } } }'],
     ['payouts', 'payouts(first: 200) { totalCount nodes { merchant { id } } }'],
-    ['payments', 'payments(first: 200) { totalCount nodes { order { merchant { id } } } }'],
-    ['deliveries', 'deliveries(first: 200) { totalCount nodes { merchant { id } order { merchant { id } } } }'],
+    ['payments', 'payments(first: 200) { totalCount nodes { payin { merchant { id } } } }'],
+    ['deliveries', 'deliveries(first: 200) { totalCount nodes { merchant { id } payin { merchant { id } } } }'],
     ['ledgerAccounts', 'ledgerAccounts(first: 200) { totalCount nodes { merchant { id } } }'],
     ['ledgerEntries', 'ledgerEntries(first: 200) { totalCount nodes { account { merchant { id } } transaction { entries { account { merchant { id } } } } } }'],
     ['statements', 'statements(first: 200) { totalCount nodes { merchant { id } } }'],
@@ -400,7 +400,7 @@ describe('a merchant user never sees another merchant through lists, node() or n
     const orderB = world.orders.find((o) => o.merchantId === world.b.id)!;
     const payoutB = world.payouts.find((p) => p.merchantId === world.b.id)!;
     const query = `query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`;
-    const ids = [encodeGlobalID('Order', orderA.id), encodeGlobalID('Order', orderB.id), encodeGlobalID('Payout', payoutB.id), encodeGlobalID('Merchant', world.b.id)];
+    const ids = [encodeGlobalID('Payin', orderA.id), encodeGlobalID('Payin', orderB.id), encodeGlobalID('Payout', payoutB.id), encodeGlobalID('Merchant', world.b.id)];
     const mine = await ok(viewerA, query, { ids });
     expect(mine.nodes).toEqual([{ id: ids[0] }, null, null, null]);
     const staff = await ok(admin, query, { ids });
@@ -428,41 +428,41 @@ describe('a merchant user never sees another merchant through lists, node() or n
   });
 
   it('channels behind an order are hidden from a merchant viewer without operation rights', async () => {
-    const query = `query { orders(first: 5, filter: { serviceKinds: [BANK_TRANSFER] }) { nodes { channel { code hasCredentials } } } }`;
+    const query = `query { payins(first: 5, filter: { serviceKinds: [BANK_TRANSFER] }) { nodes { channel { code hasCredentials } } } }`;
     const viewer = await ok(viewerA, query);
-    expect(viewer.orders.nodes.every((n: any) => n.channel === null)).toBe(true);
+    expect(viewer.payins.nodes.every((n: any) => n.channel === null)).toBe(true);
     const staff = await ok(admin, query);
-    expect(staff.orders.nodes.some((n: any) => n.channel?.hasCredentials === true)).toBe(true);
+    expect(staff.payins.nodes.some((n: any) => n.channel?.hasCredentials === true)).toBe(true);
   });
 
   it('asks for sign-in when there is no session', async () => {
-    const result = await gql(null, `query { orders { totalCount } }`);
+    const result = await gql(null, `query { payins { totalCount } }`);
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const node = await gql(null, `query ($id: ID!) { node(id: $id) { id } }`, { id: encodeGlobalID('Order', world.orders[0]!.id) });
+    const node = await gql(null, `query ($id: ID!) { node(id: $id) { id } }`, { id: encodeGlobalID('Payin', world.orders[0]!.id) });
     expect(node.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 
 describe('sensitive numbers are masked unless the ability grants readSensitive', () => {
   const query = /* GraphQL */ `
-    query ($order: ID!, $payout: ID!) {
-      order: node(id: $order) { ... on Order { payerAccount payerIdNumber payerName } }
+    query ($payin: ID!, $payout: ID!) {
+      payin: node(id: $payin) { ... on Payin { payerAccount payerIdNumber payerName } }
       payout: node(id: $payout) { ... on Payout { recipientAccount recipientIdNumber } }
     }
   `;
   it('a merchant viewer sees masks, the owner and staff the numbers', async () => {
     const order = world.orders.find((o) => o.merchantId === world.a.id)!;
     const payout = world.payouts.find((p) => p.merchantId === world.a.id)!;
-    const vars = { order: encodeGlobalID('Order', order.id), payout: encodeGlobalID('Payout', payout.id) };
+    const vars = { payin: encodeGlobalID('Payin', order.id), payout: encodeGlobalID('Payout', payout.id) };
     const viewer = await ok(viewerA, query, vars);
-    expect(viewer.order.payerAccount).toBe(`••••${order.payerAccount!.slice(-4)}`);
-    expect(viewer.order.payerIdNumber).toBe(`••••${order.payerIdNumber!.slice(-4)}`);
-    expect(viewer.order.payerName).toBe(order.payerName);
+    expect(viewer.payin.payerAccount).toBe(`••••${order.payerAccount!.slice(-4)}`);
+    expect(viewer.payin.payerIdNumber).toBe(`••••${order.payerIdNumber!.slice(-4)}`);
+    expect(viewer.payin.payerName).toBe(order.payerName);
     expect(viewer.payout.recipientAccount).toBe(`••••${payout.recipientAccount!.slice(-4)}`);
     expect(JSON.stringify(viewer)).not.toContain(order.payerAccount!);
     for (const who of [ownerA, admin]) {
       const full = await ok(who, query, vars);
-      expect(full.order.payerAccount).toBe(order.payerAccount);
+      expect(full.payin.payerAccount).toBe(order.payerAccount);
       expect(full.payout.recipientIdNumber).toBe(payout.recipientIdNumber);
     }
   });

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 const QUERY = /* GraphQL */ `
   query Page($first: Int!) {
-    orders(first: $first) {
+    payins(first: $first) {
       totalCount
       edges {
         cursor
@@ -70,9 +70,9 @@ async function countStatements(who: UserFixture, first: number): Promise<{ rows:
   env.services.prisma = counting;
   statements = [];
   try {
-    const result = await env.graphql<{ orders: { edges: unknown[] } }>(QUERY, { first }, { cookie: who.cookie });
+    const result = await env.graphql<{ payins: { edges: unknown[] } }>(QUERY, { first }, { cookie: who.cookie });
     expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-    const rows = result.data!.orders.edges.length;
+    const rows = result.data!.payins.edges.length;
     return { rows, statements: statements.filter((sql) => !/"sessions"|"user_roles"|"roles"|FROM sessions|UPDATE sessions/i.test(sql)) };
   } finally {
     env.services.prisma = original;

@@ -25,7 +25,7 @@ const gql = async <T = Record<string, any>>(who: keyof typeof cookies, query: st
 };
 const codeOf = (res: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => res.errors?.[0]?.extensions?.code;
 
-const CREATE_PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { paymentUrl order { id status orderNo } } }`;
+const CREATE_PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { paymentUrl payin { id status orderNo } } }`;
 const CREATE_PAYOUT = `mutation($input: CreateTestPayoutInput!) { createTestPayout(input: $input) { id status payoutNo } }`;
 
 beforeAll(async () => {
@@ -69,8 +69,8 @@ describe('test deposits (seed 001)', () => {
     const ok = await gql('owner', CREATE_PAYIN, { input: { merchantId: merchantGid(shop.merchant.id), service: 'THB_QR', amount: '150.00', payerName: 'Somchai' } });
     expect(ok.errors).toBeUndefined();
     expect(ok.data!.createTestPayin.paymentUrl).toMatch(/\/pay\/order\?prepay_id=[0-9a-f]{64}$/);
-    expect(ok.data!.createTestPayin.order.status).toBe('PENDING');
-    const row = await env.prisma.order.findUniqueOrThrow({ where: { orderNo: ok.data!.createTestPayin.order.orderNo } });
+    expect(ok.data!.createTestPayin.payin.status).toBe('PENDING');
+    const row = await env.prisma.order.findUniqueOrThrow({ where: { orderNo: ok.data!.createTestPayin.payin.orderNo } });
     expect(row).toMatchObject({ test: true, creationType: 'MANUAL' });
 
     const missing = await gql('owner', CREATE_PAYIN, { input: { merchantId: merchantGid(shop.merchant.id), service: 'THB_QR', amount: '150.00' } });
@@ -94,7 +94,7 @@ describe('test deposits (seed 001)', () => {
 describe('payin manual operations', () => {
   it('simulate a success, mark fraud, and override-reverse with audit rows; other merchants get NOT_FOUND', async () => {
     const created = await gql('owner', CREATE_PAYIN, { input: { merchantId: merchantGid(shop.merchant.id), service: 'THB_QR', amount: '200.00', payerName: 'Somchai' } });
-    const orderId = created.data!.createTestPayin.order.id as string;
+    const orderId = created.data!.createTestPayin.payin.id as string;
     const before = await balancesOf(env.prisma, shop.merchant.id, 'THB', true);
     const liveBefore = await balancesOf(env.prisma, shop.merchant.id, 'THB');
 
@@ -103,7 +103,7 @@ describe('payin manual operations', () => {
     const sim = await gql('owner', `mutation($id: ID!) { simulatePayinCallback(id: $id, outcome: SUCCESS) { id } }`, { id: orderId });
     expect(sim.errors).toBeUndefined();
     const deadline = Date.now() + 20_000;
-    while ((await env.prisma.order.findFirstOrThrow({ where: { orderNo: created.data!.createTestPayin.order.orderNo } })).status !== 'SUCCEEDED') {
+    while ((await env.prisma.order.findFirstOrThrow({ where: { orderNo: created.data!.createTestPayin.payin.orderNo } })).status !== 'SUCCEEDED') {
       if (Date.now() > deadline) throw new Error('simulated payment did not arrive');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -157,9 +157,9 @@ describe('test payouts and finance review', () => {
     const created = await gql('owner', CREATE_PAYIN, {
       input: { merchantId: merchantGid(shop.merchant.id), service: 'THB_QR', amount: '50.00', payerName: 'A', notifyUrl: 'http://127.0.0.1:9/unreachable' },
     });
-    const orderId = created.data!.createTestPayin.order.id as string;
+    const orderId = created.data!.createTestPayin.payin.id as string;
     await gql('owner', `mutation($id: ID!) { closePayin(id: $id, reason: "test") { status } }`, { id: orderId });
-    const delivery = await env.prisma.delivery.findFirstOrThrow({ where: { order: { orderNo: created.data!.createTestPayin.order.orderNo } } });
+    const delivery = await env.prisma.delivery.findFirstOrThrow({ where: { order: { orderNo: created.data!.createTestPayin.payin.orderNo } } });
     const deliveryId = encodeGlobalID('Delivery', delivery.id);
     const viewer = await gql('viewer', `mutation($id: ID!) { resendDelivery(id: $id) { id } }`, { id: deliveryId });
     expect(codeOf(viewer)).toBe('FORBIDDEN');

@@ -132,7 +132,7 @@ describe('payin risk rules', () => {
     const before = await env.prisma.order.count();
     const auditBefore = await env.prisma.auditLog.count();
     const res = await env.graphql<{ createTestPayin: unknown }>(
-      `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { order { id } } }`,
+      `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { payin { id } } }`,
       { input: { merchantId: encodeGlobalID('Merchant', merchant.merchant.id), service: 'THB_BANK', amount: '1500.00', payerName: 'Somchai' } },
       { cookie: admin },
     );

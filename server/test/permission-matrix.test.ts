@@ -78,7 +78,7 @@ async function globalFingerprint(): Promise<string> {
 }
 
 const TABLES: Record<string, string> = {
-  Order: 'orders', Payout: 'payouts', FundRequest: 'fund_requests', MerchantDestination: 'merchant_destinations', Delivery: 'deliveries', ApiToken: 'api_tokens',
+  Payin: 'orders', Payout: 'payouts', FundRequest: 'fund_requests', MerchantDestination: 'merchant_destinations', Delivery: 'deliveries', ApiToken: 'api_tokens',
   Service: 'services', Channel: 'channels', ChannelService: 'channel_services', MerchantService: 'merchant_services', RiskRule: 'risk_rules', FxRate: 'fx_rates',
   App: 'apps', User: 'users', Role: 'roles', Merchant: 'merchants',
 };
@@ -117,12 +117,12 @@ function outcomeOf(res: GqlResult, field: string): Outcome {
 // ---------------------------------------------------------------------------------------------------
 // Fixture builders (as the administrator): each call makes a fresh target in shop A.
 
-const PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { order { id orderNo } } }`;
+const PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { payin { id orderNo } } }`;
 const PAYOUT = `mutation($input: CreateTestPayoutInput!) { createTestPayout(input: $input) { id payoutNo status } }`;
 
 async function newPayin(extra: Record<string, unknown> = {}): Promise<{ id: string; orderNo: string }> {
   const data = await asAdmin(PAYIN, { input: { merchantId: gid('Merchant', shop.merchant.id), service: 'THB_QR', amount: '50.00', payerName: 'Somchai', ...extra } });
-  return data.createTestPayin.order;
+  return data.createTestPayin.payin;
 }
 
 /** A payout of shop A: `review` holds it for finance (risk rule above 900.00), `stuck` leaves it PROCESSING, `succeeded` waits for success. */
@@ -277,7 +277,7 @@ const MUTATIONS: MutationCase[] = [
   {
     // Every holder of EXPORT_CREATE exports what it may read; the other merchant's owner gets its own rows only.
     field: 'createExport', allowed: ['admin', 'finance', 'support', 'owner', 'operator', 'otherOwner'],
-    document: `mutation($f: OrderFilter) { createExport(kind: PAYINS, payinFilter: $f) { id } }`, variables: async () => ({ f: { merchantIds: [merchantA()] } }),
+    document: `mutation($f: PayinFilter) { createExport(kind: PAYINS, payinFilter: $f) { id } }`, variables: async () => ({ f: { merchantIds: [merchantA()] } }),
   },
   {
     field: 'createRecharge', allowed: ['admin', 'owner'], document: `mutation($input: CreateRechargeInput!) { createRecharge(input: $input) { id } }`,
@@ -464,7 +464,7 @@ const list = (field: string, visible: Who[], id: () => string | undefined, filte
 
 /** Every list and lookup, against one target row of shop A each (the node() check reuses them). */
 const QUERIES: QueryCase[] = [
-  list('orders', READERS, () => ids.order),
+  list('payins', READERS, () => ids.order),
   list('payouts', READERS, () => ids.payout),
   list('payments', READERS, () => ids.payment),
   list('deliveries', READERS, () => ids.delivery),
@@ -522,7 +522,7 @@ const QUERIES: QueryCase[] = [
 
 /** node()/nodes() for every target: exactly who sees it in its list. */
 const NODE_TARGETS: Array<{ key: string; list: string }> = [
-  { key: 'order', list: 'orders' }, { key: 'payout', list: 'payouts' }, { key: 'payment', list: 'payments' },
+  { key: 'order', list: 'payins' }, { key: 'payout', list: 'payouts' }, { key: 'payment', list: 'payments' },
   { key: 'delivery', list: 'deliveries' }, { key: 'ledgerAccount', list: 'ledgerAccounts' }, { key: 'ledgerEntry', list: 'ledgerEntries' },
   { key: 'statement', list: 'statements' }, { key: 'fundRequest', list: 'fundRequests' }, { key: 'export', list: 'exports (everyone\'s)' },
   { key: 'auditLog', list: 'auditLogs' }, { key: 'app', list: 'apps' }, { key: 'merchant', list: 'merchants' },
@@ -530,7 +530,7 @@ const NODE_TARGETS: Array<{ key: string; list: string }> = [
   { key: 'riskRule', list: 'riskRules' }, { key: 'channel', list: 'channels' },
 ];
 
-const SUBSCRIPTIONS = ['orderChanged', 'payoutChanged', 'deliveryChanged', 'exportProgress'] as const;
+const SUBSCRIPTIONS = ['payinChanged', 'payoutChanged', 'deliveryChanged', 'exportProgress'] as const;
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -721,7 +721,7 @@ describe('permission matrix', () => {
     const clients: Client[] = [];
     const received: Record<string, Set<Who>> = Object.fromEntries(SUBSCRIPTIONS.map((s) => [s, new Set<Who>()]));
     const documents: Record<(typeof SUBSCRIPTIONS)[number], string> = {
-      orderChanged: `subscription { orderChanged { id } }`,
+      payinChanged: `subscription { payinChanged { id } }`,
       payoutChanged: `subscription { payoutChanged { id } }`,
       deliveryChanged: `subscription { deliveryChanged { id } }`,
       exportProgress: `subscription { exportProgress { id } }`,
@@ -756,7 +756,7 @@ describe('permission matrix', () => {
     }
     const sorted = (s: Set<Who>) => WHO.filter((w) => s.has(w));
     expect(Object.fromEntries(SUBSCRIPTIONS.map((s) => [s, sorted(received[s]!)]))).toEqual({
-      orderChanged: READERS,
+      payinChanged: READERS,
       payoutChanged: READERS,
       deliveryChanged: READERS,
       // Export progress goes to the user who started the export, nobody else.

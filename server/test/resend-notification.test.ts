@@ -47,7 +47,7 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
   }
 }
 
-const CREATE_PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { order { id orderNo } } }`;
+const CREATE_PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { payin { id orderNo } } }`;
 const RESEND_PAYIN = `mutation($id: ID!) { resendPayinNotification(id: $id) { id postbackStatus } }`;
 const RESEND_PAYOUT = `mutation($id: ID!) { resendPayoutNotification(id: $id) { id postbackStatus } }`;
 
@@ -57,10 +57,10 @@ async function closedPayin(path: string | null): Promise<{ gid: string; id: stri
     input: { merchantId: encodeGlobalID('Merchant', shop.merchant.id), service: 'THB_QR', amount: '50.00', payerName: 'A', ...(path ? { notifyUrl: `${receiverUrl}${path}` } : {}) },
   });
   if (created.errors) throw new Error(created.errors[0]!.message);
-  const gid = created.data!.createTestPayin.order.id as string;
+  const gid = created.data!.createTestPayin.payin.id as string;
   const closed = await gql('owner', `mutation($id: ID!) { closePayin(id: $id, reason: "test") { status } }`, { id: gid });
   if (closed.errors) throw new Error(closed.errors[0]!.message);
-  const row = await env.prisma.order.findUniqueOrThrow({ where: { orderNo: created.data!.createTestPayin.order.orderNo } });
+  const row = await env.prisma.order.findUniqueOrThrow({ where: { orderNo: created.data!.createTestPayin.payin.orderNo } });
   return { gid, id: row.id };
 }
 

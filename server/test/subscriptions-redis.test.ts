@@ -114,16 +114,16 @@ afterAll(async () => {
 
 describe.skipIf(!REDIS_URL)('subscriptions across two server processes (Redis pub/sub)', () => {
   it('a status change made through one process reaches a subscriber on the other within a second, filtered by merchant', async () => {
-    const create = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { order { id orderNo } } }`;
+    const create = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { payin { id orderNo } } }`;
     const newOrder = async (m: MerchantFixture, cookie: string): Promise<{ id: string; orderNo: string }> => {
       const res = await env.graphql<any>(create, { input: { merchantId: encodeGlobalID('Merchant', m.merchant.id), service: 'THB_LIVE', amount: '42.00' } }, { cookie });
       expect(res.errors).toBeUndefined();
-      return res.data.createTestPayin.order;
+      return res.data.createTestPayin.payin;
     };
     const seen = (sub: { events: Array<{ data: any }> }, orderNo: string, status: string) =>
-      sub.events.some((e) => e.data?.orderChanged?.orderNo === orderNo && e.data.orderChanged.status === status);
+      sub.events.some((e) => e.data?.payinChanged?.orderNo === orderNo && e.data.payinChanged.status === status);
 
-    const query = 'subscription { orderChanged { orderNo status merchant { mchId } } }';
+    const query = 'subscription { payinChanged { orderNo status merchant { mchId } } }';
     const mine = subscribe(childUrl, ownerCookie, query);
     const theirs = subscribe(childUrl, otherCookie, query);
     await Promise.all([mine.ready, theirs.ready]);
@@ -146,11 +146,11 @@ describe.skipIf(!REDIS_URL)('subscriptions across two server processes (Redis pu
 
     const deadline = Date.now() + 5_000;
     while (!seen(mine, orderNo, 'CLOSED') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    const event = mine.events.find((e) => e.data?.orderChanged?.orderNo === orderNo && e.data.orderChanged.status === 'CLOSED');
-    expect(event?.data.orderChanged).toEqual({ orderNo, status: 'CLOSED', merchant: { mchId: shop.mchId } });
+    const event = mine.events.find((e) => e.data?.payinChanged?.orderNo === orderNo && e.data.payinChanged.status === 'CLOSED');
+    expect(event?.data.payinChanged).toEqual({ orderNo, status: 'CLOSED', merchant: { mchId: shop.mchId } });
     expect(event!.at - closedAt).toBeLessThan(1000);
     // The other merchant's live subscriber got none of shop's events, before or after.
-    const mchIds = new Set(theirs.events.map((e) => e.data?.orderChanged?.merchant?.mchId));
+    const mchIds = new Set(theirs.events.map((e) => e.data?.payinChanged?.merchant?.mchId));
     expect([...mchIds]).toEqual([other.mchId]);
     expect(theirs.events.length).toBe(theirsBefore);
   }, 60_000);

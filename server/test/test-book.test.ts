@@ -39,7 +39,7 @@ const codeOf = (res: { errors?: Array<{ extensions?: Record<string, unknown> }> 
 const merchantGid = (id: string) => encodeGlobalID('Merchant', id);
 const thb = (minor: bigint) => `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
 
-const CREATE_PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { order { id orderNo status } } }`;
+const CREATE_PAYIN = `mutation($input: CreateTestPayinInput!) { createTestPayin(input: $input) { payin { id orderNo status } } }`;
 const CREATE_PAYOUT = `mutation($input: CreateTestPayoutInput!) { createTestPayout(input: $input) { id payoutNo status } }`;
 const SIMULATE = `mutation($id: ID!, $outcome: SimulatedOutcome!, $amount: Decimal) { simulatePayinCallback(id: $id, outcome: $outcome, amount: $amount) { id status } }`;
 const SIMULATE_PAYOUT = `mutation($id: ID!, $outcome: SimulatedOutcome!) { simulatePayoutCallback(id: $id, outcome: $outcome) { id status } }`;
@@ -118,7 +118,7 @@ describe('a test payment cannot mint live money (defect 1)', () => {
       const testBefore = await balancesOf(env.prisma, shop.merchant.id, 'THB', true);
       const created = await gql(who, CREATE_PAYIN, { input: { merchantId: merchantGid(shop.merchant.id), service: 'THB_QR', amount: '100.00', payerName: 'Tester' } });
       expect(created.errors).toBeUndefined();
-      const { id, orderNo } = created.data!.createTestPayin.order;
+      const { id, orderNo } = created.data!.createTestPayin.payin;
 
       const minted = await gql(who, SIMULATE, { id, outcome: 'SUCCESS', amount: '4900.00' });
       expect(codeOf(minted)).toBe('INVALID_AMOUNT');
@@ -208,7 +208,7 @@ describe('a test payment cannot mint live money (defect 1)', () => {
 describe('simulated reversals are for staff (defect 6)', () => {
   it('a merchant cannot simulate a reversal of a payin or a payout; an administrator can', async () => {
     const created = await gql('owner', CREATE_PAYIN, { input: { merchantId: merchantGid(shop.merchant.id), service: 'THB_QR', amount: '20.00', payerName: 'Tester' } });
-    const { id, orderNo } = created.data!.createTestPayin.order;
+    const { id, orderNo } = created.data!.createTestPayin.payin;
     await gql('owner', SIMULATE, { id, outcome: 'SUCCESS' });
     await waitFor('the test order to succeed', async () => (await orderStatus(orderNo)) === 'SUCCEEDED');
     for (const who of ['owner', 'operator', 'token'] as const) {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Merchant } from '../src/generated/prisma/client.ts';
-import { createPayin, type CreatePayinInput } from '../src/modules/orders/operations/create-payin.ts';
-import { simulateCallback } from '../src/modules/orders/operations/simulate-callback.ts';
-import { submitPayer } from '../src/modules/orders/operations/submit-payer.ts';
+import { createPayin, type CreatePayinInput } from '../src/modules/payins/operations/create-payin.ts';
+import { simulateCallback } from '../src/modules/payins/operations/simulate-callback.ts';
+import { submitPayer } from '../src/modules/payins/operations/submit-payer.ts';
 import { encodeCallback, signCallback } from '../src/modules/routing/connectors/sandbox/transformers.ts';
 import { activateService, bindChannel, createChannel, createMerchant, createService, ensureCurrency } from './support/payin-fixtures.ts';
 import { createTestEnvironment, type TestEnvironment } from './support/test-environment.ts';

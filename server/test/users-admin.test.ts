@@ -135,7 +135,7 @@ describe('creating users', () => {
     // The owner knows this password: nothing but choosing a new one works until the member does.
     expect(signedIn.data!.login).toMatchObject({ passwordChangeRequired: true, permissions: [] });
     const cookie = signedIn.sessionCookie!;
-    expect(codeOf(await gql(cookie, '{ orders(first: 1) { totalCount } }'))).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect(codeOf(await gql(cookie, '{ payins(first: 1) { totalCount } }'))).toBe('PASSWORD_CHANGE_REQUIRED');
     expect(codeOf(await gql(cookie, CREATE_USER, { input: { email: newEmail('x'), name: 'x', roleIds: [] } }))).toBe('PASSWORD_CHANGE_REQUIRED');
     const own = `${password}-own`;
     secretsSeen.push(own);
@@ -145,7 +145,7 @@ describe('creating users', () => {
     expect(after).toMatchObject({ passwordChangeRequired: false });
     expect(after.permissions).toContain(PERMISSIONS.PAYIN_READ);
     expect(after.permissions).not.toContain(PERMISSIONS.TEAM_WRITE);
-    expect((await gql(cookie, '{ orders(first: 1) { totalCount } }')).errors).toBeUndefined();
+    expect((await gql(cookie, '{ payins(first: 1) { totalCount } }')).errors).toBeUndefined();
     expect((await login(email, password)).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_CREDENTIALS' });
 
     const audit = await env.prisma.auditLog.findFirstOrThrow({ where: { action: 'user.create', entityId: row.id } });

@@ -10,7 +10,7 @@ import { generateRsaKeyPair, keySerial } from '../src/lib/crypto.ts';
 import { sealPlatformPrivateKey } from '../src/modules/apps/platform-keys.ts';
 import { CALLBACK_RETRY_DELAYS_MS, CALLBACK_RETRY_JITTER, INTERRUPTED_ATTEMPT_ERROR, enqueueCallback } from '../src/modules/deliveries/deliveries.service.ts';
 import { checkLedgerInvariants } from '../src/modules/ledger/ledger.invariants.ts';
-import { createPayin } from '../src/modules/orders/operations/create-payin.ts';
+import { createPayin } from '../src/modules/payins/operations/create-payin.ts';
 import { createPayout } from '../src/modules/payouts/operations/create-payout.ts';
 import { encodeCallback, signCallback } from '../src/modules/routing/connectors/sandbox/transformers.ts';
 import { recordReceivedCallback } from '../src/modules/routing/upstream-callbacks.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CashierView } from '../modules/orders/orders.service.ts';
+import type { CashierView } from '../modules/payins/payins.service.ts';
 import { cashierPage, displayStatus, groupDigits, instructionsView, payinStatus, safeReturnUrl } from './cashier.model.ts';
 import { renderCashierPage } from './cashier.template.ts';
 

@@ -1,14 +1,13 @@
-import type { OrderStatus } from '../generated/prisma/enums.ts';
-import type { CashierView } from '../modules/orders/orders.service.ts';
-import { PAYER_FIELDS, type PayerField } from '../modules/orders/orders.params.ts';
-import { isOpenPayin, PAYIN_TRANSITIONS } from '../modules/orders/orders.state.ts';
+import type { CashierView } from '../modules/payins/payins.service.ts';
+import { PAYER_FIELDS, type PayerField } from '../modules/payins/payins.params.ts';
+import { isOpenPayin, PAYIN_TRANSITIONS, type PayinStatus } from '../modules/payins/payins.state.ts';
 import { parsePayinInstructions, type PayinInstructions } from '../modules/routing/connectors/connector.ts';
 import { bankOptions, type BankOption } from './cashier.banks.ts';
 import { isCashierMessageKey, messagesFor, type CashierLang, type CashierMessageKey } from './cashier.i18n.ts';
 
 /**
  * What the hosted cashier page shows, computed from the payin (`CashierView`): no HTML here, that is
- * `cashier.template.ts`. Statuses are the payin state machine's (`orders.state.ts`); instructions are the
+ * `cashier.template.ts`. Statuses are the payin state machine's (`payins.state.ts`); instructions are the
  * connector's typed `PayinInstructions`. Amounts stay decimal strings, only regrouped as text.
  */
 
@@ -19,22 +18,22 @@ export const CASHIER_PATHS = {
 };
 
 /** Every payin status the state machine knows. */
-const PAYIN_STATUSES = Object.keys(PAYIN_TRANSITIONS) as OrderStatus[];
+const PAYIN_STATUSES = Object.keys(PAYIN_TRANSITIONS) as PayinStatus[];
 
 /**
  * Final for the payer: the order no longer waits for money (not open in the state machine), so the page
  * shows the outcome and stops polling. A SUCCEEDED payin can still be reversed, but not by the payer.
  */
-export function isFinalForPayer(status: OrderStatus): boolean {
+export function isFinalForPayer(status: PayinStatus): boolean {
   return !isOpenPayin(status);
 }
 
 const FINAL_FOR_PAYER = PAYIN_STATUSES.filter(isFinalForPayer);
 
 /** A status read from the order (a string in the views) as the state machine's type. */
-export function payinStatus(value: string): OrderStatus {
+export function payinStatus(value: string): PayinStatus {
   if (!(PAYIN_STATUSES as string[]).includes(value)) throw new Error(`not a payin status: ${value}`);
-  return value as OrderStatus;
+  return value as PayinStatus;
 }
 
 /** "1234567.50" → "1,234,567.50", as text. */
@@ -56,7 +55,7 @@ export function safeReturnUrl(url: string | null): string | null {
 }
 
 /** What the page shows: a PENDING order past its expiry is expired for the payer (the expiry task catches up). */
-export function displayStatus(view: Pick<CashierView, 'status' | 'expiresIn'>): OrderStatus {
+export function displayStatus(view: Pick<CashierView, 'status' | 'expiresIn'>): PayinStatus {
   const status = payinStatus(view.status);
   return status === 'PENDING' && view.expiresIn <= 0 ? 'EXPIRED' : status;
 }
@@ -142,9 +141,9 @@ export interface PayerFormField {
 
 /** What the browser script reads from the page's JSON config block. */
 export interface CashierClientConfig {
-  status: OrderStatus;
-  displayStatus: OrderStatus;
-  finalStatuses: OrderStatus[];
+  status: PayinStatus;
+  displayStatus: PayinStatus;
+  finalStatuses: PayinStatus[];
   secondsLeft: number;
   statusUrl: string;
   submitUrl: string;
@@ -165,7 +164,7 @@ export interface CashierPage {
   currency: string;
   /** Part of the amount arrived (accumulation, or an underpaid order that expired): how much, grouped. */
   received: { paid: string; amount: string; currency: string } | null;
-  status: OrderStatus;
+  status: PayinStatus;
   /** `isFinalForPayer(status)`: the outcome is shown, no instructions, form or countdown. */
   final: boolean;
   expireAt: string;

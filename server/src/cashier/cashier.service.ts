@@ -1,8 +1,8 @@
 import type { Db } from '../db/prisma.ts';
 import { formatAmount } from '../lib/money.ts';
 import { currencyDigits } from '../modules/catalog/catalog.service.ts';
-import { OrderNotFoundError } from '../modules/orders/orders.errors.ts';
-import { isOpenPayin } from '../modules/orders/orders.state.ts';
+import { PayinNotFoundError } from '../modules/payins/payins.errors.ts';
+import { isOpenPayin } from '../modules/payins/payins.state.ts';
 import { payinStatus } from './cashier.model.ts';
 
 /**
@@ -50,7 +50,7 @@ export async function getCashierStatus(db: Db, prepayId: string): Promise<Cashie
     where: { prepayId },
     select: { status: true, amount: true, paidAmount: true, currencyCode: true, expireAt: true, sequence: true },
   });
-  if (!order) throw new OrderNotFoundError();
+  if (!order) throw new PayinNotFoundError();
   const digits = await currencyDigits(db, order.currencyCode);
   return toCashierStatus({
     status: order.status,

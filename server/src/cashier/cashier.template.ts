@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import QRCode from 'qrcode';
-import { PAYER_FIELD_MAX, type PayerField } from '../modules/orders/orders.params.ts';
+import { PAYER_FIELD_MAX, type PayerField } from '../modules/payins/payins.params.ts';
 import type { CashierInstructions, CashierPage, PayerFormField } from './cashier.model.ts';
 import { HTML_LANG, t, type CashierLang, type CashierMessageKey } from './cashier.i18n.ts';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { DomainError, isDomainError, isErrorCode } from './errors.ts';
 
-class OrderNotFoundError extends DomainError {
+class PayinNotFoundError extends DomainError {
   constructor(orderNo: string) {
     super('ORDER_NOT_FOUND', `order ${orderNo} not found`, { orderNo });
   }
@@ -24,8 +24,8 @@ describe('DomainError', () => {
   });
 
   it('works for subclasses', () => {
-    const error = new OrderNotFoundError('P2026112300000000001');
-    expect(error.name).toBe('OrderNotFoundError');
+    const error = new PayinNotFoundError('P2026112300000000001');
+    expect(error.name).toBe('PayinNotFoundError');
     expect(isDomainError(error)).toBe(true);
     expect(isDomainError(error, 'ORDER_NOT_FOUND')).toBe(true);
     expect(isDomainError(error, 'OTHER')).toBe(false);

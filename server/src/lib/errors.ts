@@ -6,7 +6,7 @@
  * logs. `details` carries machine-readable context (`field`, `min`, `max` …) and must be JSON-safe at
  * the edges (format bigints before they get here, or let the edge adapter do it).
  *
- * Module errors either subclass it (`class OrderNotFoundError extends DomainError`) or construct it
+ * Module errors either subclass it (`class PayinNotFoundError extends DomainError`) or construct it
  * directly (`new DomainError('ORDER_NOT_FOUND', 'order not found', { orderNo })`).
  */
 export class DomainError extends Error {

@@ -4,9 +4,9 @@ import { DomainError } from '../lib/errors.ts';
 import { formatAmount } from '../lib/money.ts';
 import { currencyDigits } from '../modules/catalog/catalog.service.ts';
 import { merchantBalances } from '../modules/ledger/ledger.service.ts';
-import { closePayin } from '../modules/orders/operations/close-payin.ts';
-import { createPayin } from '../modules/orders/operations/create-payin.ts';
-import { getPayin } from '../modules/orders/orders.service.ts';
+import { closePayin } from '../modules/payins/operations/close-payin.ts';
+import { createPayin } from '../modules/payins/operations/create-payin.ts';
+import { getPayin } from '../modules/payins/payins.service.ts';
 import { requirePaymentClient } from './auth.ts';
 import { ok } from './envelope.ts';
 

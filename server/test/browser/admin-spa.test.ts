@@ -26,8 +26,8 @@ async function createTestDeposit(page: Page, merchantId: string): Promise<string
   const body = (await page.evaluate(
     async (request) => (await fetch('/graphql', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })).json(),
     { query, variables },
-  )) as { data?: { createTestPayin?: { order: { orderNo: string } } } };
-  const orderNo = body.data?.createTestPayin?.order.orderNo;
+  )) as { data?: { createTestPayin?: { payin: { orderNo: string } } } };
+  const orderNo = body.data?.createTestPayin?.payin.orderNo;
   if (!orderNo) throw new Error(`createTestPayin failed: ${JSON.stringify(body)}`);
   return orderNo;
 }
@@ -65,7 +65,7 @@ describe('admin SPA in a real browser', () => {
     expect(await recentPayins.count()).toBeGreaterThan(0);
     expect(await recentPayins.count()).toBeLessThanOrEqual(8);
     expect(await recentPayins.first().getByTestId('recent-open').getAttribute('href')).toMatch(/^\/transactions\/payins\?open=/);
-    // A new payin appears at the top without a reload (orderChanged). A test deposit is test data: it
+    // A new payin appears at the top without a reload (payinChanged). A test deposit is test data: it
     // is listed with the header's "Test data" switch on (and only then).
     await admin.page.getByTestId('test-mode-switch').locator('.n-switch').click();
     await admin.page.getByTestId('test-mode-banner').waitFor();

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const OWNER = 'owner@golden-lotus.demo';
-const BEARER_QUERY = '{ me { kind merchant { mchId name } permissionNames } orders(first: 5) { nodes { orderNo status } } }';
+const BEARER_QUERY = '{ me { kind merchant { mchId name } permissionNames } payins(first: 5) { nodes { orderNo status } } }';
 
 /** Every column fits at 1440×900: the table does not scroll sideways. */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
@@ -108,7 +108,7 @@ describe('API tokens page in a real browser', () => {
       const used = await graphqlHttp(app.env.url, BEARER_QUERY, {}, { bearer: token });
       expect(used.errors).toBeUndefined();
       expect(used.data?.me).toMatchObject({ kind: 'API_TOKEN', merchant: { mchId: owner.merchant!.mchId } });
-      expect(used.data?.orders.nodes.length).toBeGreaterThan(0);
+      expect(used.data?.payins.nodes.length).toBeGreaterThan(0);
 
       await page.reload();
       let row = await tokenRow(page, 'ERP sync');

@@ -199,7 +199,7 @@ describe('financial center, operations and merchant center in a real browser', (
     // The order query finds it by its number and links into the transaction center.
     const orderNo = (await result.getByTestId('result-order-link').innerText()).trim();
     await page.goto(`/operations/order-query?q=${encodeURIComponent(orderNo)}`);
-    const found = page.getByTestId('lookup-orders').getByTestId('lookup-order-link');
+    const found = page.getByTestId('lookup-payins').getByTestId('lookup-payin-link');
     await found.waitFor();
     expect((await found.innerText()).trim()).toBe(orderNo);
     expect(await found.getAttribute('href')).toMatch(/^\/transactions\/payins\?open=/);

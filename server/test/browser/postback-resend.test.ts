@@ -48,7 +48,7 @@ describe('postback resend in a real browser', () => {
 
     const { page, problems, context } = await openPage(app.browser, app.env.url);
     try {
-      await page.goto(`/transactions/payins?open=${encodeURIComponent(encodeGlobalID('Order', order.id))}`);
+      await page.goto(`/transactions/payins?open=${encodeURIComponent(encodeGlobalID('Payin', order.id))}`);
       await page.waitForURL(/\/login/);
       await signIn(page, 'admin@payrail.local', app.password);
       const drawer = page.getByTestId('payin-drawer');
@@ -100,7 +100,7 @@ describe('postback resend in a real browser', () => {
       await page.waitForURL((url) => !url.searchParams.has('open'));
       await page.getByTestId('language-switch').click();
       await page.getByText('简体中文').click();
-      await page.goto(`/transactions/payins?open=${encodeURIComponent(encodeGlobalID('Order', order.id))}`);
+      await page.goto(`/transactions/payins?open=${encodeURIComponent(encodeGlobalID('Payin', order.id))}`);
       await drawer.getByTestId('payin-details').waitFor();
       expect(await drawer.getByTestId('drawer-actions').innerText()).toContain('重发通知');
       await drawer.locator('.n-tabs-tab', { hasText: /回调/ }).click();

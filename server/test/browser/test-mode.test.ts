@@ -47,8 +47,8 @@ async function createTestDeposit(page: Page): Promise<string> {
   const body = (await page.evaluate(
     async (request) => (await fetch('/graphql', { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) })).json(),
     { query, variables },
-  )) as { data?: { createTestPayin?: { order: { orderNo: string; test: boolean } } } };
-  const order = body.data?.createTestPayin?.order;
+  )) as { data?: { createTestPayin?: { payin: { orderNo: string; test: boolean } } } };
+  const order = body.data?.createTestPayin?.payin;
   if (!order) throw new Error(`createTestPayin failed: ${JSON.stringify(body)}`);
   return order.orderNo;
 }

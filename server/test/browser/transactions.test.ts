@@ -12,7 +12,7 @@ import { WEB_ROOT } from './support/web-build.ts';
  * Transaction center and download center in a real browser (issue #6 parts 4 and 6): a test deposit
  * created through the SPA's own GraphQL operation is paid on the hosted cashier page by a payer in
  * another browser; the sandbox upstream calls back; the admin's payin list (switched to "Test data",
- * where test deposits are listed) turns the row to "Succeeded" without a reload (orderChanged
+ * where test deposits are listed) turns the row to "Succeeded" without a reload (payinChanged
  * subscription). Then the drawer, an export of the filtered list downloaded from the download center,
  * and screenshots in Chinese and dark mode (back in live data).
  */
@@ -80,9 +80,9 @@ async function createTestDeposit(page: Page, outTradeNo: string): Promise<Create
     },
     { query: document, variables: { input } },
   );
-  const created = (body as { data?: { createTestPayin?: { paymentUrl: string; order: { orderNo: string } } }; errors?: unknown }).data?.createTestPayin;
+  const created = (body as { data?: { createTestPayin?: { paymentUrl: string; payin: { orderNo: string } } }; errors?: unknown }).data?.createTestPayin;
   if (!created) throw new Error(`createTestPayin failed: ${JSON.stringify(body)}`);
-  return { orderNo: created.order.orderNo, paymentUrl: created.paymentUrl };
+  return { orderNo: created.payin.orderNo, paymentUrl: created.paymentUrl };
 }
 
 const row = (page: Page, orderNo: string) => page.locator(`[data-testid="payin-table"] tr[data-order-no="${orderNo}"]`);

@@ -5,10 +5,10 @@ import { createEventBus } from '../../src/events/create.ts';
 import type { StatusChanged } from '../../src/events/topics.ts';
 import { createSecretBox } from '../../src/lib/crypto.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import type { OrdersServices } from '../../src/modules/orders/orders.context.ts';
+import type { PayinsServices } from '../../src/modules/payins/payins.context.ts';
 
 /** The services the payin operations need, on a test database, with a log of published 'payin:changed'. */
-export function payinServices(prisma: PrismaClient): OrdersServices & { published: StatusChanged[] } {
+export function payinServices(prisma: PrismaClient): PayinsServices & { published: StatusChanged[] } {
   const events = createEventBus();
   const published: StatusChanged[] = [];
   void (async () => {

@@ -8,7 +8,7 @@ interface LiveRow {
 }
 
 /**
- * A server-paginated list kept current by pushed rows (orderChanged / payoutChanged):
+ * A server-paginated list kept current by pushed rows (payinChanged / payoutChanged):
  * - a pushed row that is on the page replaces it when it is newer (status changes without a reload);
  * - a row that is not on the page, while the page shows the newest rows, makes the page reload from
  *   the server (debounced), so a new order appears at the top exactly when it matches the filters;

@@ -5,7 +5,7 @@ import type {
   ExportStatus,
   FundRequestKind,
   FundRequestStatus,
-  OrderStatus,
+  PayinStatus,
   Originality,
   PayoutStatus,
   PostbackStatus,
@@ -21,15 +21,15 @@ export interface StatusDisplay {
   type: NonNullable<TagProps['type']>;
 }
 
-export const ORDER_STATUS = {
-  PENDING: { i18nKey: 'status.order.PENDING', type: 'default' },
-  PROCESSING: { i18nKey: 'status.order.PROCESSING', type: 'info' },
-  SUCCEEDED: { i18nKey: 'status.order.SUCCEEDED', type: 'success' },
-  FAILED: { i18nKey: 'status.order.FAILED', type: 'error' },
-  EXPIRED: { i18nKey: 'status.order.EXPIRED', type: 'warning' },
-  CLOSED: { i18nKey: 'status.order.CLOSED', type: 'default' },
-  REVERSED: { i18nKey: 'status.order.REVERSED', type: 'error' },
-} satisfies Record<OrderStatus, StatusDisplay>;
+export const PAYIN_STATUS = {
+  PENDING: { i18nKey: 'status.payin.PENDING', type: 'default' },
+  PROCESSING: { i18nKey: 'status.payin.PROCESSING', type: 'info' },
+  SUCCEEDED: { i18nKey: 'status.payin.SUCCEEDED', type: 'success' },
+  FAILED: { i18nKey: 'status.payin.FAILED', type: 'error' },
+  EXPIRED: { i18nKey: 'status.payin.EXPIRED', type: 'warning' },
+  CLOSED: { i18nKey: 'status.payin.CLOSED', type: 'default' },
+  REVERSED: { i18nKey: 'status.payin.REVERSED', type: 'error' },
+} satisfies Record<PayinStatus, StatusDisplay>;
 
 export const PAYOUT_STATUS = {
   PENDING: { i18nKey: 'status.payout.PENDING', type: 'default' },

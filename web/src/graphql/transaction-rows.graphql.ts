@@ -31,7 +31,7 @@ export const TxChannelRefFragment = graphql(`
 `);
 
 export const PayinRowFieldsFragment = graphql(`
-  fragment PayinRowFields on Order {
+  fragment PayinRowFields on Payin {
     id
     orderNo
     outTradeNo
@@ -112,7 +112,7 @@ export const PayoutRowFieldsFragment = graphql(`
 
 export const payinChangedSubscription = graphql(`
   subscription PayinChanged($merchantIds: [ID!]) {
-    orderChanged(merchantIds: $merchantIds) {
+    payinChanged(merchantIds: $merchantIds) {
       ...PayinRowFields
     }
   }

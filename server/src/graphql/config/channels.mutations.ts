@@ -163,7 +163,7 @@ builder.mutationField('updateChannelService', (t) =>
 builder.mutationField('unbindChannelService', (t) =>
   t.field({
     type: UnbindChannelServicePayload,
-    description: 'Removes a binding: the channel no longer serves the service (existing orders keep their channel). Errors: CHANNEL_SERVICE_NOT_FOUND, FORBIDDEN.',
+    description: 'Removes a binding: the channel no longer serves the service (existing payins keep their channel). Errors: CHANNEL_SERVICE_NOT_FOUND, FORBIDDEN.',
     args: { input: t.arg({ type: UnbindChannelServiceInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const id = idOf('ChannelService', 'id', input.id);

@@ -22,7 +22,7 @@ const CreateServiceInput = builder.inputType('CreateServiceInput', {
 });
 
 const UpdateServiceInput = builder.inputType('UpdateServiceInput', {
-  description: 'Fields left out are unchanged. Direction, currency and chain change only while no merchant, channel or order uses the service.',
+  description: 'Fields left out are unchanged. Direction, currency and chain change only while no merchant, channel or payin uses the service.',
   fields: (t) => ({
     id: t.id({ required: true }),
     name: t.string(),

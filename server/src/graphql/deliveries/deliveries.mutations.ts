@@ -8,7 +8,7 @@ import { resendDeliveryById } from '../../modules/deliveries/deliveries.back-off
 builder.mutationField('resendDelivery', (t) =>
   t.prismaField({
     type: 'Delivery',
-    description: 'Send a callback again now (seed 002 "resend"): a delivered or failed one is queued again, one waiting for a retry is sent now (after the earlier callbacks of its order or payout). Audited.',
+    description: 'Send a callback again now (seed 002 "resend"): a delivered or failed one is queued again, one waiting for a retry is sent now (after the earlier callbacks of its payin or payout). Audited.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const id = parseIds('Delivery', 'id', [String(args.id)])![0]!;

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import { assertMaskedFilterAllowed } from '../lists/masking.ts';
 import { ExportRef } from './exports.schema.ts';
-import { OrderFilterInput } from '../payins/payins.schema.ts';
+import { PayinFilterInput } from '../payins/payins.schema.ts';
 import { PayoutFilterInput } from '../payouts/payouts.schema.ts';
 import { startExport } from '../../modules/exports/start-export.ts';
 
@@ -17,7 +17,7 @@ builder.mutationField('createExport', (t) =>
     type: ExportRef,
     args: {
       kind: t.arg({ type: ExportKindEnum, required: true }),
-      payinFilter: t.arg({ type: OrderFilterInput, required: false, description: 'For PAYINS: the `orders` list filter.' }),
+      payinFilter: t.arg({ type: PayinFilterInput, required: false, description: 'For PAYINS: the `payins` list filter.' }),
       payoutFilter: t.arg({ type: PayoutFilterInput, required: false, description: 'For PAYOUTS: the `payouts` list filter.' }),
     },
     resolve: (_root, args, ctx) => {

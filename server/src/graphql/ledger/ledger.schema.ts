@@ -31,7 +31,7 @@ export const LedgerAccountRef = builder.prismaNode('LedgerAccount', {
   fields: (t) => ({
     ownerType: t.expose('ownerType', { type: LedgerOwnerTypeEnum }),
     ownerId: t.exposeString('ownerId', { description: 'Merchant id, channel id, or "platform".' }),
-    test: t.exposeBoolean('test', { description: 'An account of the test book (test orders, payouts and fund movements only).' }),
+    test: t.exposeBoolean('test', { description: 'An account of the test book (test payins, payouts and fund movements only).' }),
     merchant: t.field({
       type: MerchantRef,
       nullable: true,

@@ -8,7 +8,7 @@ import type { Where } from './filters.ts';
 /**
  * The read side of the CASL ability, for lists, node() and nested relations.
  *
- * - `readWhere(ctx, 'Order')`: the Prisma where of the rows the viewer may read (AND it with filters).
+ * - `readWhere(ctx, 'Order')` (the CASL subject; the payins list): the Prisma where of the rows the viewer may read (AND it with filters).
  *   Throws UNAUTHENTICATED (or MFA_REQUIRED) for a caller who is not signed in. A viewer with no
  *   matching rule gets `{ OR: [] }`: zero rows, never an error (a list the viewer may not see is empty).
  * - `guard(ctx, 'Channel', row)`: a loaded to-one relation, or null when the viewer may not read that
@@ -133,7 +133,7 @@ export interface ParentRow {
   row: Record<string, unknown>;
 }
 
-/** The row with its parent attached under the relation that points back to it (a payment's `order` when reached through `Order.payments`). */
+/** The row with its parent attached under the relation that points back to it (a payment's `order` when reached through `Payin.payments`). */
 function withParent(model: ReadModel, row: Record<string, unknown>, parent: ParentRow | undefined): Record<string, unknown> {
   if (!parent || parent.row.id === undefined) return row;
   for (const [name, relation] of TO_ONE.get(model) ?? []) {

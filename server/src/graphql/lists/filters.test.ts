@@ -2,7 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { describe, expect, it } from 'vitest';
 import { presentError } from '../errors.ts';
 import { amountRange, and, dateRange, dayRange, inList, parseBigIds, parseIds, searchExact } from './filters.ts';
-import { orderFilterWhere, payoutFilterWhere } from './transactions.filter.ts';
+import { payinFilterWhere, payoutFilterWhere } from './transactions.filter.ts';
 
 const U1 = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const U2 = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c';
@@ -53,9 +53,9 @@ describe('list filter builders', () => {
   });
 
   it('ids: node ids or raw UUIDs of the right type; anything else is a BAD_USER_INPUT', () => {
-    expect(parseIds('Order', 'ids', [encodeGlobalID('Order', U1), U2.toUpperCase()])).toEqual([U1, U2]);
-    expect(reason(() => parseIds('Order', 'ids', [encodeGlobalID('Payout', U1)]))).toMatchObject({ reason: 'INVALID_ID' });
-    expect(reason(() => parseIds('Order', 'ids', ["1' OR '1'='1"]))).toMatchObject({ reason: 'INVALID_ID' });
+    expect(parseIds('Payin', 'ids', [encodeGlobalID('Payin', U1), U2.toUpperCase()])).toEqual([U1, U2]);
+    expect(reason(() => parseIds('Payin', 'ids', [encodeGlobalID('Payout', U1)]))).toMatchObject({ reason: 'INVALID_ID' });
+    expect(reason(() => parseIds('Payin', 'ids', ["1' OR '1'='1"]))).toMatchObject({ reason: 'INVALID_ID' });
     expect(parseBigIds('AuditLog', 'ids', ['42', encodeGlobalID('AuditLog', '7')])).toEqual([42n, 7n]);
     expect(reason(() => parseBigIds('AuditLog', 'ids', ['-1']))).toMatchObject({ reason: 'INVALID_ID' });
   });
@@ -66,7 +66,7 @@ describe('list filter builders', () => {
   });
 
   it('the seed-002 order filter combines every field with AND', () => {
-    const where = orderFilterWhere(
+    const where = payinFilterWhere(
       {
         orderNo: 'P1',
         status: ['SUCCEEDED'],
@@ -92,7 +92,7 @@ describe('list filter builders', () => {
         { status: 'SUCCEEDED' },
       ],
     });
-    expect(orderFilterWhere({})).toEqual({});
+    expect(payinFilterWhere({})).toEqual({});
     expect(payoutFilterWhere({ recipientAccount: ' 123 ', status: ['REVIEW', 'PENDING'] })).toEqual({
       AND: [{ status: { in: ['REVIEW', 'PENDING'] } }, { recipientAccount: '123' }],
     });

@@ -23,16 +23,16 @@ import { guardRelations } from './relation-guard.ts';
 const A = '0190aaaa-0000-7000-8000-00000000000a';
 const B = '0190bbbb-0000-7000-8000-00000000000b';
 const merchants = { [A]: { id: A, name: 'Alpha' }, [B]: { id: B, name: 'Bravo' } };
-const orderOfA = { id: 'o-a', merchantId: A };
+const payinOfA = { id: 'o-a', merchantId: A };
 const paymentsOfA = [{ id: 'p-1', orderId: 'o-a' }, { id: 'p-2', orderId: 'o-a' }];
 
 const Merchant = new GraphQLObjectType({ name: 'Merchant', fields: { id: { type: new GraphQLNonNull(GraphQLID) }, name: { type: GraphQLString } } });
 const Payment = new GraphQLObjectType({ name: 'Payment', fields: { id: { type: new GraphQLNonNull(GraphQLID) } } });
-const Order = new GraphQLObjectType({
-  name: 'Order',
+const Payin = new GraphQLObjectType({
+  name: 'Payin',
   fields: {
     id: { type: new GraphQLNonNull(GraphQLID) },
-    merchant: { type: Merchant, resolve: (o: typeof orderOfA) => merchants[o.merchantId as keyof typeof merchants] },
+    merchant: { type: Merchant, resolve: (o: typeof payinOfA) => merchants[o.merchantId as keyof typeof merchants] },
     wrongMerchant: { type: Merchant, resolve: () => merchants[B] },
     wrongMerchantRequired: { type: new GraphQLNonNull(Merchant), resolve: () => merchants[B] },
     everyMerchant: { type: new GraphQLList(new GraphQLNonNull(Merchant)), resolve: () => Object.values(merchants) },
@@ -45,7 +45,7 @@ const schema = guardRelations(
     query: new GraphQLObjectType({
       name: 'Query',
       fields: {
-        order: { type: Order, resolve: () => orderOfA },
+        payin: { type: Payin, resolve: () => payinOfA },
         box: { type: Box, resolve: () => ({}) },
         rootMerchant: { type: Merchant, resolve: () => merchants[B] },
       },
@@ -72,11 +72,11 @@ describe('guardRelations', () => {
     const res = await graphql({
       schema,
       contextValue: ctx,
-      source: `{ order { merchant { name } wrongMerchant { name } everyMerchant { name } payments { id } } box { merchant { name } } }`,
+      source: `{ payin { merchant { name } wrongMerchant { name } everyMerchant { name } payments { id } } box { merchant { name } } }`,
     });
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({
-      order: { merchant: { name: 'Alpha' }, wrongMerchant: null, everyMerchant: [{ name: 'Alpha' }], payments: [{ id: 'p-1' }, { id: 'p-2' }] },
+      payin: { merchant: { name: 'Alpha' }, wrongMerchant: null, everyMerchant: [{ name: 'Alpha' }], payments: [{ id: 'p-1' }, { id: 'p-2' }] },
       box: { merchant: null },
     });
     // Payments are decided through their parent order (`order: { is: { merchantId } }`): no SQL.
@@ -85,8 +85,8 @@ describe('guardRelations', () => {
 
   it('fails a non-null relation to a row the viewer may not read with FORBIDDEN', async () => {
     const { ctx } = contextOf(memberOfA);
-    const res = await graphql({ schema, contextValue: ctx, source: `{ order { id wrongMerchantRequired { name } } }` });
-    expect(res.data).toEqual({ order: null });
+    const res = await graphql({ schema, contextValue: ctx, source: `{ payin { id wrongMerchantRequired { name } } }` });
+    expect(res.data).toEqual({ payin: null });
     // As a client sees it: the error through the GraphQL presenter (yoga's maskError).
     const shown = res.errors?.[0] ? (presentError(res.errors[0], 'unexpected') as { extensions?: unknown }) : undefined;
     expect(shown?.extensions).toMatchObject({ code: 'FORBIDDEN', subject: 'Merchant' });
@@ -110,8 +110,8 @@ describe('guardRelations', () => {
     const member = await graphql({ schema, contextValue: contextOf(memberOfA).ctx, source: `{ rootMerchant { name } }` });
     expect(member.data).toEqual({ rootMerchant: { name: 'Bravo' } });
     const { ctx, queries } = contextOf(staff);
-    const res = await graphql({ schema, contextValue: ctx, source: `{ order { wrongMerchant { name } everyMerchant { name } } }` });
-    expect(res.data).toEqual({ order: { wrongMerchant: { name: 'Bravo' }, everyMerchant: [{ name: 'Alpha' }, { name: 'Bravo' }] } });
+    const res = await graphql({ schema, contextValue: ctx, source: `{ payin { wrongMerchant { name } everyMerchant { name } } }` });
+    expect(res.data).toEqual({ payin: { wrongMerchant: { name: 'Bravo' }, everyMerchant: [{ name: 'Alpha' }, { name: 'Bravo' }] } });
     expect(queries).toEqual([]);
   });
 });

@@ -15,7 +15,7 @@ import { canReadRow, guard, guardAll, type ParentRow } from './access.ts';
 
 /**
  * Every object the schema hands out through a relation is checked against the viewer's ability, not
- * only the rows of root lists and `node()`: a field of any object type whose type is a model (`Order`,
+ * only the rows of root lists and `node()`: a field of any object type whose type is a model (`Payin`,
  * `Merchant`, `[Channel]` …) returns only the rows the viewer may read. A nullable to-one field gives
  * null for a row the viewer may not read; a list drops it; a non-null to-one field fails with
  * FORBIDDEN (so a relation that may legitimately point at a foreign row must be declared nullable).
@@ -25,6 +25,23 @@ import { canReadRow, guard, guardAll, type ParentRow } from './access.ts';
  * Mutation, Subscription) are not wrapped: they scope their rows in SQL themselves.
  */
 
+/**
+ * GraphQL types named otherwise than the model (and CASL subject) they present: the API says payin
+ * where the database and the permissions still say order.
+ */
+const MODEL_OF_TYPE: Readonly<Record<string, ModelName>> = { Payin: 'Order', PayinEvent: 'OrderEvent' };
+const TYPE_OF_MODEL: Readonly<Partial<Record<ModelName, string>>> = Object.fromEntries(Object.entries(MODEL_OF_TYPE).map(([t, m]) => [m, t]));
+
+/** The model a GraphQL object type presents, or undefined when it is not a model. */
+export function modelOfType(typeName: string): ModelName | undefined {
+  return MODEL_OF_TYPE[typeName] ?? (MODELS.has(typeName) ? (typeName as ModelName) : undefined);
+}
+
+/** The GraphQL object type that presents a model. */
+export function typeOfModel(model: ModelName): string {
+  return TYPE_OF_MODEL[model] ?? model;
+}
+
 const MODELS: ReadonlySet<string> = new Set(MODEL_NAMES);
 
 export function guardRelations(schema: GraphQLSchema): GraphQLSchema {
@@ -32,15 +49,14 @@ export function guardRelations(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__') || roots.has(type.name)) continue;
     for (const field of Object.values(type.getFields())) {
-      const named = getNamedType(field.type);
-      if (!MODELS.has(named.name)) continue;
-      const model = named.name as ModelName;
+      const model = modelOfType(getNamedType(field.type).name);
+      if (!model) continue;
       const inner = getNullableType(field.type);
       const list = isListType(inner);
       const required = isNonNullType(field.type);
       const resolve: GraphQLFieldResolver<unknown, GraphQLContext> = field.resolve ?? defaultFieldResolver;
       const where = `${type.name}.${field.name}`;
-      const parentModel = MODELS.has(type.name) ? type.name : undefined;
+      const parentModel = modelOfType(type.name);
       field.resolve = async (parent, args, ctx, info) => {
         const value = await resolve(parent, args, ctx, info);
         if (value === null || value === undefined) return value;

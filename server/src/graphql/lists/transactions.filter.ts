@@ -1,19 +1,19 @@
-import { parsePayinFilter, payinWhere, type PayinFilterInput } from '../../modules/orders/payins.query.ts';
+import { parsePayinFilter, payinWhere, type PayinFilterInput } from '../../modules/payins/payins.query.ts';
 import { parsePayoutFilter, payoutWhere, type PayoutFilterInput } from '../../modules/payouts/payouts.query.ts';
 import type { Where } from '../../lib/where.ts';
 
 /**
- * The `orders` and `payouts` list filters (seed 002 "Transactions" and "Withdrawals") as Prisma where
+ * The `payins` and `payouts` list filters (seed 002 "Transactions" and "Withdrawals") as Prisma where
  * clauses: the filter argument parsed into the domain's typed filter, then the domain's query spec
- * (modules/orders/payins.query.ts, modules/payouts/payouts.query.ts). The resolver ANDs the result
+ * (modules/payins/payins.query.ts, modules/payouts/payouts.query.ts). The resolver ANDs the result
  * with the viewer's access rule.
  */
 
-export type OrderFilter = PayinFilterInput;
+export type PayinFilter = PayinFilterInput;
 export type PayoutFilter = PayoutFilterInput;
 
 /** `digits`: the digits of `filter.amount.currency` (undefined when that currency is unknown). */
-export function orderFilterWhere(filter: OrderFilter, digits?: number): Where {
+export function payinFilterWhere(filter: PayinFilter, digits?: number): Where {
   return payinWhere(parsePayinFilter(filter, digits));
 }
 

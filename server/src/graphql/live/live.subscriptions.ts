@@ -6,12 +6,12 @@ import { parseIds } from '../lists/filters.ts';
 import type { DeliveryChanged, ExportProgressed, StatusChanged } from '../../events/topics.ts';
 import { DeliveryRef } from '../deliveries/deliveries.schema.ts';
 import { ExportRef } from '../exports/exports.schema.ts';
-import { OrderRef } from '../payins/payins.schema.ts';
+import { PayinRef } from '../payins/payins.schema.ts';
 import { PayoutRef } from '../payouts/payouts.schema.ts';
 
 /**
  * Live updates over graphql-ws (same port and path as HTTP GraphQL, same session cookie):
- *   orderChanged    every payin status change, new orders included (their first "change" is PENDING)
+ *   payinChanged    every payin status change, new payins included (their first "change" is PENDING)
  *   payoutChanged   every payout status change
  *   deliveryChanged callback results
  *   exportProgress  the viewer's own exports while they run
@@ -31,9 +31,9 @@ function merchantIds(args: { merchantIds?: readonly (string | number)[] | null }
 const allowed = (ctx: GraphQLContext, model: 'Order' | 'Payout' | 'Delivery', event: { merchantId: string }, only: Set<string> | null) =>
   (only === null || only.has(event.merchantId)) && can(ctx, 'read', model, event as never);
 
-builder.subscriptionField('orderChanged', (t) =>
+builder.subscriptionField('payinChanged', (t) =>
   t.field({
-    type: OrderRef,
+    type: PayinRef,
     nullable: true,
     description: 'Payin created or changed status. Optionally only these merchants.',
     args: { merchantIds: t.arg.idList({ required: false }) },

@@ -28,7 +28,7 @@ const CreateAppInput = builder.inputType('CreateAppInput', {
     payinNotifyUrl: t.string({ required: false, description: 'http(s) URL for payin callbacks.' }),
     payoutNotifyUrl: t.string({ required: false, description: 'http(s) URL for payout callbacks.' }),
     ipWhitelist: t.stringList({ required: false, description: 'CIDRs or addresses allowed to call the API; empty = any.' }),
-    test: t.boolean({ required: false, description: 'A test application creates test orders.' }),
+    test: t.boolean({ required: false, description: 'A test application creates test payins.' }),
   }),
 });
 

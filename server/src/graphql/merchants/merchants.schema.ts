@@ -78,7 +78,7 @@ export const AppRef = builder.prismaNode('App', {
     merchant: t.relation('merchant'),
     name: t.exposeString('name'),
     status: t.expose('status', { type: EnableStatusEnum }),
-    test: t.exposeBoolean('test', { description: 'Test applications create test orders.' }),
+    test: t.exposeBoolean('test', { description: 'Test applications create test payins.' }),
     payinNotifyUrl: t.exposeString('payinNotifyUrl', { nullable: true }),
     payoutNotifyUrl: t.exposeString('payoutNotifyUrl', { nullable: true }),
     ipWhitelist: t.exposeStringList('ipWhitelist', { description: 'CIDRs; empty = any address.' }),

@@ -1,7 +1,7 @@
 import { builder } from '../builder.ts';
 import { parseIds } from '../lists/filters.ts';
 import { ManualStatusEnum, OriginalityEnum, SimulatedOutcomeEnum, simulatedOutcomeOf } from '../schema/enums.schema.ts';
-import { OrderRef } from './payins.schema.ts';
+import { PayinRef } from './payins.schema.ts';
 import {
   closePayinById,
   createTestPayin,
@@ -9,22 +9,22 @@ import {
   resendPayinNotification,
   setPayinOriginalityById,
   simulatePayinCallback,
-} from '../../modules/orders/payins.back-office.ts';
+} from '../../modules/payins/payins.back-office.ts';
 import { reasonArg } from '../arguments.ts';
 
 /**
  * Back-office actions on payins (seed 000 "simulate callback", seed 001 test deposits, seed 002 manual
  * status change / mark fraud / resend). Each mutation parses its arguments, calls one service of
- * modules/orders/payins.back-office.ts (load the payin, ORDER_NOT_FOUND unless readable, FORBIDDEN
+ * modules/payins/payins.back-office.ts (load the payin, ORDER_NOT_FOUND unless readable, FORBIDDEN
  * unless allowed, one transaction with its timeline event and audit row) and re-reads the row for
  * the selection. Refusals are DomainErrors (`extensions.code`).
  */
 
-const orderId = (raw: string | number) => parseIds('Order', 'id', [String(raw)])![0]!;
+const payinIdOf = (raw: string | number) => parseIds('Payin', 'id', [String(raw)])![0]!;
 export const channelIdOf = (raw: string | number | null | undefined) => (raw ? parseIds('Channel', 'channelId', [String(raw)])![0]! : null);
 export const merchantIdOf = (raw: string | number) => parseIds('Merchant', 'merchantId', [String(raw)])![0]!;
 
-// ─────────────────────────────── create test orders (seed 001) ───────────────────────────────
+// ─────────────────────────────── create test payins (seed 001) ───────────────────────────────
 
 const CreateTestPayinInput = builder.inputType('CreateTestPayinInput', {
   fields: (t) => ({
@@ -51,8 +51,8 @@ type CreatedTestPayin = Awaited<ReturnType<typeof createTestPayin>>;
 
 const CreateTestPayinPayload = builder.objectRef<CreatedTestPayin>('CreateTestPayinPayload').implement({
   fields: (t) => ({
-    paymentUrl: t.exposeString('paymentUrl', { description: 'The hosted cashier page of the order.' }),
-    order: t.field({ type: OrderRef, resolve: (p) => p.order }),
+    paymentUrl: t.exposeString('paymentUrl', { description: 'The hosted cashier page of the payin.' }),
+    payin: t.field({ type: PayinRef, resolve: (p) => p.order }),
   }),
 });
 
@@ -69,35 +69,35 @@ builder.mutationField('createTestPayin', (t) =>
 
 builder.mutationField('closePayin', (t) =>
   t.prismaField({
-    type: 'Order',
+    type: PayinRef,
     description: 'Close an unpaid payin (PENDING/PROCESSING → CLOSED).',
     args: { id: t.arg.id({ required: true }), reason: t.arg.string() },
     resolve: async (query, _root, args, ctx) => {
-      const { order } = await closePayinById(ctx, { id: orderId(args.id), reason: reasonArg(args.reason, false) });
-      return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: order.id } });
+      const { order: payin } = await closePayinById(ctx, { id: payinIdOf(args.id), reason: reasonArg(args.reason, false) });
+      return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: payin.id } });
     },
   }),
 );
 
 builder.mutationField('simulatePayinCallback', (t) =>
   t.prismaField({
-    type: 'Order',
-    description: 'Test orders only (seed 000): the sandbox upstream sends a signed success, failure or reversal callback now.',
+    type: PayinRef,
+    description: 'Test payins only (seed 000): the sandbox upstream sends a signed success, failure or reversal callback now.',
     args: { id: t.arg.id({ required: true }), outcome: t.arg({ type: SimulatedOutcomeEnum, required: true }), amount: t.arg({ type: 'Decimal' }) },
     resolve: async (query, _root, args, ctx) => {
-      const { order } = await simulatePayinCallback(ctx, { id: orderId(args.id), outcome: simulatedOutcomeOf(args.outcome), amount: args.amount ?? null });
-      return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: order.id } });
+      const { order: payin } = await simulatePayinCallback(ctx, { id: payinIdOf(args.id), outcome: simulatedOutcomeOf(args.outcome), amount: args.amount ?? null });
+      return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id: payin.id } });
     },
   }),
 );
 
 builder.mutationField('overridePayinStatus', (t) =>
   t.prismaField({
-    type: 'Order',
+    type: PayinRef,
     description: 'Manual status change with a reason (seed 002): paid by hand, failed, or reversal of a success. Audited.',
     args: { id: t.arg.id({ required: true }), status: t.arg({ type: ManualStatusEnum, required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const id = orderId(args.id);
+      const id = payinIdOf(args.id);
       await overridePayinStatusById(ctx, { id, status: args.status, reason: reasonArg(args.reason, true)! });
       return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id } });
     },
@@ -106,11 +106,11 @@ builder.mutationField('overridePayinStatus', (t) =>
 
 builder.mutationField('setPayinOriginality', (t) =>
   t.prismaField({
-    type: 'Order',
+    type: PayinRef,
     description: 'Mark a payin as fraud (or back to normal), with a reason. Audited.',
     args: { id: t.arg.id({ required: true }), originality: t.arg({ type: OriginalityEnum, required: true }), reason: t.arg.string({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const id = orderId(args.id);
+      const id = payinIdOf(args.id);
       await setPayinOriginalityById(ctx, { id, originality: args.originality, reason: reasonArg(args.reason, true)! });
       return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id } });
     },
@@ -119,12 +119,12 @@ builder.mutationField('setPayinOriginality', (t) =>
 
 builder.mutationField('resendPayinNotification', (t) =>
   t.prismaField({
-    type: 'Order',
+    type: PayinRef,
     description:
-      "Send the merchant the callback of the order's current status again, now (seed 000/002 \"postback resend\"): its latest callback is queued again, or a fresh one is recorded when there is none of the current status. NO_NOTIFY_URL when there is nowhere to send it. Audited.",
+      "Send the merchant the callback of the payin's current status again, now (seed 000/002 \"postback resend\"): its latest callback is queued again, or a fresh one is recorded when there is none of the current status. NO_NOTIFY_URL when there is nowhere to send it. Audited.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const id = orderId(args.id);
+      const id = payinIdOf(args.id);
       await resendPayinNotification(ctx, { id });
       return ctx.prisma.order.findUniqueOrThrow({ ...query, where: { id } });
     },

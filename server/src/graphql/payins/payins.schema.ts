@@ -7,7 +7,7 @@ import { amountRange, and, column, dateRange, equals, inList, parseIds } from '.
 import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
 import { sensitive } from '../lists/masking.ts';
 import { nodeAccess } from '../lists/nodes.ts';
-import { orderFilterWhere } from '../lists/transactions.filter.ts';
+import { payinFilterWhere } from '../lists/transactions.filter.ts';
 import { money, MoneyRef, requestDigitsMap } from '../money.ts';
 import { ServiceKindEnum } from '../config/catalog.schema.ts';
 import { AppRef } from '../merchants/merchants.schema.ts';
@@ -16,22 +16,24 @@ import {
   AccumulationStatusEnum,
   ActorTypeEnum,
   CreationTypeEnum,
-  OrderStatusEnum,
-  OrderTypeEnum,
   OriginalityEnum,
   PaymentStatusEnum,
+  PayinStatusEnum,
+  PayinTypeEnum,
   PostbackStatusEnum,
 } from '../schema/enums.schema.ts';
 
 /**
- * Payins (seed 002 "Transactions", seed 000 "Payin order"): the order with its sub-payments, its
- * timeline and its callbacks. The `orders` list has every filter of seed 002.
+ * Payins (seed 002 "Transactions", seed 000 "Payin order"): the payin with its sub-payments, its
+ * timeline and its callbacks. The `payins` list has every filter of seed 002. The Prisma model (and
+ * the CASL subject) is still `Order`; the GraphQL type, and so its global ids, say `Payin`.
  */
 
-export const OrderRef = builder.prismaNode('Order', {
+export const PayinRef = builder.prismaNode('Order', {
+  name: 'Payin',
   id: { field: 'id' },
   ...nodeAccess('Order'),
-  description: 'A payin order.',
+  description: 'A payin: money a payer pays to a merchant.',
   fields: (t) => ({
     orderNo: t.exposeString('orderNo', { description: 'Platform order number.' }),
     prepayId: t.exposeString('prepayId'),
@@ -51,7 +53,7 @@ export const OrderRef = builder.prismaNode('Order', {
       select: (_args, _ctx, nested) => ({ channel: nested(true) }),
       resolve: (o, _a, ctx) => guard(ctx, 'Channel', o.channel),
     }),
-    status: t.expose('status', { type: OrderStatusEnum }),
+    status: t.expose('status', { type: PayinStatusEnum }),
     sequence: t.exposeInt('sequence', { description: 'Increases with every status change; callbacks carry it.' }),
     currencyCode: t.exposeString('currencyCode'),
     chain: t.exposeString('chain', { nullable: true }),
@@ -62,7 +64,7 @@ export const OrderRef = builder.prismaNode('Order', {
       resolve: (o, _a, ctx) => money(ctx, o.paidAmount, o.currencyCode),
     }),
     fee: t.field({ type: MoneyRef, resolve: (o, _a, ctx) => money(ctx, o.fee, o.currencyCode) }),
-    orderType: t.expose('orderType', { type: OrderTypeEnum }),
+    orderType: t.expose('orderType', { type: PayinTypeEnum }),
     description: t.exposeString('description', { nullable: true }),
     attach: t.exposeString('attach', { nullable: true }),
     locale: t.exposeString('locale'),
@@ -97,7 +99,7 @@ export const OrderRef = builder.prismaNode('Order', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     payments: t.relation('payments', {
-      description: 'Sub-orders: payments received for this order, oldest first.',
+      description: 'Sub-orders: payments received for this payin, oldest first.',
       query: { orderBy: [{ paidAt: 'asc' }, { id: 'asc' }] },
     }),
     events: t.relation('events', {
@@ -114,9 +116,9 @@ export const OrderRef = builder.prismaNode('Order', {
 export const PaymentRef = builder.prismaNode('Payment', {
   id: { field: 'id' },
   ...nodeAccess('Payment'),
-  description: 'A payment received for an order (sub-order); several may accumulate to the order amount.',
+  description: 'A payment received for a payin (sub-order); several may accumulate to the payin amount.',
   fields: (t) => ({
-    order: t.relation('order'),
+    payin: t.relation('order'),
     channel: t.field({
       type: ChannelRef,
       nullable: true,
@@ -132,14 +134,15 @@ export const PaymentRef = builder.prismaNode('Payment', {
   }),
 });
 
-export const OrderEventRef = builder.prismaNode('OrderEvent', {
+export const PayinEventRef = builder.prismaNode('OrderEvent', {
+  name: 'PayinEvent',
   id: { field: 'id' },
   ...nodeAccess('OrderEvent', 'bigint'),
-  description: 'One step of an order\'s timeline, with why.',
+  description: 'One step of a payin\'s timeline, with why.',
   fields: (t) => ({
     type: t.exposeString('type'),
-    fromStatus: t.expose('fromStatus', { type: OrderStatusEnum, nullable: true }),
-    toStatus: t.expose('toStatus', { type: OrderStatusEnum, nullable: true }),
+    fromStatus: t.expose('fromStatus', { type: PayinStatusEnum, nullable: true }),
+    toStatus: t.expose('toStatus', { type: PayinStatusEnum, nullable: true }),
     message: t.exposeString('message', { nullable: true }),
     data: t.expose('data', { type: 'JSON', nullable: true }),
     actorType: t.expose('actorType', { type: ActorTypeEnum }),
@@ -156,21 +159,21 @@ export async function filterDigits(ctx: GraphQLContext, amount: { currency: stri
   return cachedCurrencyDigits(amount.currency) ?? (await requestDigitsMap(ctx)).get(amount.currency);
 }
 
-export const orderSort = sortInput(
-  'Order',
+export const payinSort = sortInput(
+  'Payin',
   {
     CREATED_AT: column('CREATED_AT', 'createdAt', 'date'),
     PAID_AT: column('PAID_AT', 'paidAt', 'date', true),
     UPDATED_AT: column('UPDATED_AT', 'updatedAt', 'date'),
     AMOUNT: column('AMOUNT', 'amount', 'bigint'),
   },
-  'Sort order (ties broken by id). PAID_AT: orders not activated yet count as later than any date (last ascending, first descending); filter on paidAt or status to leave them out.',
+  'Sort order (ties broken by id). PAID_AT: payins not activated yet count as later than any date (last ascending, first descending); filter on paidAt or status to leave them out.',
 );
 
-export const OrderFilterInput = builder.inputType('OrderFilter', {
+export const PayinFilterInput = builder.inputType('PayinFilter', {
   description: 'Seed 002 transaction filters. Lists are "any of"; fields combine with AND; text fields match exactly.',
   fields: (t) => ({
-    ids: t.idList({ required: false, description: 'Order ids (node ids or raw UUIDs).' }),
+    ids: t.idList({ required: false, description: 'Payin ids (node ids or raw UUIDs).' }),
     orderNo: t.string({ required: false, description: 'Platform order number (transaction number).' }),
     outTradeNo: t.string({ required: false, description: "The merchant's order id." }),
     userLabel: t.string({ required: false, description: "Label: the payer's id in the merchant's system." }),
@@ -178,7 +181,7 @@ export const OrderFilterInput = builder.inputType('OrderFilter', {
     originality: t.field({ type: OriginalityEnum, required: false }),
     postbackStatus: t.field({ type: [PostbackStatusEnum], required: false }),
     accumulationStatus: t.field({ type: [AccumulationStatusEnum], required: false, description: 'Stockpiling status.' }),
-    status: t.field({ type: [OrderStatusEnum], required: false }),
+    status: t.field({ type: [PayinStatusEnum], required: false }),
     serviceCodes: t.stringList({ required: false, description: 'Wallet type: service codes.' }),
     serviceKinds: t.field({ type: [ServiceKindEnum], required: false }),
     channelIds: t.idList({ required: false }),
@@ -193,28 +196,28 @@ export const OrderFilterInput = builder.inputType('OrderFilter', {
   }),
 });
 
-builder.queryField('orders', (t) =>
+builder.queryField('payins', (t) =>
   t.connection(
     {
-      type: OrderRef,
-      description: 'Payin orders the viewer may read, newest first unless `sort` says otherwise.',
+      type: PayinRef,
+      description: 'Payins the viewer may read, newest first unless `sort` says otherwise.',
       args: {
-        filter: t.arg({ type: OrderFilterInput, required: false }),
-        sort: t.arg({ type: orderSort.input, required: false }),
+        filter: t.arg({ type: PayinFilterInput, required: false }),
+        sort: t.arg({ type: payinSort.input, required: false }),
       },
       resolve: async (_root, args, ctx, info) => {
         const access = readWhere(ctx, 'Order');
         const filter = args.filter ?? {};
-        const where = and(access, orderFilterWhere(filter, await filterDigits(ctx, filter.amount)));
+        const where = and(access, payinFilterWhere(filter, await filterDigits(ctx, filter.amount)));
         return keysetConnection({
-          ctx, info, args, typeName: 'Order', where,
-          sort: resolveSort(orderSort.fields, args.sort, 'CREATED_AT'),
+          ctx, info, args, typeName: 'Payin', where,
+          sort: resolveSort(payinSort.fields, args.sort, 'CREATED_AT'),
           findMany: (q) => ctx.prisma.order.findMany(q as never),
           count: (q) => ctx.prisma.order.count(q as never),
         });
       },
     },
-    listConnection('Order', OrderRef),
+    listConnection('Payin', PayinRef),
   ),
 );
 
@@ -227,7 +230,7 @@ const paymentSort = sortInput('Payment', {
 const PaymentFilter = builder.inputType('PaymentFilter', {
   fields: (t) => ({
     ids: t.idList({ required: false }),
-    orderIds: t.idList({ required: false }),
+    payinIds: t.idList({ required: false }),
     orderNo: t.string({ required: false }),
     merchantIds: t.idList({ required: false }),
     channelIds: t.idList({ required: false }),
@@ -244,7 +247,7 @@ builder.queryField('payments', (t) =>
   t.connection(
     {
       type: PaymentRef,
-      description: 'Payments (sub-orders) of the orders the viewer may read, newest first.',
+      description: 'Payments (sub-orders) of the payins the viewer may read, newest first.',
       args: {
         filter: t.arg({ type: PaymentFilter, required: false }),
         sort: t.arg({ type: paymentSort.input, required: false }),
@@ -260,7 +263,7 @@ builder.queryField('payments', (t) =>
         const where = and(
           readWhere(ctx, 'Payment'),
           inList('id', parseIds('Payment', 'ids', f.ids)),
-          inList('orderId', parseIds('Order', 'orderIds', f.orderIds)),
+          inList('orderId', parseIds('Payin', 'payinIds', f.payinIds)),
           Object.keys(order).length ? { order } : undefined,
           inList('channelId', parseIds('Channel', 'channelIds', f.channelIds)),
           equals('txnId', f.txnId),

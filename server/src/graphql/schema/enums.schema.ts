@@ -13,7 +13,7 @@ export const RoleScopeEnum = builder.enumType('RoleScope', {
 });
 export const ActorTypeEnum = builder.enumType('ActorType', { values: values(E.ActorType) });
 export const KeyStatusEnum = builder.enumType('KeyStatus', { values: values(E.KeyStatus) });
-export const OrderStatusEnum = builder.enumType('OrderStatus', {
+export const PayinStatusEnum = builder.enumType('PayinStatus', {
   description: 'Payin status: PENDING → PROCESSING → SUCCEEDED | FAILED | EXPIRED | CLOSED; SUCCEEDED → REVERSED.',
   values: values(E.OrderStatus),
 });
@@ -21,7 +21,7 @@ export const PayoutStatusEnum = builder.enumType('PayoutStatus', {
   description: 'Payout status: PENDING → (REVIEW) → PROCESSING → SUCCEEDED | FAILED | REJECTED; SUCCEEDED → REVERSED.',
   values: values(E.PayoutStatus),
 });
-export const OrderTypeEnum = builder.enumType('OrderType', { values: values(E.OrderType) });
+export const PayinTypeEnum = builder.enumType('PayinType', { values: values(E.OrderType) });
 export const CreationTypeEnum = builder.enumType('CreationType', {
   description: 'Seed 002 "transaction type": AUTO through the API, MANUAL from the back office.',
   values: values(E.CreationType),
@@ -35,7 +35,7 @@ export const PostbackStatusEnum = builder.enumType('PostbackStatus', {
   values: values(E.PostbackStatus),
 });
 export const AccumulationStatusEnum = builder.enumType('AccumulationStatus', {
-  description: 'Seed 002 stockpiling: several payments accumulating up to the order amount.',
+  description: 'Seed 002 stockpiling: several payments accumulating up to the payin amount.',
   values: values(E.AccumulationStatus),
 });
 export const PaymentStatusEnum = builder.enumType('PaymentStatus', { values: values(E.PaymentStatus) });

@@ -2,7 +2,7 @@ import type { Tx } from '../../db/prisma.ts';
 import type { Service } from '../../generated/prisma/client.ts';
 import type { Direction, EnableStatus, ServiceKind } from '../../generated/prisma/enums.ts';
 import { actorOf, type RequestContext } from '../auth/authorize.ts';
-import { PAYER_FIELDS } from '../orders/orders.params.ts';
+import { PAYER_FIELDS } from '../payins/payins.params.ts';
 import { RECIPIENT_FIELDS } from '../payouts/payouts.params.ts';
 import { assertMayConfigure, writable } from './config.access.ts';
 import { CurrencyNotSupportedError, DuplicateError, InUseError, InvalidParameterError } from './config.errors.ts';

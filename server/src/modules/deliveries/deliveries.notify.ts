@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../../db/prisma.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { ORDER_INCLUDE, presentOrder } from '../orders/orders.transition.ts';
+import { PAYIN_INCLUDE, presentPayin } from '../payins/payins.transition.ts';
 import { PAYOUT_INCLUDE, presentPayout } from '../payouts/payouts.transition.ts';
 import { NoNotifyUrlError } from './deliveries.errors.ts';
 import {
@@ -47,7 +47,7 @@ export async function resendLatestNotification(
     const now = new Date();
     const loaded =
       subject.kind === 'order'
-        ? await tx.order.findUniqueOrThrow({ where: { id: subject.id }, include: ORDER_INCLUDE })
+        ? await tx.order.findUniqueOrThrow({ where: { id: subject.id }, include: PAYIN_INCLUDE })
         : await tx.payout.findUniqueOrThrow({ where: { id: subject.id }, include: PAYOUT_INCLUDE });
     const latest = await tx.delivery.findFirst({
       where: subjectColumns(ref),
@@ -69,7 +69,7 @@ export async function resendLatestNotification(
               eventType: 'payin.status_changed',
               sequence: loaded.sequence,
               url: loaded.notifyUrl,
-              data: { ...(await presentOrder(tx, loaded as Parameters<typeof presentOrder>[1])) },
+              data: { ...(await presentPayin(tx, loaded as Parameters<typeof presentPayin>[1])) },
             })
           : await enqueueCallback(tx, {
               merchantId: loaded.merchantId,

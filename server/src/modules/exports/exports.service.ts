@@ -10,7 +10,7 @@ import { accessibleWhere, defineAbilityFor, type AppAbility } from '../auth/abil
 import { assertMaskedFilterAllowed } from '../auth/masking.ts';
 import { viewerFromSession } from '../auth/principal.ts';
 import type { UserViewer } from '../auth/viewer.ts';
-import { parsePayinFilter, payinWhere, type PayinFilterInput } from '../orders/payins.query.ts';
+import { parsePayinFilter, payinWhere, type PayinFilterInput } from '../payins/payins.query.ts';
 import { parsePayoutFilter, payoutWhere, type PayoutFilterInput } from '../payouts/payouts.query.ts';
 
 /**

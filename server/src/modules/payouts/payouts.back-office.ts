@@ -3,7 +3,7 @@ import { auditHook } from '../audit/audit-hook.ts';
 import { actorOf, assertCan, requireViewer, type RequestContext } from '../auth/authorize.ts';
 import { loadReadableMerchant, readableOrNotFound } from '../auth/readable.ts';
 import { resendLatestNotification } from '../deliveries/deliveries.notify.ts';
-import { testOutTradeNo, type ManualPayinStatus, type SimulatedOutcome } from '../orders/payins.back-office.ts';
+import { testOutTradeNo, type ManualPayinStatus, type SimulatedOutcome } from '../payins/payins.back-office.ts';
 import { createPayout } from './operations/create-payout.ts';
 import { overridePayoutStatus, setPayoutOriginality } from './operations/manual-operations.ts';
 import { approvePayout, rejectPayout, reversePayout } from './operations/review-payout.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../lib/errors.ts';
-import { InvalidParameterError } from '../orders/orders.errors.ts';
-import { parsePayinAmount } from '../orders/orders.params.ts';
+import { InvalidParameterError } from '../payins/payins.errors.ts';
+import { parsePayinAmount } from '../payins/payins.params.ts';
 
 /**
  * Validation of the payout fields (REST-CONTRACT "Payout fields") into a normalised form, the recipient

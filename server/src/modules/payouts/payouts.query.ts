@@ -1,7 +1,7 @@
 import type { PayoutStatus } from '../../generated/prisma/enums.ts';
 import type { AmountRangeText, DateRange, Where } from '../../lib/where.ts';
 import { and, dateRange, equals, inList, searchExact } from '../../lib/where.ts';
-import { parseTransactionFilter, transactionWhere, type TransactionFilter } from '../orders/payins.query.ts';
+import { parseTransactionFilter, transactionWhere, type TransactionFilter } from '../payins/payins.query.ts';
 
 /**
  * The payout-list query spec of seed 002 ("Withdrawals"): the columns payouts share with payins

@@ -7,7 +7,7 @@ import { toPayoutObject, type PayoutObject } from './payouts.presenter.ts';
 import { assertPayoutTransition } from './payouts.state.ts';
 
 /**
- * The payout process on the transition kernel (modules/shared/process.ts), like orders.transition.ts
+ * The payout process on the transition kernel (modules/shared/process.ts), like payins.transition.ts
  * for payins: loading and locking a payout, and `transitionPayout` — the state table
  * (payouts.state.ts), `sequence` + 1, the timeline row (PayoutEvent) and the 'payout:changed'
  * announcement. Ledger postings and the merchant's callback (`notifyPayoutStatus`, payouts.notify.ts)

@@ -1,6 +1,6 @@
 import type { CronItem } from 'graphile-worker';
 import { sweepStuckDeliveries } from '../deliveries/deliveries.service.ts';
-import { reconcilePayins } from '../orders/operations/reconcile-payins.ts';
+import { reconcilePayins } from '../payins/operations/reconcile-payins.ts';
 import { reconcilePayouts } from '../payouts/operations/reconcile-payouts.ts';
 import { reapplyUnappliedCallbacks } from '../routing/upstream-callbacks.ts';
 import { submitJobKey } from '../payouts/payouts.context.ts';
@@ -13,7 +13,7 @@ import type { JanitorPayload, JobTask } from '../../jobs/job-context.ts';
  *    (modules/routing/upstream-callbacks.ts), before anything is re-queried;
  *  - payouts whose submission was cut short are queried at once, payouts and payins left PROCESSING
  *    are re-queried from their connectors and resolved (modules/payouts/operations/reconcile-payouts.ts,
- *    orders/operations/reconcile-payins.ts); payouts whose submit job was lost are re-submitted;
+ *    payins/operations/reconcile-payins.ts); payouts whose submit job was lost are re-submitted;
  *  - deliveries whose flush job was lost get it back (claims of dead workers are settled by the
  *    dead-worker sweep itself).
  * Several workers may run it: every step locks what it changes.

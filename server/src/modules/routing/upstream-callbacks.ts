@@ -3,7 +3,7 @@ import type { EventBus } from '../../events/event-bus.ts';
 import { isDomainError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { AppServices } from '../../services.ts';
-import { applyUpstreamPaymentInTx } from '../orders/operations/apply-upstream-payment.ts';
+import { applyUpstreamPaymentInTx } from '../payins/operations/apply-upstream-payment.ts';
 import { inTransaction } from '../shared/process.ts';
 import { PAYOUT_TX_OPTIONS } from '../payouts/payouts.transition.ts';
 

@@ -13,10 +13,10 @@ import type { ActorType } from '../../generated/prisma/enums.ts';
  *
  * ```ts
  * return inTransaction(services, async (tx, outbox) => {
- *   const payin = await lockOrder(tx, key);                         // lock
- *   await postPayinSettled(tx, payin);                              // ledger
- *   const paid = await transitionOrder(tx, outbox, payin, 'SUCCEEDED', { actor });  // transition
- *   await notifyPayinStatus(tx, paid);                             // merchant callback (outbox row)
+ *   const payin = await lockPayin(tx, key);                         // lock
+ *   await creditPayinFunds(tx, payin, credit);                      // ledger
+ *   const paid = await transitionPayin(tx, outbox, payin, 'SUCCEEDED', { actor });  // transition
+ *   await notifyPayinStatus(tx, paid);                              // merchant callback (a delivery row)
  * });
  * ```
  * The outbox is published only after the transaction commits (never on rollback); callbacks are

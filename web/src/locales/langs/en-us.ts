@@ -176,7 +176,7 @@ const enUS = {
     },
   },
   status: {
-    order: {
+    payin: {
       PENDING: 'Pending',
       PROCESSING: 'In progress',
       SUCCEEDED: 'Succeeded',

@@ -175,7 +175,7 @@ const zhCN: LocaleSchema = {
     },
   },
   status: {
-    order: {
+    payin: {
       PENDING: '待支付',
       PROCESSING: '处理中',
       SUCCEEDED: '成功',

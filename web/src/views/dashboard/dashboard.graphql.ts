@@ -135,7 +135,7 @@ export const dashboardAttentionQuery = graphql(`
  */
 export const dashboardRecentPayinsQuery = graphql(`
   query DashboardRecentPayins($merchantIds: [ID!], $test: Boolean!) {
-    orders(first: 8, filter: { merchantIds: $merchantIds, test: $test }, sort: { field: CREATED_AT, direction: DESC }) {
+    payins(first: 8, filter: { merchantIds: $merchantIds, test: $test }, sort: { field: CREATED_AT, direction: DESC }) {
       nodes {
         ...PayinRowFields
       }

@@ -85,7 +85,7 @@ export const createTestPayinMutation = graphql(`
   mutation OperationsCreateTestPayin($input: CreateTestPayinInput!) {
     createTestPayin(input: $input) {
       paymentUrl
-      order {
+      payin {
         id
         orderNo
         outTradeNo
@@ -137,9 +137,9 @@ export const createTestPayoutMutation = graphql(`
   }
 `);
 
-export const orderLookupQuery = graphql(`
-  query OperationsOrderLookup($filter: OrderFilter) {
-    orders(first: 20, filter: $filter) {
+export const payinLookupQuery = graphql(`
+  query OperationsPayinLookup($filter: PayinFilter) {
+    payins(first: 20, filter: $filter) {
       nodes {
         id
         orderNo

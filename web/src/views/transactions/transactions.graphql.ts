@@ -34,8 +34,8 @@ export const TxExportStartedFragment = graphql(`
 `);
 
 export const payinListQuery = graphql(`
-  query PayinList($after: String, $before: String, $filter: OrderFilter, $first: Int, $last: Int, $sort: OrderSort) {
-    orders(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
+  query PayinList($after: String, $before: String, $filter: PayinFilter, $first: Int, $last: Int, $sort: PayinSort) {
+    payins(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
       totalCount
       pageInfo {
         ...TxPageInfo
@@ -106,7 +106,7 @@ export const payinDetailQuery = graphql(`
   query PayinDetail($id: ID!) {
     node(id: $id) {
       __typename
-      ... on Order {
+      ... on Payin {
         ...PayinRowFields
         orderType
         description
@@ -203,7 +203,7 @@ export const deliveryChangedSubscription = graphql(`
     deliveryChanged {
       id
       status
-      order {
+      payin {
         id
       }
       payout {
@@ -308,7 +308,7 @@ export const resendDeliveryMutation = graphql(`
 `);
 
 export const createPayinExportMutation = graphql(`
-  mutation CreatePayinExport($filter: OrderFilter) {
+  mutation CreatePayinExport($filter: PayinFilter) {
     createExport(kind: PAYINS, payinFilter: $filter) {
       ...TxExportStarted
     }

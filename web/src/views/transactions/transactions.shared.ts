@@ -1,4 +1,4 @@
-import type { AccumulationStatus, CreationType, OrderFilter, OrderStatus, Originality, PayoutFilter, PayoutStatus, PostbackStatus, ServiceKind } from '@/gql/graphql';
+import type { AccumulationStatus, CreationType, PayinFilter, PayinStatus, Originality, PayoutFilter, PayoutStatus, PostbackStatus, ServiceKind } from '@/gql/graphql';
 import { i18n } from '@/locales';
 import { checkAmount } from '@/utils/amount-check';
 import { minorToDecimal } from '@/utils/money';
@@ -117,13 +117,13 @@ function sharedFilterOf(f: SharedFilterValues, scope: string | null, test: boole
     currencies: f.amountCurrency && !amountRange(f) ? [f.amountCurrency] : undefined,
     merchantIds: merchantIdsOf(scope, f.merchants),
     test,
-  } satisfies OrderFilter & PayoutFilter;
+  } satisfies PayinFilter & PayoutFilter;
 }
 
-export function payinFilterOf(f: PayinFilterValues, scope: string | null, test: boolean): OrderFilter {
-  return compact<OrderFilter>({
+export function payinFilterOf(f: PayinFilterValues, scope: string | null, test: boolean): PayinFilter {
+  return compact<PayinFilter>({
     ...sharedFilterOf(f, scope, test),
-    status: list<OrderStatus>(f.status),
+    status: list<PayinStatus>(f.status),
     orderNo: text(f.orderNo),
     accumulationStatus: list<AccumulationStatus>(f.stockpiling),
     paidAt: dayRangeInput(f.aFrom, f.aTo) ?? undefined,

@@ -6,7 +6,7 @@ import { DomainError, isDomainError } from '../../../lib/errors.ts';
 import { newOrderNo } from '../../../lib/ids.ts';
 import { computeFee, formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
-import { IdempotencyConflictError } from '../../orders/orders.errors.ts';
+import { IdempotencyConflictError } from '../../payins/payins.errors.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
 import { choosePayoutChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';

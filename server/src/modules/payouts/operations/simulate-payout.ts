@@ -1,6 +1,6 @@
 import type { AuditHook } from '../../audit/audit.service.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
-import { SimulationUnsupportedError } from '../../orders/orders.errors.ts';
+import { SimulationUnsupportedError } from '../../payins/payins.errors.ts';
 import { DomainError } from '../../../lib/errors.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
 import type { SimulatedOutcome } from '../../routing/connectors/connector.ts';

@@ -38,8 +38,8 @@ export interface ActionResult<Row> {
 export interface TransactionDrawerOptions<Data, Node extends DrawerTransaction, Row> {
   query: TypedDocumentNode<Data, { id: string }>;
   nodeOf: (data: Data) => Node | null;
-  /** Which side of a pushed delivery names this kind (`order` for payins, `payout` for payouts). */
-  deliveryOf: 'order' | 'payout';
+  /** Which side of a pushed delivery names this kind (`payin` for payins, `payout` for payouts). */
+  deliveryOf: 'payin' | 'payout';
   /** The CASL subject the actions are checked on. */
   subject: 'Order' | 'Payout';
   /** Status labels of this kind (the header tag, the timeline, the override choices). */

@@ -18,7 +18,7 @@ import { useLiveRows } from '@/composables/use-live-rows';
 import { useUrlFilters } from '@/composables/use-url-filters';
 import type { FilterShape } from '@/composables/use-url-filters';
 import { ORIGINALITY, POSTBACK_STATUS } from '@/constants/status';
-import type { CreationType, MoneyFieldsFragment, OrderFilter, Originality, PayoutFilter, PostbackStatus, SortDirection, TxExportStartedFragment } from '@/gql/graphql';
+import type { CreationType, MoneyFieldsFragment, PayinFilter, Originality, PayoutFilter, PostbackStatus, SortDirection, TxExportStartedFragment } from '@/gql/graphql';
 import { ability } from '@/permissions/ability';
 import { appState } from '@/store/app-store';
 import { session } from '@/store/session-store';
@@ -71,7 +71,7 @@ type ListVariables<Filter> = {
 
 type Renderers<Row> = Record<string, (row: Row) => unknown>;
 
-export interface TransactionListOptions<Row extends TransactionRow, Values extends PayinFilterValues | PayoutFilterValues, Filter extends OrderFilter | PayoutFilter, Data, SubData> {
+export interface TransactionListOptions<Row extends TransactionRow, Values extends PayinFilterValues | PayoutFilterValues, Filter extends PayinFilter | PayoutFilter, Data, SubData> {
   /** `payins` / `payouts`: the route name, the column settings' storage key. */
   name: 'payins' | 'payouts';
   /** The list one reaches with "direction" (keeping the filters both share). */
@@ -99,7 +99,7 @@ export interface TransactionListOptions<Row extends TransactionRow, Values exten
   layout: { ellipsis: readonly string[]; wide: readonly string[]; money: readonly string[] };
 }
 
-export function useTransactionList<Row extends TransactionRow, Values extends PayinFilterValues | PayoutFilterValues, Filter extends OrderFilter | PayoutFilter, Data, SubData>(
+export function useTransactionList<Row extends TransactionRow, Values extends PayinFilterValues | PayoutFilterValues, Filter extends PayinFilter | PayoutFilter, Data, SubData>(
   options: TransactionListOptions<Row, Values, Filter, Data, SubData>,
 ) {
   const { t } = useI18n();
@@ -324,4 +324,4 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
 }
 
 /** What a list page hands to transaction-list-page.vue (the same for both kinds but the row type). */
-export type TransactionList<Row extends TransactionRow> = ReturnType<typeof useTransactionList<Row, PayinFilterValues, OrderFilter, unknown, unknown>>;
+export type TransactionList<Row extends TransactionRow> = ReturnType<typeof useTransactionList<Row, PayinFilterValues, PayinFilter, unknown, unknown>>;

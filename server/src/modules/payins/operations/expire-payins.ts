@@ -2,10 +2,10 @@ import type { PrismaClient } from '../../../db/prisma.ts';
 import type { EventBus } from '../../../events/event-bus.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
-import { creditPayinFunds } from '../orders.ledger.ts';
-import { findOrder, transitionOrder } from '../orders.transition.ts';
+import { creditPayinFunds } from '../payins.ledger.ts';
+import { findPayin, transitionPayin } from '../payins.transition.ts';
 import { SYSTEM_ACTOR, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Cron task `orders:expire` (every minute): PENDING/PROCESSING payins past `expireAt` → EXPIRED, in
@@ -36,7 +36,7 @@ export async function expirePayins(
         LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED`;
       for (const { id } of due) {
-        const order = (await findOrder(tx, { id }))!;
+        const order = (await findPayin(tx, { id }))!;
         const digits = await currencyDigits(tx, order.currencyCode);
         let fee = order.fee;
         let message = 'expired without payment';
@@ -54,7 +54,7 @@ export async function expirePayins(
           const f = (v: bigint) => formatAmount(v, digits);
           message = `expired underpaid: ${f(order.paidAmount)} of ${f(order.amount)} ${order.currencyCode} received; the received money is credited (fee ${f(credit.fee)}, net ${f(credit.net)})`;
         }
-        const expiredPayin = await transitionOrder(tx, outbox, order, 'EXPIRED', {
+        const expiredPayin = await transitionPayin(tx, outbox, order, 'EXPIRED', {
           type: 'EXPIRED',
           message,
           data: { expireAt: order.expireAt.toISOString(), paidAmount: formatAmount(order.paidAmount, digits) },

@@ -5,7 +5,7 @@ import { check, type Scenario } from '../lib/harness.ts';
 import { createPayinThroughApi, seedPayinMerchant } from './payin-create.ts';
 
 /**
- * c. The back office's order list: `orders(first: 100)` with merchant, channel and service on each
+ * c. The back office's payin list: `payins(first: 100)` with merchant, channel and service on each
  * node, as an administrator's session over HTTP, against the one SQL join that returns the same 100
  * rows in the same order (newest first, ties by id).
  */
@@ -13,8 +13,8 @@ import { createPayinThroughApi, seedPayinMerchant } from './payin-create.ts';
 const PAGE = 100;
 
 const QUERY = /* GraphQL */ `
-  query BenchOrders($first: Int!) {
-    orders(first: $first) {
+  query BenchPayins($first: Int!) {
+    payins(first: $first) {
       edges {
         node {
           orderNo
@@ -68,7 +68,7 @@ const nodeLine = (n: OrderNode) =>
 const rawLine = (r: RawRow) =>
   [r.orderNo, r.status, formatAmount(BigInt(r.amount), r.digits), r.currencyCode, r.mchId, r.merchant_name, r.service_code, r.service_name, r.channel_code ?? ''].join('|');
 
-export function graphqlOrdersScenario(bench: BenchEnvironment, size: { operations: number; warmup: number }): Scenario {
+export function graphqlPayinsScenario(bench: BenchEnvironment, size: { operations: number; warmup: number }): Scenario {
   const { pool, env } = bench;
   let admin: UserFixture;
   /** The order numbers of the page, newest first: what every answer must list. */
@@ -76,16 +76,16 @@ export function graphqlOrdersScenario(bench: BenchEnvironment, size: { operation
   const answered = { payrail: 0, raw: 0 };
 
   const payrailPage = async (): Promise<OrderNode[]> => {
-    const result = await env.graphql<{ orders: { edges: Array<{ node: OrderNode }> } }>(QUERY, { first: PAGE }, { cookie: admin.cookie });
+    const result = await env.graphql<{ payins: { edges: Array<{ node: OrderNode }> } }>(QUERY, { first: PAGE }, { cookie: admin.cookie });
     if (result.errors || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors).slice(0, 300)}`);
-    return result.data.orders.edges.map((e) => e.node);
+    return result.data.payins.edges.map((e) => e.node);
   };
   const rawPage = async (): Promise<RawRow[]> => (await pool.query<RawRow>(RAW_QUERY, [PAGE])).rows;
 
   return {
-    key: 'graphql-orders',
-    title: 'c. GraphQL order list',
-    payrailDoes: `orders(first: ${PAGE}) { merchant service channel } over HTTP as an administrator session`,
+    key: 'graphql-payins',
+    title: 'c. GraphQL payin list',
+    payrailDoes: `payins(first: ${PAGE}) { merchant service channel } over HTTP as an administrator session`,
     rawDoes: `one SELECT joining orders, merchants, services, currencies, channels … LIMIT ${PAGE}`,
     ...size,
     concurrency: bench.concurrency,

@@ -1,4 +1,5 @@
-import type { AccumulationStatus, CreationType, OrderStatus, Originality, PostbackStatus, ServiceKind } from '../../generated/prisma/enums.ts';
+import type { AccumulationStatus, CreationType, Originality, PostbackStatus, ServiceKind } from '../../generated/prisma/enums.ts';
+import type { PayinStatus } from './payins.state.ts';
 import { parseIds } from '../../lib/global-id.ts';
 import {
   amountWhere,
@@ -53,7 +54,7 @@ export interface TransactionFilter {
 
 export interface PayinFilter extends TransactionFilter {
   orderNo?: Maybe<string>;
-  status?: Maybe<readonly OrderStatus[]>;
+  status?: Maybe<readonly PayinStatus[]>;
   accumulationStatus?: Maybe<readonly AccumulationStatus[]>;
   /** Activation date (seed 002): when the order succeeded. */
   paidAt?: Maybe<DateRange>;
@@ -68,7 +69,7 @@ export type PayinFilterInput = Omit<PayinFilter, 'amount'> & { amount?: Maybe<Am
  * Parses the client form of the common columns. `typename`: the node type of `ids`; `digits`: the
  * digits of `amount.currency` (undefined when that currency is unknown). Refusals are BAD_USER_INPUT.
  */
-export function parseTransactionFilter(typename: 'Order' | 'Payout', input: TransactionFilterInput, digits: number | undefined): TransactionFilter {
+export function parseTransactionFilter(typename: 'Payin' | 'Payout', input: TransactionFilterInput, digits: number | undefined): TransactionFilter {
   const { amount, ...rest } = input;
   return {
     ...rest,
@@ -82,7 +83,7 @@ export function parseTransactionFilter(typename: 'Order' | 'Payout', input: Tran
 
 export function parsePayinFilter(input: PayinFilterInput, digits?: number): PayinFilter {
   const { amount: _text, ...rest } = input;
-  return { ...rest, ...parseTransactionFilter('Order', input, digits) };
+  return { ...rest, ...parseTransactionFilter('Payin', input, digits) };
 }
 
 /** The where fragments of the common columns, in a stable order. */

@@ -1,11 +1,11 @@
 import type { AuditHook } from '../../audit/audit.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
-import type { OrderObject } from '../orders.presenter.ts';
-import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, presentOrder, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import type { PayinsServices } from '../payins.context.ts';
+import { InvalidTransitionError, PayinNotFoundError } from '../payins.errors.ts';
+import type { PayinObject } from '../payins.presenter.ts';
+import { isOpenPayin } from '../payins.state.ts';
+import { lockPayin, presentPayin, transitionPayin, type LoadedPayin } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Closes an unpaid payin (POST /v1/transaction/close, back office): only PENDING or PROCESSING orders
@@ -27,7 +27,7 @@ export interface ClosePayinInput {
   audit?: AuditHook;
 }
 
-export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'events'>, input: ClosePayinInput): Promise<{ order: LoadedOrder; object: OrderObject }> {
+export async function closePayin(services: Pick<PayinsServices, 'prisma' | 'events'>, input: ClosePayinInput): Promise<{ order: LoadedPayin; object: PayinObject }> {
   return inTransaction(services, async (tx, outbox) => {
     const key = input.orderId
       ? { id: input.orderId }
@@ -36,16 +36,16 @@ export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'even
         : input.outTradeNo
           ? { merchantId: input.merchantId, outTradeNo: input.outTradeNo }
           : null;
-    if (!key) throw new OrderNotFoundError();
-    const order = await lockOrder(tx, key);
-    if (!order || order.merchantId !== input.merchantId || (input.test !== undefined && order.test !== input.test)) throw new OrderNotFoundError();
+    if (!key) throw new PayinNotFoundError();
+    const order = await lockPayin(tx, key);
+    if (!order || order.merchantId !== input.merchantId || (input.test !== undefined && order.test !== input.test)) throw new PayinNotFoundError();
     if (!isOpenPayin(order.status)) {
       throw new InvalidTransitionError(order.status, 'CLOSED', `a ${order.status} payin cannot be closed`);
     }
     if (order.paidAmount > 0n || order.payments.length > 0) {
       throw new InvalidTransitionError(order.status, 'CLOSED', 'the payin has already received payments and cannot be closed');
     }
-    const closed = await transitionOrder(tx, outbox, order, 'CLOSED', {
+    const closed = await transitionPayin(tx, outbox, order, 'CLOSED', {
       type: 'CLOSED',
       message: input.reason ? `closed: ${input.reason}` : 'closed before payment',
       actor: input.actor,
@@ -53,6 +53,6 @@ export async function closePayin(services: Pick<OrdersServices, 'prisma' | 'even
     });
     await notifyPayinStatus(tx, closed);
     await input.audit?.(tx, { id: closed.id, merchantId: closed.merchantId });
-    return { order: closed, object: await presentOrder(tx, closed) };
+    return { order: closed, object: await presentPayin(tx, closed) };
   });
 }

@@ -9,7 +9,7 @@ import { closePayin } from './operations/close-payin.ts';
 import { createPayin } from './operations/create-payin.ts';
 import { overridePayinStatus, setPayinOriginality } from './operations/manual-operations.ts';
 import { simulateCallback } from './operations/simulate-callback.ts';
-import { paymentUrl } from './orders.presenter.ts';
+import { paymentUrl } from './payins.presenter.ts';
 
 /**
  * Back-office actions on payins (seed 000 "simulate callback", seed 001 test deposits, seed 002

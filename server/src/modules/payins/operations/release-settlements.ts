@@ -1,6 +1,6 @@
 import type { PrismaClient } from '../../../db/prisma.ts';
 import { merchantAccount, postTransaction } from '../../ledger/ledger.service.ts';
-import { ORDER_REFERENCE } from '../orders.ledger.ts';
+import { PAYIN_REFERENCE } from '../payins.ledger.ts';
 
 /**
  * Cron task `settlements:release`: T+N payins whose settlement period is over move from the merchant's
@@ -29,7 +29,7 @@ export async function releaseDueSettlements(
               kind: 'PAYIN_SETTLEMENT_RELEASE',
               idempotencyKey: `payin:${s.orderId}:release`,
               test: s.test,
-              referenceType: ORDER_REFERENCE,
+              referenceType: PAYIN_REFERENCE,
               referenceId: s.orderId,
               description: 'T+N settlement released',
               lines: [

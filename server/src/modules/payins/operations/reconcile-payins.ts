@@ -2,8 +2,8 @@ import type { Channel } from '../../../generated/prisma/client.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import type { PayinRequest } from '../../routing/connectors/connector.ts';
 import { getConnector, hasConnector } from '../../routing/connectors/registry.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { findOrder, recordOrderEvent, type LoadedOrder } from '../orders.transition.ts';
+import type { PayinsServices } from '../payins.context.ts';
+import { findPayin, recordPayinEvent, type LoadedPayin } from '../payins.transition.ts';
 import { applyUpstreamPaymentInTx } from './apply-upstream-payment.ts';
 import { inTransaction } from '../../shared/process.ts';
 
@@ -15,7 +15,7 @@ import { inTransaction } from '../../shared/process.ts';
  * that still waits changes nothing (a note in the timeline). Orders past expireAt are left to the
  * expiry job.
  */
-export async function reconcilePayins(services: OrdersServices, opts: { now?: Date; limit?: number } = {}): Promise<{ queried: number; resolved: number; errors: number }> {
+export async function reconcilePayins(services: PayinsServices, opts: { now?: Date; limit?: number } = {}): Promise<{ queried: number; resolved: number; errors: number }> {
   const now = opts.now ?? new Date();
   const cutoff = new Date(now.getTime() - services.config.PAYIN_RECONCILE_AFTER_SECONDS * 1000);
   const stuck = await services.prisma.$queryRaw<{ id: string }[]>`
@@ -41,8 +41,8 @@ export async function reconcilePayins(services: OrdersServices, opts: { now?: Da
 }
 
 /** Queries one payin's upstream and applies the answer; true when the order changed. */
-export async function reconcilePayin(services: OrdersServices, orderId: string): Promise<boolean> {
-  const order = await findOrder(services.prisma, { id: orderId });
+export async function reconcilePayin(services: PayinsServices, orderId: string): Promise<boolean> {
+  const order = await findPayin(services.prisma, { id: orderId });
   if (!order || order.status !== 'PROCESSING' || !order.channelId) return false;
   const channel = await services.prisma.channel.findUniqueOrThrow({ where: { id: order.channelId } });
   if (!hasConnector(channel.connector)) return false;
@@ -52,7 +52,7 @@ export async function reconcilePayin(services: OrdersServices, orderId: string):
     channel as Channel,
   );
   return inTransaction(services, async (tx, outbox) => {
-    await recordOrderEvent(tx, orderId, {
+    await recordPayinEvent(tx, orderId, {
       type: 'UPSTREAM_QUERIED',
       message: `asked the upstream: ${state.status}${state.payments.length ? `, ${state.payments.length} payment(s)` : ''}`,
       data: { status: state.status, payments: state.payments.length },
@@ -74,7 +74,7 @@ export async function reconcilePayin(services: OrdersServices, orderId: string):
 
 const now = () => new Date().toISOString();
 
-async function payinRequestOf(services: OrdersServices, order: LoadedOrder): Promise<PayinRequest & { upstreamRef: string | null }> {
+async function payinRequestOf(services: PayinsServices, order: LoadedPayin): Promise<PayinRequest & { upstreamRef: string | null }> {
   return {
     orderNo: order.orderNo,
     prepayId: order.prepayId,

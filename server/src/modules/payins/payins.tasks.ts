@@ -15,12 +15,12 @@ const releaseTask: JobTask = async (_payload, ctx) => {
   if (released > 0) ctx.log.info({ released }, 'released T+N settlements');
 };
 
-export const orderTasks: Record<string, JobTask> = {
+export const payinTasks: Record<string, JobTask> = {
   'orders:expire': expireTask,
   'settlements:release': releaseTask,
 };
 
-export const orderCron: CronItem[] = [
+export const payinCron: CronItem[] = [
   { task: 'orders:expire', match: '* * * * *', identifier: 'orders-expire' },
   { task: 'settlements:release', match: '*/5 * * * *', identifier: 'settlements-release' },
 ];

@@ -1,9 +1,9 @@
 import { DomainError } from '../../../lib/errors.ts';
 import type { AuditHook } from '../../audit/audit.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { InvalidTransitionError, OrderNotFoundError, SimulationUnsupportedError, TestOrderRequiredError } from '../orders.errors.ts';
-import { isOpenPayin } from '../orders.state.ts';
-import { lockOrder, recordOrderEvent, type LoadedOrder, type OrderKey } from '../orders.transition.ts';
+import type { PayinsServices } from '../payins.context.ts';
+import { InvalidTransitionError, PayinNotFoundError, SimulationUnsupportedError, TestPayinRequiredError } from '../payins.errors.ts';
+import { isOpenPayin } from '../payins.state.ts';
+import { lockPayin, recordPayinEvent, type LoadedPayin, type PayinKey } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
 import type { SimulatedOutcome } from '../../routing/connectors/connector.ts';
 import { simulatorOf } from '../../routing/connectors/registry.ts';
@@ -21,7 +21,7 @@ import { simulatorOf } from '../../routing/connectors/registry.ts';
  */
 
 export interface SimulateCallbackInput {
-  key: OrderKey;
+  key: PayinKey;
   /** Merchant-scoped callers: the order must be theirs. */
   merchantId?: string;
   outcome: SimulatedOutcome;
@@ -35,13 +35,13 @@ export interface SimulateCallbackInput {
 }
 
 export async function simulateCallback(
-  services: OrdersServices,
+  services: PayinsServices,
   input: SimulateCallbackInput,
-): Promise<{ order: LoadedOrder; eventId: string; runAt: Date }> {
+): Promise<{ order: LoadedPayin; eventId: string; runAt: Date }> {
   return inTransaction(services, async (tx) => {
-    const order = await lockOrder(tx, input.key);
-    if (!order || (input.merchantId && order.merchantId !== input.merchantId)) throw new OrderNotFoundError();
-    if (!order.test) throw new TestOrderRequiredError();
+    const order = await lockPayin(tx, input.key);
+    if (!order || (input.merchantId && order.merchantId !== input.merchantId)) throw new PayinNotFoundError();
+    if (!order.test) throw new TestPayinRequiredError();
     if (input.outcome === 'reversal' ? order.status !== 'SUCCEEDED' : !isOpenPayin(order.status)) {
       const to = input.outcome === 'success' ? 'SUCCEEDED' : input.outcome === 'failure' ? 'FAILED' : 'REVERSED';
       throw new InvalidTransitionError(order.status, to, `cannot simulate a ${input.outcome} callback for a ${order.status} payin`);
@@ -66,7 +66,7 @@ export async function simulateCallback(
       delayMs: input.delayMs ?? 0,
       ...(input.amount !== undefined ? { amount: input.amount } : {}),
     });
-    await recordOrderEvent(tx, order.id, {
+    await recordPayinEvent(tx, order.id, {
       type: 'CALLBACK_SIMULATED',
       message: `simulated ${input.outcome} callback requested`,
       data: { eventId: scheduled.eventId, outcome: input.outcome },

@@ -2,7 +2,7 @@ import { DomainError } from '../../lib/errors.ts';
 
 /** Expected failures of the payin operations. Codes are mapped to REST codes by rest/error-table.ts. */
 
-export class OrderNotFoundError extends DomainError {
+export class PayinNotFoundError extends DomainError {
   constructor(details?: Record<string, unknown>) {
     super('ORDER_NOT_FOUND', 'order not found', details);
   }
@@ -27,7 +27,7 @@ export class InvalidParameterError extends DomainError {
 }
 
 /** Simulated callbacks are for test orders only (seed 000). Not a REST error: back office only. */
-export class TestOrderRequiredError extends DomainError {
+export class TestPayinRequiredError extends DomainError {
   constructor() {
     super('TEST_ORDER_REQUIRED', 'callbacks can be simulated for test orders only');
   }

@@ -2,13 +2,13 @@ import type { Prisma } from '../../../db/prisma.ts';
 import { isDomainError } from '../../../lib/errors.ts';
 import { simulatorOf } from '../../routing/connectors/registry.ts';
 import { evaluateRisk } from '../../risk/risk.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { InvalidParameterError, InvalidTransitionError, OrderNotFoundError } from '../orders.errors.ts';
-import { missingPayerFields, parsePayerFields, type PayerField } from '../orders.params.ts';
-import type { OrderObject } from '../orders.presenter.ts';
-import { lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import type { PayinsServices } from '../payins.context.ts';
+import { InvalidParameterError, InvalidTransitionError, PayinNotFoundError } from '../payins.errors.ts';
+import { missingPayerFields, parsePayerFields, type PayerField } from '../payins.params.ts';
+import type { PayinObject } from '../payins.presenter.ts';
+import { lockPayin, presentPayin, recordPayinEvent, transitionPayin, type LoadedPayin } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * The cashier's "I have paid" (payer submission): PENDING → PROCESSING, filling payer fields the order
@@ -30,7 +30,7 @@ export interface SubmitPayerInput {
   random?: () => number;
 }
 
-const COLUMN: Record<PayerField, keyof LoadedOrder & string> = {
+const COLUMN: Record<PayerField, keyof LoadedPayin & string> = {
   payer_name: 'payerName',
   payer_account: 'payerAccount',
   bank_code: 'bankCode',
@@ -40,18 +40,18 @@ const COLUMN: Record<PayerField, keyof LoadedOrder & string> = {
 };
 
 export interface SubmitPayerResult {
-  order: LoadedOrder;
-  object: OrderObject;
+  order: LoadedPayin;
+  object: PayinObject;
   /** The sandbox simulation scheduled for this order, when its channel is a sandbox. */
   simulation: { outcome: string; runAt: Date } | null;
 }
 
-export async function submitPayer(services: OrdersServices, input: SubmitPayerInput): Promise<SubmitPayerResult> {
+export async function submitPayer(services: PayinsServices, input: SubmitPayerInput): Promise<SubmitPayerResult> {
   const given = parsePayerFields(input.payer ?? {});
   const actor = input.actor ?? { type: 'SYSTEM', id: 'cashier' };
   return inTransaction(services, async (tx, outbox) => {
-    const order = await lockOrder(tx, { prepayId: input.prepayId });
-    if (!order) throw new OrderNotFoundError();
+    const order = await lockPayin(tx, { prepayId: input.prepayId });
+    if (!order) throw new PayinNotFoundError();
     if (order.status !== 'PENDING') throw new InvalidTransitionError(order.status, 'PROCESSING', `the payin is ${order.status}, not awaiting payment`);
     if (order.expireAt.getTime() <= Date.now()) throw new InvalidTransitionError(order.status, 'PROCESSING', 'the payin has expired');
 
@@ -77,7 +77,7 @@ export async function submitPayer(services: OrdersServices, input: SubmitPayerIn
         { kinds: ['BLOCKED_ACCOUNT'] },
       );
       if (risk.matched.length > 0) {
-        await recordOrderEvent(tx, order.id, {
+        await recordPayinEvent(tx, order.id, {
           type: 'RISK_FLAGGED',
           message: `payer account flagged for review by ${risk.matched.map((r) => `"${r.name}"`).join(', ')}`,
           data: { rules: risk.matched },
@@ -86,7 +86,7 @@ export async function submitPayer(services: OrdersServices, input: SubmitPayerIn
       }
     }
 
-    const processing = await transitionOrder(tx, outbox, order, 'PROCESSING', {
+    const processing = await transitionPayin(tx, outbox, order, 'PROCESSING', {
       type: 'PAYER_SUBMITTED',
       message: 'the payer reported the payment',
       data: { filled },
@@ -107,7 +107,7 @@ export async function submitPayer(services: OrdersServices, input: SubmitPayerIn
           input.random ? { random: input.random } : {},
         );
         simulation = { outcome: scheduled.outcome, runAt: scheduled.runAt };
-        await recordOrderEvent(tx, order.id, {
+        await recordPayinEvent(tx, order.id, {
           type: 'SANDBOX_SCHEDULED',
           message: `sandbox upstream will call back (${scheduled.outcome}) at ${scheduled.runAt.toISOString()}`,
           data: { eventId: scheduled.eventId, outcome: scheduled.outcome },
@@ -115,9 +115,9 @@ export async function submitPayer(services: OrdersServices, input: SubmitPayerIn
         });
       } catch (error) {
         if (!isDomainError(error)) throw error;
-        await recordOrderEvent(tx, order.id, { type: 'SANDBOX_UNAVAILABLE', message: error.message, actor: { type: 'SYSTEM' } });
+        await recordPayinEvent(tx, order.id, { type: 'SANDBOX_UNAVAILABLE', message: error.message, actor: { type: 'SYSTEM' } });
       }
     }
-    return { order: processing, object: await presentOrder(tx, processing), simulation };
+    return { order: processing, object: await presentPayin(tx, processing), simulation };
   });
 }

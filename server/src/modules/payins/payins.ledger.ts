@@ -2,7 +2,7 @@ import type { Tx } from '../../db/prisma.ts';
 import type { LedgerAccountKind, LedgerOwnerType } from '../../generated/prisma/enums.ts';
 import { computeFee } from '../../lib/money.ts';
 import { channelAccount, merchantAccount, platformAccount, postTransaction, type AccountRef, type PostingLine } from '../ledger/ledger.service.ts';
-import type { LoadedOrder } from './orders.transition.ts';
+import type { LoadedPayin } from './payins.transition.ts';
 import type { Actor } from '../shared/process.ts';
 
 /**
@@ -16,7 +16,7 @@ import type { Actor } from '../shared/process.ts';
  * merchant service; when more money arrives after a first credit, only the fee difference is taken.
  */
 
-export const ORDER_REFERENCE = 'ORDER';
+export const PAYIN_REFERENCE = 'ORDER';
 const DAY_MS = 86_400_000;
 
 export interface CreditInput {
@@ -42,7 +42,7 @@ export interface CreditResult {
   merchantAccount: 'AVAILABLE' | 'PENDING';
 }
 
-export async function creditPayinFunds(tx: Tx, order: LoadedOrder, input: CreditInput): Promise<CreditResult> {
+export async function creditPayinFunds(tx: Tx, order: LoadedPayin, input: CreditInput): Promise<CreditResult> {
   if (input.gross <= 0n) throw new RangeError('a payin credit must be positive');
   const ms = await tx.merchantService.findUniqueOrThrow({
     where: { merchantId_serviceId: { merchantId: order.merchantId, serviceId: order.serviceId } },
@@ -77,7 +77,7 @@ export async function creditPayinFunds(tx: Tx, order: LoadedOrder, input: Credit
     kind: input.kind,
     idempotencyKey: input.idempotencyKey,
     test: order.test,
-    referenceType: ORDER_REFERENCE,
+    referenceType: PAYIN_REFERENCE,
     referenceId: order.id,
     description: input.description ?? `${input.kind} ${order.orderNo}`,
     actorType: input.actor.type,
@@ -96,13 +96,13 @@ export async function creditPayinFunds(tx: Tx, order: LoadedOrder, input: Credit
  * An unreleased PendingSettlement is cancelled (deleted) because its PENDING money is taken back.
  * Throws INSUFFICIENT_BALANCE when the merchant no longer has the money.
  */
-export async function reversePayinFunds(tx: Tx, order: LoadedOrder, actor: Actor, reason: string | null): Promise<{ lines: PostingLine[] }> {
+export async function reversePayinFunds(tx: Tx, order: LoadedPayin, actor: Actor, reason: string | null): Promise<{ lines: PostingLine[] }> {
   const sums = await tx.$queryRaw<{ ownerType: LedgerOwnerType; ownerId: string; currencyCode: string; kind: LedgerAccountKind; amount: bigint }[]>`
     SELECT a."ownerType", a."ownerId", a."currencyCode", a.kind, SUM(e.amount)::bigint AS amount
     FROM ledger_entries e
     JOIN ledger_transactions t ON t.id = e."transactionId"
     JOIN ledger_accounts a ON a.id = e."accountId"
-    WHERE t."referenceType" = ${ORDER_REFERENCE} AND t."referenceId" = ${order.id}
+    WHERE t."referenceType" = ${PAYIN_REFERENCE} AND t."referenceId" = ${order.id}
     GROUP BY a."ownerType", a."ownerId", a."currencyCode", a.kind`;
   const lines: PostingLine[] = sums
     .map((s) => ({ account: { ownerType: s.ownerType, ownerId: s.ownerId, currency: s.currencyCode, kind: s.kind } as AccountRef, amount: -BigInt(s.amount) }))
@@ -113,7 +113,7 @@ export async function reversePayinFunds(tx: Tx, order: LoadedOrder, actor: Actor
     kind: 'PAYIN_REVERSAL',
     idempotencyKey: `payin:${order.id}:reversal`,
     test: order.test,
-    referenceType: ORDER_REFERENCE,
+    referenceType: PAYIN_REFERENCE,
     referenceId: order.id,
     description: `PAYIN_REVERSAL ${order.orderNo}${reason ? `: ${reason}` : ''}`,
     actorType: actor.type,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingPayerFields, parsePayinAmount, parsePrepaymentFields, prepaymentRequestHash } from './orders.params.ts';
+import { missingPayerFields, parsePayinAmount, parsePrepaymentFields, prepaymentRequestHash } from './payins.params.ts';
 
 const base = { out_trade_no: 'A-1_b', amount: '150.00', currency: 'thb' };
 

@@ -2,10 +2,10 @@ import type { Db } from '../../db/prisma.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { formatAmount } from '../../lib/money.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
-import { OrderNotFoundError } from './orders.errors.ts';
-import { missingPayerFields, PAYER_FIELDS, type PayerField } from './orders.params.ts';
-import { toOrderObject, type OrderObject } from './orders.presenter.ts';
-import { findOrder, type LoadedOrder } from './orders.transition.ts';
+import { PayinNotFoundError } from './payins.errors.ts';
+import { missingPayerFields, PAYER_FIELDS, type PayerField } from './payins.params.ts';
+import { toPayinObject, type PayinObject } from './payins.presenter.ts';
+import { findPayin, type LoadedPayin } from './payins.transition.ts';
 
 /**
  * Payin queries. The operations (state changes) live in `operations/`, one file each:
@@ -16,8 +16,8 @@ import { findOrder, type LoadedOrder } from './orders.transition.ts';
 export type PayinLookup = { outTradeNo: string } | { prepayId: string };
 
 export interface PayinView {
-  order: LoadedOrder;
-  object: OrderObject;
+  order: LoadedPayin;
+  object: PayinObject;
   digits: number;
 }
 
@@ -25,10 +25,10 @@ export interface PayinView {
 /** `test`: the caller's book (a test application sees only test orders, a live one only live ones). */
 export async function getPayin(db: Db, merchantId: string, lookup: PayinLookup, test?: boolean): Promise<PayinView> {
   const order =
-    'outTradeNo' in lookup ? await findOrder(db, { merchantId, outTradeNo: lookup.outTradeNo }) : await findOrder(db, { prepayId: lookup.prepayId });
-  if (!order || order.merchantId !== merchantId || (test !== undefined && order.test !== test)) throw new OrderNotFoundError();
+    'outTradeNo' in lookup ? await findPayin(db, { merchantId, outTradeNo: lookup.outTradeNo }) : await findPayin(db, { prepayId: lookup.prepayId });
+  if (!order || order.merchantId !== merchantId || (test !== undefined && order.test !== test)) throw new PayinNotFoundError();
   const digits = await currencyDigits(db, order.currencyCode);
-  return { order, object: toOrderObject(order, order.service.code, order.merchant.mchId, digits), digits };
+  return { order, object: toPayinObject(order, order.service.code, order.merchant.mchId, digits), digits };
 }
 
 /** What the hosted cashier page shows the payer (nothing merchant-private: no attach, notify URL, fees). */
@@ -70,7 +70,7 @@ export async function getPayinForCashier(db: Db, prepayId: string): Promise<Cash
       merchant: { select: { name: true } },
     },
   });
-  if (!order) throw new OrderNotFoundError();
+  if (!order) throw new PayinNotFoundError();
   const digits = await currencyDigits(db, order.currencyCode);
   const values: Record<PayerField, string | null> = {
     payer_name: order.payerName,

@@ -2,14 +2,14 @@ import type { Tx } from '../../../db/prisma.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits } from '../../catalog/catalog.service.ts';
 import type { UpstreamPayment, UpstreamStatus } from '../../routing/connectors/connector.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { OrderNotFoundError, UpstreamChannelMismatchError } from '../orders.errors.ts';
-import { creditPayinFunds } from '../orders.ledger.ts';
-import { isOpenPayin } from '../orders.state.ts';
-import { findOrder, lockOrder, recordOrderEvent, transitionOrder, type LoadedOrder } from '../orders.transition.ts';
+import type { PayinsServices } from '../payins.context.ts';
+import { PayinNotFoundError, UpstreamChannelMismatchError } from '../payins.errors.ts';
+import { creditPayinFunds } from '../payins.ledger.ts';
+import { isOpenPayin } from '../payins.state.ts';
+import { findPayin, lockPayin, recordPayinEvent, transitionPayin, type LoadedPayin } from '../payins.transition.ts';
 import { type Actor, inTransaction, type Outbox } from '../../shared/process.ts';
 import { reversePayinInTx } from './reverse-payin.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Applies what a verified upstream callback (or a query) says about a payin.
@@ -44,17 +44,17 @@ export type ApplyOutcome = 'APPLIED' | 'DUPLICATE' | 'IGNORED';
 
 export interface ApplyResult {
   outcome: ApplyOutcome;
-  order: LoadedOrder;
+  order: LoadedPayin;
   note: string | null;
 }
 
-export async function applyUpstreamPayment(services: Pick<OrdersServices, 'prisma' | 'events'>, input: UpstreamResultInput): Promise<ApplyResult> {
+export async function applyUpstreamPayment(services: Pick<PayinsServices, 'prisma' | 'events'>, input: UpstreamResultInput): Promise<ApplyResult> {
   return inTransaction(services, (tx, outbox) => applyUpstreamPaymentInTx(tx, outbox, input));
 }
 
 export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: UpstreamResultInput): Promise<ApplyResult> {
-  const order = await lockOrder(tx, { orderNo: input.orderRef });
-  if (!order) throw new OrderNotFoundError({ orderNo: input.orderRef });
+  const order = await lockPayin(tx, { orderNo: input.orderRef });
+  if (!order) throw new PayinNotFoundError({ orderNo: input.orderRef });
   if (order.channelId !== input.channelId) throw new UpstreamChannelMismatchError(order.orderNo);
   const actor: Actor = { type: 'UPSTREAM', id: input.channelCode ?? input.channelId };
   const digits = await currencyDigits(tx, order.currencyCode);
@@ -62,7 +62,7 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
   const eventData = input.eventKey ? { eventKey: input.eventKey } : {};
 
   const ignore = async (note: string): Promise<ApplyResult> => {
-    await recordOrderEvent(tx, order.id, { type: 'CALLBACK_IGNORED', message: note, data: { ...eventData, upstreamStatus: input.status }, actor });
+    await recordPayinEvent(tx, order.id, { type: 'CALLBACK_IGNORED', message: note, data: { ...eventData, upstreamStatus: input.status }, actor });
     return { outcome: 'IGNORED', order, note };
   };
 
@@ -72,7 +72,7 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
       if (order.paidAmount > 0n) {
         return ignore(`upstream reported a failure but ${fmt(order.paidAmount)} ${order.currencyCode} was already received; waiting for the rest or for expiry`);
       }
-      const failed = await transitionOrder(tx, outbox, order, 'FAILED', {
+      const failed = await transitionPayin(tx, outbox, order, 'FAILED', {
         type: 'UPSTREAM_FAILED',
         message: input.reason ? `upstream reported failure: ${input.reason}` : 'upstream reported failure',
         data: eventData,
@@ -111,7 +111,7 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
   const received = inserted.reduce((sum, p) => sum + p.amount, 0n);
   const paidAmount = order.paidAmount + received;
   const lastPaidAt = inserted.reduce((max, p) => (p.paidAt > max ? p.paidAt : max), inserted[0]!.paidAt);
-  await recordOrderEvent(tx, order.id, {
+  await recordPayinEvent(tx, order.id, {
     type: 'PAYMENT_RECEIVED',
     message: `received ${fmt(received)} ${order.currencyCode} (${fmt(paidAmount)} of ${fmt(order.amount)})`,
     data: { ...eventData, payments: inserted.map((p) => ({ txnId: p.txnId, amount: fmt(p.amount), paidAt: p.paidAt.toISOString() })), paidAmount: fmt(paidAmount) },
@@ -119,7 +119,7 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
   });
   const overpaid = async () => {
     if (paidAmount > order.amount) {
-      await recordOrderEvent(tx, order.id, {
+      await recordPayinEvent(tx, order.id, {
         type: 'OVERPAID',
         message: `overpaid by ${fmt(paidAmount - order.amount)} ${order.currencyCode}; the whole ${fmt(paidAmount)} is credited`,
         data: { amount: fmt(order.amount), paidAmount: fmt(paidAmount), excess: fmt(paidAmount - order.amount) },
@@ -140,14 +140,14 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
       actor,
     });
     await tx.order.update({ where: { id: order.id }, data: { paidAmount, fee: reversed ? order.fee + credit.feeDelta : credit.fee } });
-    await recordOrderEvent(tx, order.id, {
+    await recordPayinEvent(tx, order.id, {
       type: 'LATE_PAYMENT',
       message: `payment received after the order was ${order.status}: ${fmt(received)} ${order.currencyCode} credited (fee ${fmt(credit.feeDelta)}), status unchanged`,
       data: { net: fmt(credit.net), fee: fmt(credit.feeDelta), account: credit.merchantAccount },
       actor,
     });
     if (order.status === 'SUCCEEDED') await overpaid();
-    return { outcome: 'APPLIED', order: (await findOrder(tx, { id: order.id }))!, note: 'late payment' };
+    return { outcome: 'APPLIED', order: (await findPayin(tx, { id: order.id }))!, note: 'late payment' };
   }
 
   if (paidAmount >= order.amount) {
@@ -162,7 +162,7 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
     });
     await overpaid();
     const count = order.payments.length + inserted.length;
-    const succeeded = await transitionOrder(tx, outbox, order, 'SUCCEEDED', {
+    const succeeded = await transitionPayin(tx, outbox, order, 'SUCCEEDED', {
       type: 'SUCCEEDED',
       message: `paid ${fmt(paidAmount)} ${order.currencyCode} in ${count} payment${count === 1 ? '' : 's'}; fee ${fmt(credit.fee)}, merchant credited ${fmt(credit.net)} (${credit.merchantAccount})`,
       data: { ...eventData, paidAmount: fmt(paidAmount), fee: fmt(credit.fee), net: fmt(credit.net), account: credit.merchantAccount },
@@ -175,7 +175,7 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
 
   const patch = { paidAmount, accumulationStatus: 'IN_PROGRESS' as const };
   if (order.status === 'PENDING') {
-    const processing = await transitionOrder(tx, outbox, order, 'PROCESSING', {
+    const processing = await transitionPayin(tx, outbox, order, 'PROCESSING', {
       type: 'ACCUMULATING',
       message: `partial payment: ${fmt(paidAmount)} of ${fmt(order.amount)} ${order.currencyCode} received, waiting for the rest`,
       data: eventData,
@@ -186,5 +186,5 @@ export async function applyUpstreamPaymentInTx(tx: Tx, outbox: Outbox, input: Up
     return { outcome: 'APPLIED', order: processing, note: 'accumulating' };
   }
   await tx.order.update({ where: { id: order.id }, data: patch });
-  return { outcome: 'APPLIED', order: (await findOrder(tx, { id: order.id }))!, note: 'accumulating' };
+  return { outcome: 'APPLIED', order: (await findPayin(tx, { id: order.id }))!, note: 'accumulating' };
 }

@@ -2,7 +2,7 @@ import type { Order, Payment } from '../../generated/prisma/client.ts';
 import { formatAmount } from '../../lib/money.ts';
 
 /** The order object of REST-CONTRACT.md (query/close responses and callback `data`): decimal strings, ISO times. */
-export interface OrderObject {
+export interface PayinObject {
   mch_id: string;
   out_trade_no: string;
   order_no: string;
@@ -34,9 +34,9 @@ export interface PrepaymentObject {
   expire_at: string;
 }
 
-type OrderWithPayments = Order & { payments: Payment[] };
+type PayinWithPayments = Order & { payments: Payment[] };
 
-export function toOrderObject(order: OrderWithPayments, serviceCode: string, mchId: string, digits: number): OrderObject {
+export function toPayinObject(order: PayinWithPayments, serviceCode: string, mchId: string, digits: number): PayinObject {
   const payments = [...order.payments].sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime() || a.id.localeCompare(b.id));
   return {
     mch_id: mchId,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../../lib/errors.ts';
 import { MoneyParseError, parseAmount } from '../../lib/money.ts';
-import { InvalidParameterError } from './orders.errors.ts';
+import { InvalidParameterError } from './payins.errors.ts';
 
 /**
  * Validation of the prepayment fields (REST-CONTRACT "Prepayment fields", seed 003) into a normalised

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Originality } from '../../../generated/prisma/enums.ts';
 import { DomainError } from '../../../lib/errors.ts';
 import { recordAudit, type AuditActor } from '../../audit/audit.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { OrderNotFoundError } from '../orders.errors.ts';
-import { lockOrder, recordOrderEvent, type LoadedOrder } from '../orders.transition.ts';
+import type { PayinsServices } from '../payins.context.ts';
+import { PayinNotFoundError } from '../payins.errors.ts';
+import { lockPayin, recordPayinEvent, type LoadedPayin } from '../payins.transition.ts';
 import { applyUpstreamPaymentInTx } from './apply-upstream-payment.ts';
 import { reversePayinInTx } from './reverse-payin.ts';
 import { inTransaction } from '../../shared/process.ts';
@@ -27,22 +27,22 @@ export interface ManualInput {
   reason: string;
 }
 
-async function locked(tx: Parameters<typeof lockOrder>[0], orderId: string): Promise<LoadedOrder> {
-  const order = await lockOrder(tx, { id: orderId });
-  if (!order) throw new OrderNotFoundError({ id: orderId });
+async function locked(tx: Parameters<typeof lockPayin>[0], orderId: string): Promise<LoadedPayin> {
+  const order = await lockPayin(tx, { id: orderId });
+  if (!order) throw new PayinNotFoundError({ id: orderId });
   return order;
 }
 
 export async function overridePayinStatus(
-  services: Pick<OrdersServices, 'prisma' | 'events'>,
+  services: Pick<PayinsServices, 'prisma' | 'events'>,
   input: ManualInput & { status: 'SUCCEEDED' | 'FAILED' | 'REVERSED' },
-): Promise<LoadedOrder> {
+): Promise<LoadedPayin> {
   return inTransaction(services, async (tx, outbox) => {
     const order = await locked(tx, input.orderId);
     const before = { status: order.status, paidAmount: order.paidAmount.toString() };
     const actor = { type: input.actor.type, id: input.actor.id ?? null };
-    await recordOrderEvent(tx, order.id, { type: 'MANUAL_OVERRIDE', message: `manual change to ${input.status}: ${input.reason}`, actor });
-    let result: LoadedOrder;
+    await recordPayinEvent(tx, order.id, { type: 'MANUAL_OVERRIDE', message: `manual change to ${input.status}: ${input.reason}`, actor });
+    let result: LoadedPayin;
     if (input.status === 'REVERSED') {
       if (order.status !== 'SUCCEEDED') {
         throw new DomainError('INVALID_TRANSITION', `only a successful payin can be reversed; this one is ${order.status}`, { from: order.status, to: 'REVERSED' });
@@ -84,14 +84,14 @@ export async function overridePayinStatus(
 }
 
 export async function setPayinOriginality(
-  services: Pick<OrdersServices, 'prisma' | 'events'>,
+  services: Pick<PayinsServices, 'prisma' | 'events'>,
   input: ManualInput & { originality: Originality },
-): Promise<LoadedOrder> {
+): Promise<LoadedPayin> {
   return inTransaction(services, async (tx) => {
     const order = await locked(tx, input.orderId);
     if (order.originality === input.originality) return order;
     const updated = await tx.order.update({ where: { id: order.id }, data: { originality: input.originality }, include: { payments: true, service: true, merchant: true } });
-    await recordOrderEvent(tx, order.id, {
+    await recordPayinEvent(tx, order.id, {
       type: input.originality === 'FRAUD' ? 'MARKED_FRAUD' : 'MARKED_NORMAL',
       message: input.reason,
       actor: { type: input.actor.type, id: input.actor.id ?? null },

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { OrderStatus } from '../../generated/prisma/enums.ts';
 import { isDomainError } from '../../lib/errors.ts';
-import { assertTransition, canTransition, isFinalPayin, PAYIN_TRANSITIONS } from './orders.state.ts';
+import { assertTransition, canTransition, isFinalPayin, PAYIN_TRANSITIONS, type PayinStatus } from './payins.state.ts';
 
-const ALL: OrderStatus[] = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED', 'EXPIRED', 'CLOSED', 'REVERSED'];
+const ALL: PayinStatus[] = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED', 'EXPIRED', 'CLOSED', 'REVERSED'];
 
 describe('payin state machine', () => {
   it('allows exactly the documented transitions', () => {

@@ -1,5 +1,8 @@
 import type { OrderStatus } from '../../generated/prisma/enums.ts';
-import { InvalidTransitionError } from './orders.errors.ts';
+import { InvalidTransitionError } from './payins.errors.ts';
+
+/** A payin's status (the database enum keeps its table's name, `OrderStatus`). */
+export type PayinStatus = OrderStatus;
 
 /**
  * The payin state machine as data (DESIGN.md "State machines").
@@ -16,7 +19,7 @@ import { InvalidTransitionError } from './orders.errors.ts';
  * PENDING → FAILED is an addition to the brief's list: an upstream can reject an order before the
  * payer submits anything, and pretending it is still payable would be wrong.
  */
-export const PAYIN_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+export const PAYIN_TRANSITIONS: Readonly<Record<PayinStatus, readonly PayinStatus[]>> = {
   PENDING: ['PROCESSING', 'SUCCEEDED', 'FAILED', 'EXPIRED', 'CLOSED'],
   PROCESSING: ['SUCCEEDED', 'FAILED', 'EXPIRED', 'CLOSED'],
   SUCCEEDED: ['REVERSED'],
@@ -27,21 +30,21 @@ export const PAYIN_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
 };
 
 /** Statuses in which the order still waits for money (what seed 000 calls "In Progress"). */
-export const OPEN_PAYIN_STATUSES: readonly OrderStatus[] = ['PENDING', 'PROCESSING'];
+export const OPEN_PAYIN_STATUSES: readonly PayinStatus[] = ['PENDING', 'PROCESSING'];
 
-export function isOpenPayin(status: OrderStatus): boolean {
+export function isOpenPayin(status: PayinStatus): boolean {
   return status === 'PENDING' || status === 'PROCESSING';
 }
 
-export function isFinalPayin(status: OrderStatus): boolean {
+export function isFinalPayin(status: PayinStatus): boolean {
   return PAYIN_TRANSITIONS[status].length === 0;
 }
 
-export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+export function canTransition(from: PayinStatus, to: PayinStatus): boolean {
   return PAYIN_TRANSITIONS[from].includes(to);
 }
 
 /** Throws INVALID_TRANSITION (details { from, to }) unless the table allows from → to. */
-export function assertTransition(from: OrderStatus, to: OrderStatus, reason?: string): void {
+export function assertTransition(from: PayinStatus, to: PayinStatus, reason?: string): void {
   if (!canTransition(from, to)) throw new InvalidTransitionError(from, to, reason);
 }

@@ -9,19 +9,19 @@ import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
 import { type Connector, type CreatedPayin, type PayinRequest } from '../../routing/connectors/connector.ts';
 import { getConnector } from '../../routing/connectors/registry.ts';
 import { choosePayinChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
-import type { OrdersServices } from '../orders.context.ts';
-import { IdempotencyConflictError, InvalidParameterError } from '../orders.errors.ts';
+import type { PayinsServices } from '../payins.context.ts';
+import { IdempotencyConflictError, InvalidParameterError } from '../payins.errors.ts';
 import {
   missingPayerFields,
   parsePayinAmount,
   parsePrepaymentFields,
   prepaymentRequestHash,
   type PrepaymentFields,
-} from '../orders.params.ts';
-import { toPrepaymentObject, type OrderObject, type PrepaymentObject } from '../orders.presenter.ts';
-import { findOrder, lockOrder, presentOrder, recordOrderEvent, transitionOrder, type LoadedOrder, payinChanged } from '../orders.transition.ts';
+} from '../payins.params.ts';
+import { toPrepaymentObject, type PayinObject, type PrepaymentObject } from '../payins.presenter.ts';
+import { findPayin, lockPayin, presentPayin, recordPayinEvent, transitionPayin, type LoadedPayin, payinChanged } from '../payins.transition.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
-import { notifyPayinStatus } from '../orders.notify.ts';
+import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
  * Create a payin order (POST /v1/transaction/prepayment and the back office's "create test deposit").
@@ -65,16 +65,16 @@ export interface CreatePayinInput {
 export interface CreatePayinResult {
   /** False when an identical earlier request's order is returned. */
   created: boolean;
-  order: LoadedOrder;
+  order: LoadedPayin;
   /** The order object of the contract. */
-  object: OrderObject;
+  object: PayinObject;
   /** The `data` of the prepayment response. */
   prepayment: PrepaymentObject;
 }
 
 const MAX_NUMBER_ATTEMPTS = 5;
 
-export async function createPayin(services: OrdersServices, input: CreatePayinInput): Promise<CreatePayinResult> {
+export async function createPayin(services: PayinsServices, input: CreatePayinInput): Promise<CreatePayinResult> {
   const { prisma } = services;
   // validate
   const fields = parsePrepaymentFields(input.params);
@@ -89,7 +89,7 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
     plan = await decide(services, input, fields, amount, digits);
   } catch (error) {
     if (error instanceof DomainError) {
-      const existing = await findOrder(prisma, key);
+      const existing = await findPayin(prisma, key);
       if (existing) return replay(services, existing, requestHash, digits);
     }
     throw error;
@@ -115,7 +115,7 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
         select: { id: true },
       });
       if (rows.length === 0) {
-        const existing = await findOrder(tx, key);
+        const existing = await findPayin(tx, key);
         return existing ? ({ kind: 'existing', order: existing } as const) : ({ kind: 'collision' } as const);
       }
       const id = rows[0]!.id;
@@ -169,7 +169,7 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
             : []),
         ],
       });
-      const order = (await findOrder(tx, { id }))!;
+      const order = (await findPayin(tx, { id }))!;
       outbox.publish('payin:changed', payinChanged(order));
       return { kind: 'created', order } as const;
     });
@@ -177,7 +177,7 @@ export async function createPayin(services: OrdersServices, input: CreatePayinIn
     if (outcome.kind === 'collision') continue;
     if (outcome.kind === 'existing') return replay(services, outcome.order, requestHash, digits);
     const order = plan.connector.local ? outcome.order : await createAtRemote(services, plan, outcome.order, request);
-    return { created: true, order, object: await presentOrder(prisma, order), prepayment: toPrepaymentObject(order, digits, services.config.publicUrl) };
+    return { created: true, order, object: await presentPayin(prisma, order), prepayment: toPrepaymentObject(order, digits, services.config.publicUrl) };
   }
   throw new Error(`could not allocate a unique order number in ${MAX_NUMBER_ATTEMPTS} attempts`);
 }
@@ -192,7 +192,7 @@ interface Plan {
   risk: RiskVerdict;
 }
 
-async function decide(services: OrdersServices, input: CreatePayinInput, fields: PrepaymentFields, amount: bigint, digits: number): Promise<Plan> {
+async function decide(services: PayinsServices, input: CreatePayinInput, fields: PrepaymentFields, amount: bigint, digits: number): Promise<Plan> {
   const { service, merchantService } = await resolveMerchantService(services.prisma, input.merchantId, {
     service: fields.service,
     currency: fields.currency,
@@ -224,17 +224,17 @@ async function decide(services: OrdersServices, input: CreatePayinInput, fields:
   return { serviceId: service.id, serviceCode: service.code, serviceKind: service.kind, route, connector: getConnector(route.channel.connector), risk };
 }
 
-async function replay(services: OrdersServices, order: LoadedOrder, requestHash: string, digits: number): Promise<CreatePayinResult> {
+async function replay(services: PayinsServices, order: LoadedPayin, requestHash: string, digits: number): Promise<CreatePayinResult> {
   if (order.requestHash !== requestHash) throw new IdempotencyConflictError(order.outTradeNo);
   return {
     created: false,
     order,
-    object: await presentOrder(services.prisma, order),
+    object: await presentPayin(services.prisma, order),
     prepayment: toPrepaymentObject(order, digits, services.config.publicUrl),
   };
 }
 
-function connectorContext(services: OrdersServices) {
+function connectorContext(services: PayinsServices) {
   return { db: services.prisma, secrets: services.secrets, config: services.config };
 }
 
@@ -320,7 +320,7 @@ function orderRow(
 }
 
 /** Remote connector: the order is committed; ask the provider, then record its answer (or fail the order). */
-async function createAtRemote(services: OrdersServices, plan: Plan, order: LoadedOrder, request: PayinRequest): Promise<LoadedOrder> {
+async function createAtRemote(services: PayinsServices, plan: Plan, order: LoadedPayin, request: PayinRequest): Promise<LoadedPayin> {
   let upstream: CreatedPayin | null = null;
   let failure: string | null = null;
   try {
@@ -330,22 +330,22 @@ async function createAtRemote(services: OrdersServices, plan: Plan, order: Loade
     services.log.warn({ err: error, orderNo: order.orderNo, channel: plan.route.channel.code }, 'upstream create payin failed');
   }
   return inTransaction(services, async (tx: Tx, outbox) => {
-    const locked = (await lockOrder(tx, { id: order.id }))!;
+    const locked = (await lockPayin(tx, { id: order.id }))!;
     if (upstream) {
       await tx.order.update({
         where: { id: order.id },
         data: { instructions: upstream.instructions as unknown as Prisma.InputJsonValue, upstreamRef: upstream.upstreamRef },
       });
-      await recordOrderEvent(tx, order.id, {
+      await recordPayinEvent(tx, order.id, {
         type: 'UPSTREAM_CREATED',
         message: `${plan.connector.kind} connector accepted the order`,
         data: { connector: plan.connector.kind, upstreamRef: upstream.upstreamRef, instructions: upstream.instructions as unknown as Prisma.InputJsonValue },
         actor: { type: 'UPSTREAM', id: plan.route.channel.code },
       });
-      return (await findOrder(tx, { id: order.id }))!;
+      return (await findPayin(tx, { id: order.id }))!;
     }
     if (locked.status !== 'PENDING') return locked;
-    const failed = await transitionOrder(tx, outbox, locked, 'FAILED', {
+    const failed = await transitionPayin(tx, outbox, locked, 'FAILED', {
       type: 'UPSTREAM_CREATE_FAILED',
       message: `the upstream refused or did not answer: ${failure ?? 'unknown error'}`.slice(0, 1000),
       actor: { type: 'UPSTREAM', id: plan.route.channel.code },

@@ -1,4 +1,4 @@
 import type { AppServices } from '../../services.ts';
 
 /** What the payin operations use: the process services (a JobContext lacks `secrets`, so jobs that need it say so). */
-export type OrdersServices = Pick<AppServices, 'prisma' | 'events' | 'config' | 'log' | 'secrets'>;
+export type PayinsServices = Pick<AppServices, 'prisma' | 'events' | 'config' | 'log' | 'secrets'>;
