@@ -1,5 +1,5 @@
 import type { Db, Prisma, PrismaClient, Tx } from '../../db/prisma.ts';
-import { defineTransition, TX_OPTIONS } from '../shared/process.ts';
+import { defineTransition, lockRowId, TX_OPTIONS } from '../shared/process.ts';
 import type { FundRequest, MerchantDestination } from '../../generated/prisma/client.ts';
 import type { FundRequestStatus } from '../../generated/prisma/enums.ts';
 import type { EventBus } from '../../events/event-bus.ts';
@@ -61,14 +61,8 @@ export function findFundRequest(db: Db, key: FundRequestKey): Promise<LoadedFund
 
 /** Locks the request row (FOR UPDATE) in the caller's transaction and loads it; null when absent. */
 export async function lockFundRequest(tx: Tx, key: FundRequestKey): Promise<LoadedFundRequest | null> {
-  let rows: { id: string }[];
-  if ('id' in key) {
-    if (!isUuid(key.id)) return null;
-    rows = await tx.$queryRaw`SELECT id FROM fund_requests WHERE id = ${key.id}::uuid FOR UPDATE`;
-  } else {
-    rows = await tx.$queryRaw`SELECT id FROM fund_requests WHERE "requestNo" = ${key.requestNo} FOR UPDATE`;
-  }
-  const id = rows[0]?.id;
+  if ('id' in key && !isUuid(key.id)) return null;
+  const id = await lockRowId(tx, 'fund_requests', key);
   return id ? findFundRequest(tx, { id }) : null;
 }
 

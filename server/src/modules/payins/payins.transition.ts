@@ -1,7 +1,7 @@
 import type { Db, Prisma, Tx } from '../../db/prisma.ts';
 import type { Order, Payment, ServiceKind } from '../../generated/prisma/client.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
-import { defineTransition, TX_OPTIONS, type Actor } from '../shared/process.ts';
+import { defineTimelineTransition, lockRowId, statusChanged, timelineColumns, TX_OPTIONS, type TimelineEntry, type TimelineStep } from '../shared/process.ts';
 import { toPayinObject, type PayinObject } from './payins.presenter.ts';
 import { assertTransition, type PayinStatus } from './payins.state.ts';
 
@@ -41,16 +41,9 @@ export function findPayin(db: Db, key: PayinKey): Promise<LoadedPayin | null> {
   return db.order.findUnique({ where: whereOf(key), include: PAYIN_INCLUDE });
 }
 
-/** Locks the order row (FOR UPDATE) in the caller's transaction and loads it; null when absent. */
+/** Locks the payin row (FOR UPDATE) in the caller's transaction and loads it; null when absent. */
 export async function lockPayin(tx: Tx, key: PayinKey): Promise<LoadedPayin | null> {
-  let rows: { id: string }[];
-  if ('id' in key) rows = await tx.$queryRaw`SELECT id FROM orders WHERE id = ${key.id}::uuid FOR UPDATE`;
-  else if ('orderNo' in key) rows = await tx.$queryRaw`SELECT id FROM orders WHERE "orderNo" = ${key.orderNo} FOR UPDATE`;
-  else if ('prepayId' in key) rows = await tx.$queryRaw`SELECT id FROM orders WHERE "prepayId" = ${key.prepayId} FOR UPDATE`;
-  else {
-    rows = await tx.$queryRaw`SELECT id FROM orders WHERE "merchantId" = ${key.merchantId}::uuid AND "outTradeNo" = ${key.outTradeNo} FOR UPDATE`;
-  }
-  const id = rows[0]?.id;
+  const id = await lockRowId(tx, 'orders', key);
   return id ? findPayin(tx, { id }) : null;
 }
 
@@ -58,58 +51,21 @@ export async function presentPayin(db: Db, order: LoadedPayin): Promise<PayinObj
   return toPayinObject(order, order.service.code, order.merchant.mchId, await currencyDigits(db, order.currencyCode));
 }
 
-export interface PayinEventInput {
-  type: string;
-  message?: string | null;
-  data?: Prisma.InputJsonValue | null;
-  actor: Actor;
-  fromStatus?: PayinStatus | null;
-  toStatus?: PayinStatus | null;
-}
+export type PayinEventInput = TimelineEntry<PayinStatus>;
 
 /** A timeline row that is not a status change (notes: payment received, overpay, ignored callback …). */
 export async function recordPayinEvent(tx: Db, orderId: string, event: PayinEventInput): Promise<void> {
-  await tx.orderEvent.create({
-    data: {
-      orderId,
-      type: event.type,
-      fromStatus: event.fromStatus ?? null,
-      toStatus: event.toStatus ?? null,
-      message: event.message ?? null,
-      ...(event.data != null ? { data: event.data } : {}),
-      actorType: event.actor.type,
-      actorId: event.actor.id ?? null,
-    },
-  });
+  await tx.orderEvent.create({ data: { orderId, ...timelineColumns(event) } });
 }
 
-export interface TransitionInput {
-  /** Timeline event type; default `STATUS_<TO>` (e.g. STATUS_CLOSED). */
-  type?: string;
-  message?: string | null;
-  data?: Prisma.InputJsonValue | null;
-  actor: Actor;
-  /** Other columns changed together with the status (paidAt, fee, payer fields …). */
-  patch?: Prisma.OrderUncheckedUpdateInput;
-}
+export type TransitionInput = TimelineStep<Prisma.OrderUncheckedUpdateInput>;
 
 /** Changes a locked payin's status (see the file comment); returns the reloaded payin. */
-export const transitionPayin = defineTransition<LoadedPayin, PayinStatus, TransitionInput>({
+export const transitionPayin = defineTimelineTransition<LoadedPayin, PayinStatus, Prisma.OrderUncheckedUpdateInput>({
   assertTransition: (from, to) => assertTransition(from, to),
-  write: (tx, order, to, step) =>
-    tx.order.update({ where: { id: order.id }, data: { ...step.patch, status: to, sequence: { increment: 1 } }, include: PAYIN_INCLUDE }),
-  record: (tx, before, after, step) =>
-    recordPayinEvent(tx, after.id, {
-      type: step.type ?? `STATUS_${after.status}`,
-      message: step.message ?? null,
-      data: step.data ?? null,
-      actor: step.actor,
-      fromStatus: before.status,
-      toStatus: after.status,
-    }),
-  announce: (order) => ({ topic: 'payin:changed', event: payinChanged(order) }),
+  update: (tx, id, data) => tx.order.update({ where: { id }, data, include: PAYIN_INCLUDE }),
+  timeline: (tx, id, entry) => recordPayinEvent(tx, id, entry),
+  topic: 'payin:changed',
 });
 
-export function payinChanged(order: Pick<Order, 'id' | 'merchantId' | 'status' | 'sequence'>) {
-  return { id: order.id, merchantId: order.merchantId, status: order.status, sequence: order.sequence };
-}
+export const payinChanged = statusChanged;

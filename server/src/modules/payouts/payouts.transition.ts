@@ -2,7 +2,7 @@ import type { Db, Prisma, Tx } from '../../db/prisma.ts';
 import type { PayoutStatus } from '../../generated/prisma/enums.ts';
 import type { Payout, ServiceKind } from '../../generated/prisma/client.ts';
 import { currencyDigits } from '../catalog/catalog.service.ts';
-import { defineTransition, type Actor } from '../shared/process.ts';
+import { defineTimelineTransition, lockRowId, statusChanged, timelineColumns, type TimelineEntry, type TimelineStep } from '../shared/process.ts';
 import { toPayoutObject, type PayoutObject } from './payouts.presenter.ts';
 import { assertPayoutTransition } from './payouts.state.ts';
 
@@ -42,11 +42,7 @@ export function findPayout(db: Db, key: PayoutKey): Promise<LoadedPayout | null>
 
 /** Locks the payout row (FOR UPDATE) and loads it; null when absent. */
 export async function lockPayout(tx: Tx, key: PayoutKey): Promise<LoadedPayout | null> {
-  let rows: { id: string }[];
-  if ('id' in key) rows = await tx.$queryRaw`SELECT id FROM payouts WHERE id = ${key.id}::uuid FOR UPDATE`;
-  else if ('payoutNo' in key) rows = await tx.$queryRaw`SELECT id FROM payouts WHERE "payoutNo" = ${key.payoutNo} FOR UPDATE`;
-  else rows = await tx.$queryRaw`SELECT id FROM payouts WHERE "merchantId" = ${key.merchantId}::uuid AND "outTradeNo" = ${key.outTradeNo} FOR UPDATE`;
-  const id = rows[0]?.id;
+  const id = await lockRowId(tx, 'payouts', key);
   return id ? findPayout(tx, { id }) : null;
 }
 
@@ -54,55 +50,20 @@ export async function presentPayout(db: Db, payout: LoadedPayout): Promise<Payou
   return toPayoutObject(payout, payout.service.code, payout.merchant.mchId, await currencyDigits(db, payout.currencyCode));
 }
 
-export interface PayoutEventInput {
-  type: string;
-  message?: string | null;
-  data?: Prisma.InputJsonValue | null;
-  actor: Actor;
-  fromStatus?: PayoutStatus | null;
-  toStatus?: PayoutStatus | null;
-}
+export type PayoutEventInput = TimelineEntry<PayoutStatus>;
 
 export async function recordPayoutEvent(tx: Db, payoutId: string, event: PayoutEventInput): Promise<void> {
-  await tx.payoutEvent.create({
-    data: {
-      payoutId,
-      type: event.type,
-      fromStatus: event.fromStatus ?? null,
-      toStatus: event.toStatus ?? null,
-      message: event.message ?? null,
-      ...(event.data != null ? { data: event.data } : {}),
-      actorType: event.actor.type,
-      actorId: event.actor.id ?? null,
-    },
-  });
+  await tx.payoutEvent.create({ data: { payoutId, ...timelineColumns(event) } });
 }
 
-export interface PayoutTransitionInput {
-  type?: string;
-  message?: string | null;
-  data?: Prisma.InputJsonValue | null;
-  actor: Actor;
-  patch?: Prisma.PayoutUncheckedUpdateInput;
-}
+export type PayoutTransitionInput = TimelineStep<Prisma.PayoutUncheckedUpdateInput>;
 
 /** Changes a locked payout's status (see the file comment); returns the reloaded payout. */
-export const transitionPayout = defineTransition<LoadedPayout, PayoutStatus, PayoutTransitionInput>({
+export const transitionPayout = defineTimelineTransition<LoadedPayout, PayoutStatus, Prisma.PayoutUncheckedUpdateInput>({
   assertTransition: (from, to) => assertPayoutTransition(from, to),
-  write: (tx, payout, to, step) =>
-    tx.payout.update({ where: { id: payout.id }, data: { ...step.patch, status: to, sequence: { increment: 1 } }, include: PAYOUT_INCLUDE }),
-  record: (tx, before, after, step) =>
-    recordPayoutEvent(tx, after.id, {
-      type: step.type ?? `STATUS_${after.status}`,
-      message: step.message ?? null,
-      data: step.data ?? null,
-      actor: step.actor,
-      fromStatus: before.status,
-      toStatus: after.status,
-    }),
-  announce: (payout) => ({ topic: 'payout:changed', event: payoutChanged(payout) }),
+  update: (tx, id, data) => tx.payout.update({ where: { id }, data, include: PAYOUT_INCLUDE }),
+  timeline: (tx, id, entry) => recordPayoutEvent(tx, id, entry),
+  topic: 'payout:changed',
 });
 
-export function payoutChanged(payout: Pick<Payout, 'id' | 'merchantId' | 'status' | 'sequence'>) {
-  return { id: payout.id, merchantId: payout.merchantId, status: payout.status, sequence: payout.sequence };
-}
+export const payoutChanged = statusChanged;

@@ -1,6 +1,7 @@
 import type { PrismaClient, Tx } from '../../db/prisma.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 import { publishAll, type EventBus, type PendingEvent } from '../../events/event-bus.ts';
-import type { EventOf, Topic } from '../../events/topics.ts';
+import type { EventOf, StatusChanged, Topic } from '../../events/topics.ts';
 import type { ActorType } from '../../generated/prisma/enums.ts';
 
 /**
@@ -83,4 +84,89 @@ export function defineTransition<Row extends { status: S }, S extends string, St
     outbox.pending.push(spec.announce(after));
     return after;
   };
+}
+
+/** The tables whose rows a process locks. */
+export type ProcessTable = 'orders' | 'payouts' | 'fund_requests';
+
+const UUID_COLUMNS = new Set(['id', 'merchantId']);
+
+/**
+ * Locks the row matching `key` (its column names and values, e.g. `{ merchantId, outTradeNo }`) with
+ * SELECT … FOR UPDATE in the caller's transaction; its id, or null when there is none.
+ */
+export async function lockRowId(tx: Tx, table: ProcessTable, key: Readonly<Record<string, string>>): Promise<string | null> {
+  const conditions = Object.entries(key).map(([column, value]) =>
+    UUID_COLUMNS.has(column) ? Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}::uuid` : Prisma.sql`${Prisma.raw(`"${column}"`)} = ${value}`,
+  );
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM ${Prisma.raw(table)} WHERE ${Prisma.join(conditions, ' AND ')} FOR UPDATE`;
+  return rows[0]?.id ?? null;
+}
+
+/** A timeline row of a payin or payout: what happened, who did it, and the status change if it is one. */
+export interface TimelineEntry<S extends string> {
+  type: string;
+  message?: string | null;
+  data?: Prisma.InputJsonValue | null;
+  actor: Actor;
+  fromStatus?: S | null;
+  toStatus?: S | null;
+}
+
+/** The columns every timeline table (order_events, payout_events) has. */
+export function timelineColumns<S extends string>(entry: TimelineEntry<S>) {
+  return {
+    type: entry.type,
+    fromStatus: entry.fromStatus ?? null,
+    toStatus: entry.toStatus ?? null,
+    message: entry.message ?? null,
+    ...(entry.data != null ? { data: entry.data } : {}),
+    actorType: entry.actor.type,
+    actorId: entry.actor.id ?? null,
+  };
+}
+
+/** A status change of a process with a timeline: its event type (default `STATUS_<TO>`), note, actor and other columns. */
+export interface TimelineStep<Patch> {
+  type?: string;
+  message?: string | null;
+  data?: Prisma.InputJsonValue | null;
+  actor: Actor;
+  /** Other columns changed together with the status (paidAt, fee, failure reason …). */
+  patch?: Patch;
+}
+
+type SequencedRow<S extends string> = { id: string; merchantId: string; status: S; sequence: number };
+
+/** The announcement of a payin's or payout's status change. */
+export function statusChanged(row: SequencedRow<string>): StatusChanged {
+  return { id: row.id, merchantId: row.merchantId, status: row.status, sequence: row.sequence };
+}
+
+/**
+ * The transition of a process whose rows carry a `sequence` (what the merchant's callbacks are ordered
+ * by) and a timeline table: payins and payouts. Each supplies its state table, its update and its
+ * timeline insert; the kernel bumps the sequence, writes the timeline row of the change and announces it.
+ */
+export function defineTimelineTransition<Row extends SequencedRow<S>, S extends string, Patch>(process: {
+  assertTransition(from: S, to: S): void;
+  update(tx: Tx, id: string, data: { status: S; sequence: { increment: 1 } } & Patch): Promise<Row>;
+  timeline(tx: Tx, id: string, entry: TimelineEntry<S>): Promise<unknown>;
+  topic: 'payin:changed' | 'payout:changed';
+}): Transition<Row, S, TimelineStep<Patch>> {
+  return defineTransition<Row, S, TimelineStep<Patch>>({
+    assertTransition: process.assertTransition,
+    write: (tx, row, to, step) => process.update(tx, row.id, { ...(step.patch as Patch), status: to, sequence: { increment: 1 } }),
+    record: async (tx, before, after, step) => {
+      await process.timeline(tx, after.id, {
+        type: step.type ?? `STATUS_${after.status}`,
+        message: step.message ?? null,
+        data: step.data ?? null,
+        actor: step.actor,
+        fromStatus: before.status,
+        toStatus: after.status,
+      });
+    },
+    announce: (row) => ({ topic: process.topic, event: statusChanged(row) }),
+  });
 }
