@@ -1,5 +1,6 @@
 import type { CombinedError } from '@urql/vue';
 import { i18n } from '@/locales';
+import { formatClock } from '@/utils/time';
 
 /**
  * A failure as people read it — the one place a GraphQL/urql error or an expected mutation failure
@@ -77,10 +78,6 @@ export function failureCode(source: FailureSource | null | undefined): string {
   return failureOf(source)?.code ?? '';
 }
 
-function clockTime(iso: string): string {
-  return new Intl.DateTimeFormat(i18n.global.locale.value, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-}
-
 /** What to tell a person about `source`, in their language, worded as `area`'s pages word it. */
 export function failureText(source: FailureSource | null | undefined, area?: FailureArea): string {
   const failure = failureOf(source);
@@ -90,7 +87,7 @@ export function failureText(source: FailureSource | null | undefined, area?: Fai
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details)) params[key] = value === null || value === undefined ? '—' : value;
   params.message = failure.message;
-  params.until = typeof details.lockedUntil === 'string' ? clockTime(details.lockedUntil) : '';
+  params.until = typeof details.lockedUntil === 'string' ? formatClock(details.lockedUntil) : '';
   params.seconds = details.retryAfterSeconds ?? '';
   for (const candidate of area ? WORDING[area] : []) {
     const key = `${candidate}.errors.${failure.code}`;

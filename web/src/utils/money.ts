@@ -48,8 +48,17 @@ export function sumUnits(values: readonly { minorUnits: string }[]): bigint {
   return values.reduce((acc, value) => acc + BigInt(value.minorUnits), 0n);
 }
 
-/** "1,234.50 THB" */
+/** "1,234.50 THB" for text (messages, hints), as money-text shows it: a no-break space keeps the code beside the number. */
 export function formatMoney(value: MoneyValue | null | undefined): string {
   if (!value) return '—';
-  return `${groupDecimal(value.amount)} ${value.currency}`;
+  return `${groupDecimal(value.amount)}\u00a0${value.currency}`;
+}
+
+/**
+ * Amounts inside free text (timeline messages written by the server: "payout of 200000.00 THB created")
+ * grouped the way money is shown: "200,000.00 THB", the number kept to its currency by a no-break space.
+ * Only decimals with a fraction are touched, so ids and counts stay as they are.
+ */
+export function groupAmountsInText(text: string): string {
+  return text.replace(/(?<![\w.,-])(-?\d+\.\d+)(?![\w.])( (?=[A-Z]{3,5}\b))?/g, (_, amount: string, space?: string) => `${groupDecimal(amount)}${space ? '\u00a0' : ''}`);
 }

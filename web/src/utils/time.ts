@@ -1,4 +1,3 @@
-import { appState } from '@/store/app-store';
 import { session } from '@/store/session-store';
 
 /** The viewer's time zone (their account preference), else the browser's. */
@@ -6,48 +5,90 @@ export function viewerTimeZone(): string {
   return session.viewer?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(locale: string, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone}|${withTime}`;
-  let hit = formatters.get(key);
-  if (!hit) {
-    hit = new Intl.DateTimeFormat(locale, {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      ...(withTime ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' as const } : {}),
-    });
-    formatters.set(key, hit);
-  }
-  return hit;
+/**
+ * Parts of an instant in `timeZone`, as numbers padded to two digits (year to four). One formatter per zone:
+ * every date shown is built from these, so it reads the same in every language (`2026-12-07 14:03`).
+ */
+interface ZonedParts {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
 }
 
-/** An ISO timestamp in the viewer's zone and language; '—' for none. */
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return formatter(appState.locale, viewerTimeZone(), true).format(new Date(iso));
+const partFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function zonedParts(date: Date, timeZone: string): ZonedParts {
+  let fmt = partFormatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    partFormatters.set(timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  return { year: get('year').padStart(4, '0'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
+}
+
+function parse(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "UTC+8", "UTC−3:30", "UTC": the viewer's zone's offset at `iso` (now by default), for a small label beside times. */
+export function zoneLabel(iso?: string | null, timeZone: string = viewerTimeZone()): string {
+  const instant = parse(iso)?.getTime() ?? Date.now();
+  const minutes = Math.round(zoneOffsetMs(instant, timeZone) / 60_000);
+  if (minutes === 0) return 'UTC';
+  const sign = minutes > 0 ? '+' : '−';
+  const abs = Math.abs(minutes);
+  const hours = Math.floor(abs / 60);
+  const rest = abs % 60;
+  return `UTC${sign}${hours}${rest ? `:${String(rest).padStart(2, '0')}` : ''}`;
 }
 
 /**
- * An ISO timestamp, short, for a few recent rows (dashboard): the time alone when it is today in the
- * viewer's zone, else month, day and minutes; '—' for none. formatDateTime gives the whole of it.
+ * The one way an instant is shown: `2026-12-07 14:03` in the viewer's zone, in every language; '—' for
+ * none. `{ zone: true }` adds the zone's label (`2026-12-07 14:03 UTC+8`) where the zone matters
+ * (drawers, timelines, statements); `timeZone` shows it in another zone than the viewer's (a statement's).
  */
-export function formatRecentDateTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const timeZone = viewerTimeZone();
-  const date = new Date(iso);
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date) === todayYmd(timeZone);
-  const options: Intl.DateTimeFormatOptions = today
-    ? { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }
-    : { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-  return new Intl.DateTimeFormat(appState.locale, options).format(date);
+export function formatDateTime(iso: string | null | undefined, options: { zone?: boolean; timeZone?: string } = {}): string {
+  const date = parse(iso);
+  if (!date) return '—';
+  const timeZone = options.timeZone ?? viewerTimeZone();
+  const p = zonedParts(date, timeZone);
+  const text = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return options.zone ? `${text} ${zoneLabel(iso, timeZone)}` : text;
 }
 
+/**
+ * An instant, short, for a few recent rows (dashboard): `14:03` when it is today in the viewer's zone,
+ * else `12-07 14:03`; '—' for none. formatDateTime gives the whole of it.
+ */
+export function formatRecentDateTime(iso: string | null | undefined): string {
+  const date = parse(iso);
+  if (!date) return '—';
+  const timeZone = viewerTimeZone();
+  const p = zonedParts(date, timeZone);
+  const today = `${p.year}-${p.month}-${p.day}` === todayYmd(timeZone);
+  return today ? `${p.hour}:${p.minute}` : `${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** The time of day alone, `14:03`, in the viewer's zone ('' for none): for "try again after 14:03". */
+export function formatClock(iso: string | null | undefined): string {
+  const date = parse(iso);
+  if (!date) return '';
+  const p = zonedParts(date, viewerTimeZone());
+  return `${p.hour}:${p.minute}`;
+}
+
+/** The day of an instant in the viewer's zone, `2026-12-07`; '—' for none. */
 export function formatDate(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  return formatter(appState.locale, viewerTimeZone(), false).format(new Date(iso));
+  const date = parse(iso);
+  if (!date) return '—';
+  const p = zonedParts(date, viewerTimeZone());
+  return `${p.year}-${p.month}-${p.day}`;
 }
 
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds. */

@@ -132,7 +132,7 @@ const enUS = {
     activatedCount: 'Activated',
     successRate: 'Success rate',
     conversion: 'Conversion (amount)',
-    today: 'Today: {amount} {currency}, {count} of {total} activated',
+    today: 'Today: {amount}, {count} of {total} activated',
     missingRate: 'Some currencies have no rate to {currency} and are left out of the converted sums.',
     depositsTab: 'Deposits',
     withdrawalsTab: 'Withdrawals',

@@ -131,7 +131,7 @@ const zhCN: LocaleSchema = {
     activatedCount: '已激活',
     successRate: '成功率',
     conversion: '转化率（金额）',
-    today: '今日：{amount} {currency}，{total} 笔中 {count} 笔已激活',
+    today: '今日：{amount}，{total} 笔中 {count} 笔已激活',
     missingRate: '部分币种没有到 {currency} 的汇率，未计入换算合计。',
     depositsTab: '代收',
     withdrawalsTab: '代付',
