@@ -85,6 +85,9 @@ async function createTestDeposit(page: Page, outTradeNo: string): Promise<Create
   return { orderNo: created.payin.orderNo, paymentUrl: created.paymentUrl };
 }
 
+/** How every date-time reads in tables, in both languages: `2026-12-07 14:03`. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
+
 const row = (page: Page, orderNo: string) => page.locator(`[data-testid="payin-table"] tr[data-order-no="${orderNo}"]`);
 
 describe('transaction center and download center in a real browser', () => {
@@ -144,6 +147,13 @@ async function scenario(page: Page, started: number): Promise<void> {
   expect(await page.evaluate(() => (window as unknown as { __payrailNoReload?: boolean }).__payrailNoReload)).toBe(true);
   await payer.context.close();
 
+  // Money and dates read one way: grouped with the currency beside it (never wrapped), and
+  // `2026-12-07 14:03` (no ambiguous 12/07/2026) in the viewer's zone.
+  const amountCell = row(page, created.orderNo).locator('td[data-col-key="amount"]');
+  expect(await amountCell.innerText()).toMatch(/^1,500\.00\sTHB$/);
+  expect(await amountCell.locator('.money').evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
+  expect(await row(page, created.orderNo).locator('td[data-col-key="createdAt"]').innerText()).toMatch(DATE_TIME);
+
   // The drawer (linkable: ?open=<id>): amounts, the payment received, timeline, callbacks.
   await row(page, created.orderNo).getByTestId('open-row').click();
   await page.waitForURL(/[?&]open=/);
@@ -152,7 +162,9 @@ async function scenario(page: Page, started: number): Promise<void> {
   const details = await drawer.getByTestId('payin-details').innerText();
   expect(details).toContain(created.orderNo);
   expect(details).toContain(outTradeNo);
-  expect(details).toContain('1,500.00');
+  expect(details).toMatch(/1,500\.00\sTHB/);
+  // In the drawer the zone is named beside the time.
+  expect(details).toMatch(new RegExp(`${DATE_TIME.source.slice(1, -1)} UTC([+\u2212]\\d{1,2}(:\\d{2})?)?`));
   expect(details).toContain(merchant.name);
   // Staff with every permission see the actions a succeeded test order allows.
   const actions = await drawer.getByTestId('drawer-actions').locator('button').allInnerTexts();
@@ -221,6 +233,8 @@ async function scenario(page: Page, started: number): Promise<void> {
   await page.getByTestId('filter-more').click();
   await page.getByTestId('more-filters').waitFor();
   await screenshot(page, 'transactions-payins-zh-dark');
+  // The same date format in Chinese (not 2026/12/07).
+  expect(await table.locator('tbody tr[data-row-id]').first().locator('td[data-col-key="createdAt"]').innerText()).toMatch(DATE_TIME);
 
   // The drawer link still opens the test deposit (a drawer shows the row whatever the book).
   await page.goto(drawerUrl);
