@@ -166,6 +166,7 @@ async function scenario(page: Page, started: number): Promise<void> {
   // In the drawer the zone is named beside the time.
   expect(details).toMatch(new RegExp(`${DATE_TIME.source.slice(1, -1)} UTC([+\u2212]\\d{1,2}(:\\d{2})?)?`));
   expect(details).toContain(merchant.name);
+  await screenshot(page, 'transactions-drawer-details-en-light');
   // Staff with every permission see the actions a succeeded test order allows.
   const actions = await drawer.getByTestId('drawer-actions').locator('button').allInnerTexts();
   expect(actions.map((a) => a.trim())).toEqual(expect.arrayContaining(['Simulate callback', 'Change status', 'Mark as fraud']));
@@ -184,6 +185,7 @@ async function scenario(page: Page, started: number): Promise<void> {
   expect(await drawer.getByTestId('payin-payments').locator('tbody tr').count()).toBe(1);
   await drawer.locator('.n-tabs-tab', { hasText: /Timeline/ }).click();
   expect(await drawer.getByTestId('event-timeline').innerText()).toContain('Payer reported payment');
+  await screenshot(page, 'transactions-timeline-en-light');
   await drawer.locator('.n-tabs-tab', { hasText: /Callbacks/ }).click();
   await drawer.getByTestId('delivery-list').waitFor();
   await screenshot(page, 'transactions-drawer-en-light');

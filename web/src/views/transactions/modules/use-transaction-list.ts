@@ -241,7 +241,8 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
         render: render[c.key] as never,
         ellipsis: ellipsis.includes(c.key) ? { tooltip: true } : undefined,
         width: c.key === numberKey ? 230 : undefined,
-        minWidth: wide.includes(c.key) ? 150 : 110,
+        // Money never wraps, so its columns leave room for a six-decimal USDT amount and its code.
+        minWidth: money.includes(c.key) ? 160 : wide.includes(c.key) ? 150 : 110,
         align: money.includes(c.key) ? ('right' as const) : undefined,
         fixed: c.key === numberKey ? ('left' as const) : undefined,
         sorter: options.sortable[c.key] ? true : undefined,
