@@ -77,6 +77,12 @@ describe('admin SPA in a real browser', () => {
     await recentPayins.first().getByText(orderNo).waitFor({ timeout: 15_000 });
     await admin.page.getByTestId('dashboard-overview').evaluate((element) => element.scrollIntoView({ block: 'center' }));
     await screenshot(admin.page, 'dashboard-en-light');
+    // The period totals: one money format (grouped, the display currency beside it, never wrapped).
+    const activated = admin.page.getByTestId('dashboard-activated-amount').first();
+    await activated.waitFor();
+    expect(await activated.innerText()).toMatch(/^\d{1,3}(,\d{3})*(\.\d+)?\s[A-Z]{3,5}$/);
+    await admin.page.getByTestId('dashboard-stats').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await screenshot(admin.page, 'dashboard-stats-en-light');
 
     const viewer = await openPage(app.browser, app.env.url);
     await viewer.page.goto('/');
@@ -94,6 +100,9 @@ describe('admin SPA in a real browser', () => {
     expect(await viewer.page.getByTestId('attention-platform').count()).toBe(0);
     expect(await viewer.page.getByTestId('attention-card').innerText()).toContain('待关注事项');
     await screenshot(viewer.page, 'dashboard-zh-dark');
+    await viewer.page.getByTestId('dashboard-activated-amount').first().waitFor();
+    await viewer.page.getByTestId('dashboard-stats').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await screenshot(viewer.page, 'dashboard-stats-zh-dark');
     // The menu is built from each user's ability: hidden, not disabled, where nothing is allowed.
     expect(adminMenu).toEqual(expect.arrayContaining(['Dashboard', 'Transaction center', 'Financial center', 'Merchant center', 'Operations', 'Configuration']));
     expect(viewerMenu).toEqual(expect.arrayContaining(['Dashboard', 'Transaction center', 'Financial center', 'Merchant center']));
