@@ -120,6 +120,15 @@ async function scenario(page: Page, started: number): Promise<void> {
   await page.locator('[data-testid="live-indicator"][data-live="on"]').waitFor();
   expect(await page.getByTestId('keyset-pager').innerText()).toMatch(/\d+ rows/);
   await screenshot(page, 'transactions-payins-en-light');
+  // At 1440×900 the first row's Status and Created cells are in view without scrolling sideways.
+  const firstRow = table.locator('tbody tr[data-row-id]').first();
+  for (const key of ['status', 'createdAt']) {
+    const box = await firstRow.locator(`td[data-col-key="${key}"]`).boundingBox();
+    expect(box, key).not.toBeNull();
+    expect(page.viewportSize()?.width).toBe(1440);
+    expect(box!.x, key).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width, key).toBeLessThanOrEqual(1440);
+  }
 
   // Test deposits are test data: the list shows them with the header's "Test data" switch on.
   await page.getByTestId('test-mode-switch').locator('.n-switch').click();

@@ -24,6 +24,7 @@ import { appState } from '@/store/app-store';
 import { session } from '@/store/session-store';
 import { testMode } from '@/store/test-mode';
 import { failureCode, failureText } from '@/utils/failure';
+import { columnsWidth } from '@/utils/table';
 import { formatDateTime } from '@/utils/time';
 import { merchantIdsOf } from '../transactions.shared';
 import type { PayinFilterValues, PayoutFilterValues } from '../transactions.shared';
@@ -95,8 +96,8 @@ export interface TransactionListOptions<Row extends TransactionRow, Values exten
   /** This kind's columns (and relabelled shared ones): key → label, and its own cells. */
   labels: () => Record<string, string>;
   renderers: () => Renderers<Row>;
-  /** Columns cut with a tooltip, wider columns (150 px), right-aligned money columns. */
-  layout: { ellipsis: readonly string[]; wide: readonly string[]; money: readonly string[] };
+  /** Columns cut with a tooltip, wider columns (150 px), right-aligned money columns, minimum widths of one's own. */
+  layout: { ellipsis: readonly string[]; wide: readonly string[]; money: readonly string[]; widths?: Readonly<Record<string, number>> };
 }
 
 export function useTransactionList<Row extends TransactionRow, Values extends PayinFilterValues | PayoutFilterValues, Filter extends PayinFilter | PayoutFilter, Data, SubData>(
@@ -214,9 +215,10 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
           h('a', { class: 'row-link', 'data-testid': 'open-row', onClick: (e: Event) => (e.stopPropagation(), openRow(row.id)) }, options.number.of(row)),
           row.test ? h(NTag, { size: 'tiny', type: 'warning', bordered: false, class: 'test-tag' }, () => t('transactions.test')) : null,
         ]),
-      merchant: (row) => h('span', { title: row.merchant.mchId }, row.merchant.name),
-      service: (row) => h('span', { title: row.service.name }, row.service.code),
-      channel: (row) => row.channel?.code ?? '—',
+      merchant: (row) => row.merchant.name,
+      // Codes stay whole on one line (never "CNY_BANK_CAR / D").
+      service: (row) => h('span', { class: 'code-cell', title: row.service.name }, row.service.code),
+      channel: (row) => h('span', { class: 'code-cell' }, row.channel?.code ?? '—'),
       amount: (row) => h(MoneyText, { value: row.amount }),
       fee: (row) => h(MoneyText, { value: row.fee }),
       postbackStatus: (row) => h(StatusTag, { table: POSTBACK_STATUS, value: row.postbackStatus }),
@@ -240,15 +242,18 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
         title: columnLabels.value[c.key] ?? c.key,
         render: render[c.key] as never,
         ellipsis: ellipsis.includes(c.key) ? { tooltip: true } : undefined,
-        width: c.key === numberKey ? 230 : undefined,
+        width: c.key === numberKey ? 215 : undefined,
         // Money never wraps, so its columns leave room for a six-decimal USDT amount and its code.
-        minWidth: money.includes(c.key) ? 160 : wide.includes(c.key) ? 150 : 110,
+        minWidth: options.layout.widths?.[c.key] ?? (money.includes(c.key) ? 160 : wide.includes(c.key) ? 150 : 110),
         align: money.includes(c.key) ? ('right' as const) : undefined,
         fixed: c.key === numberKey ? ('left' as const) : undefined,
         sorter: options.sortable[c.key] ? true : undefined,
         sortOrder: options.sortable[c.key] ? sortOrderOf(c.key) : undefined,
       }));
   });
+
+  /** The table is as wide as its columns: no stretching past the card, so the first columns stay in view. */
+  const scrollX = computed(() => columnsWidth(tableColumns.value as { width?: number; minWidth?: number }[]));
 
   const rowProps = (row: Row) => ({
     style: 'cursor: pointer',
@@ -312,6 +317,7 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
     onChanged,
     columns: { visible: columns.visible, setVisible: columns.setVisible, reset: columns.reset, settings: settingsColumns },
     tableColumns,
+    scrollX,
     rowProps,
     rowClassName,
     onSort,
