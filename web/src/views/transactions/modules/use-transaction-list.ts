@@ -242,9 +242,9 @@ export function useTransactionList<Row extends TransactionRow, Values extends Pa
         title: columnLabels.value[c.key] ?? c.key,
         render: render[c.key] as never,
         ellipsis: ellipsis.includes(c.key) ? { tooltip: true } : undefined,
-        width: c.key === numberKey ? 215 : undefined,
-        // Money never wraps, so its columns leave room for a six-decimal USDT amount and its code.
-        minWidth: options.layout.widths?.[c.key] ?? (money.includes(c.key) ? 160 : wide.includes(c.key) ? 150 : 110),
+        // Every column has its width (a fixed table layout shares the rest evenly between columns without
+        // one); money never wraps, so its columns leave room for a six-decimal USDT amount and its code.
+        width: c.key === numberKey ? 215 : (options.layout.widths?.[c.key] ?? (money.includes(c.key) ? 160 : wide.includes(c.key) ? 150 : 110)),
         align: money.includes(c.key) ? ('right' as const) : undefined,
         fixed: c.key === numberKey ? ('left' as const) : undefined,
         sorter: options.sortable[c.key] ? true : undefined,
