@@ -4,7 +4,7 @@ import { hashToken } from '../../src/modules/auth/sessions.ts';
 import { graphqlHttp } from '../support/auth-fixtures.ts';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
 import { openPage, screenshot } from './support/browser.ts';
-import { menuLabels, signIn } from './support/spa-actions.ts';
+import { menuLabels, settled, signIn } from './support/spa-actions.ts';
 
 /**
  * The merchant center's API tokens page in a real browser, under the production allow-list: a
@@ -58,6 +58,7 @@ describe('API tokens page in a real browser', () => {
       await screenshot(page, 'api-tokens-empty-en');
       await page.getByTestId('token-create').click();
       const modal = page.getByTestId('create-token-modal');
+      await settled(modal);
       await modal.getByTestId('token-scope').waitFor();
       await modal.getByTestId('token-create-submit').click();
       expect(await modal.innerText()).toContain('Enter a name');
@@ -145,6 +146,7 @@ describe('API tokens page in a real browser', () => {
       await expectNoSidewaysScroll(page);
       await screenshot(page, 'api-tokens-list-zh');
       await page.getByTestId('token-create').click();
+      await settled(modal);
       await modal.getByTestId('token-scope').waitFor();
       await modal.getByTestId('token-name').locator('input').fill('对账服务');
       await modal.getByTestId('token-scope').locator('[data-code="2004"]').click();

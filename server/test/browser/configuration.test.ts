@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
 import { openPage, screenshot } from './support/browser.ts';
-import { menuLabels, signIn } from './support/spa-actions.ts';
+import { menuLabels, settled, signIn } from './support/spa-actions.ts';
 
 /**
  * Configuration pages in a real browser (issue #6 part 9), through the SPA's own allow-listed
@@ -162,7 +162,7 @@ async function adminScenario(page: Page): Promise<void> {
   // Bind it to the new service: an amount with more decimals than THB has is refused before sending.
   await channelDrawer.locator('.n-tabs-tab', { hasText: /^Services$/ }).click();
   await channelDrawer.getByTestId('binding-create').click();
-  const bindingModal = page.getByTestId('binding-modal');
+  const bindingModal = await settled(page.getByTestId('binding-modal'));
   await pick(page, 'binding-service', 'THB_QR');
   await type(page, 'binding-lower', '100.001');
   await type(page, 'binding-upper', '5000.00');
@@ -190,7 +190,7 @@ async function adminScenario(page: Page): Promise<void> {
   await merchantDrawer.locator('.n-tabs-tab', { hasText: 'Services and fees' }).click();
   const thbBank = merchantDrawer.locator('[data-testid="merchant-service-table"] tr[data-service-code="THB_BANK"]');
   await thbBank.getByTestId('merchant-service-edit').click();
-  const msModal = page.getByTestId('merchant-service-modal');
+  const msModal = await settled(page.getByTestId('merchant-service-modal'));
   await type(page, 'ms-fee-rate', '1.75');
   await type(page, 'ms-fee-fixed', '5.00');
   await msModal.getByTestId('ms-save').click();
@@ -209,6 +209,7 @@ async function adminScenario(page: Page): Promise<void> {
   await rowsOf(page, 'fx-table');
   await screenshot(page, 'config-fx-rates-en-light');
   await page.getByTestId('fx-create').click();
+  await settled(page.getByTestId('fx-modal'));
   await pick(page, 'fx-base', 'THB · Thai Baht');
   await pick(page, 'fx-quote', 'CNY · Chinese Yuan');
   await type(page, 'fx-rate-input', '0.2015');

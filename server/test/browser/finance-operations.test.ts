@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
 import { openPage, screenshot, type PageProblems } from './support/browser.ts';
-import { signIn } from './support/spa-actions.ts';
+import { settled, signIn } from './support/spa-actions.ts';
 
 /**
  * Financial center, operations and merchant center in a real browser against a real server with the
@@ -68,8 +68,7 @@ describe('financial center, operations and merchant center in a real browser', (
     await screenshot(page, 'finance-funds-light-en');
 
     await page.getByTestId('open-withdrawal').click();
-    const modal = page.getByTestId('fund-request-modal');
-    await modal.waitFor();
+    const modal = await settled(page.getByTestId('fund-request-modal'));
     await pickOption(page, 'fund-currency', /^CNY$/);
     await pickOption(page, 'fund-destination', 'ICBC');
     // Three decimals in CNY: refused in the form, nothing is sent.
@@ -132,7 +131,7 @@ describe('financial center, operations and merchant center in a real browser', (
     const row = page.locator(`[data-request-no="${requestNo}"]`);
     await row.waitFor();
     await row.getByTestId('review-open').click();
-    const modal = page.getByTestId('review-modal');
+    const modal = await settled(page.getByTestId('review-modal'));
     await modal.getByTestId('review-frozen').waitFor();
     // What the modal shows now: the demo's own payouts settle in the background (the janitor picks up
     // their in-flight ones within the first minutes), so the frozen balance may have moved since the

@@ -3,7 +3,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
 import { openPage, screenshot } from './support/browser.ts';
-import { signIn } from './support/spa-actions.ts';
+import { settled, signIn } from './support/spa-actions.ts';
 
 /**
  * "Postback resend" in a real browser (seed 000/002, issue "Back office polish" defect 1): an order
@@ -58,7 +58,7 @@ describe('postback resend in a real browser', () => {
 
       // Order level: the callback of the current status is recorded and sent; the merchant is down.
       await drawer.getByTestId('drawer-actions').locator('[data-action="resendNotification"]').click();
-      const dialog = page.getByTestId('action-dialog');
+      const dialog = await settled(page.getByTestId('action-dialog'));
       await dialog.getByTestId('action-confirm').click();
       await dialog.waitFor({ state: 'hidden' });
       await drawer.getByTestId('delivery-list').waitFor({ timeout: 15_000 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fundMerchant } from '../support/payout-fixtures.ts';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
 import { openPage, screenshot } from './support/browser.ts';
-import { signIn } from './support/spa-actions.ts';
+import { settled, signIn } from './support/spa-actions.ts';
 import { WEB_ROOT } from './support/web-build.ts';
 
 /**
@@ -181,8 +181,7 @@ async function scenario(page: Page): Promise<void> {
   await page.locator('[data-testid="fund-balances"] [data-currency="USD"]').waitFor();
   expect(units(await page.locator('[data-testid="fund-balances"] [data-currency="USD"]').getByTestId('balance-available').innerText())).toBe(2_222_00n);
   await page.getByTestId('open-recharge').click();
-  const modal = page.getByTestId('fund-request-modal');
-  await modal.waitFor();
+  const modal = await settled(page.getByTestId('fund-request-modal'));
   expect(await modal.getByTestId('fund-book').getAttribute('data-book')).toBe('test');
   await page.getByTestId('fund-currency').click();
   await page.locator('.n-base-select-option', { hasText: /^USD$/ }).first().click();

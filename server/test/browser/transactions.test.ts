@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppEnvironment, type AppEnvironment } from './support/app-environment.ts';
 import { openPage, screenshot } from './support/browser.ts';
-import { signIn } from './support/spa-actions.ts';
+import { settled, signIn } from './support/spa-actions.ts';
 import { WEB_ROOT } from './support/web-build.ts';
 
 /**
@@ -182,7 +182,7 @@ async function scenario(page: Page, started: number): Promise<void> {
   expect(actions.map((a) => a.trim())).not.toContain('Close order');
   // An audited action: the reason is checked before anything is sent, then the flag changes in place.
   await drawer.getByTestId('drawer-actions').locator('[data-action="fraud"]').click();
-  const dialog = page.getByTestId('action-dialog');
+  const dialog = await settled(page.getByTestId('action-dialog'));
   await dialog.getByTestId('action-confirm').click();
   await dialog.getByText('A reason is required.').waitFor();
   await dialog.getByTestId('action-reason').locator('textarea').fill('Chargeback reported by the bank');

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { totpCode } from '../../../src/modules/auth/totp.ts';
 
 /**
@@ -70,4 +70,29 @@ async function choosePassword(page: Page, opts: { newPassword?: string; onPasswo
 export async function menuLabels(page: Page): Promise<string[]> {
   const items = page.getByTestId('main-menu').locator('.n-menu-item-content-header, .n-submenu > .n-menu-item .n-menu-item-content-header');
   return (await items.allInnerTexts()).map((text) => text.trim()).filter(Boolean);
+}
+
+/**
+ * Waits until a dialog (or any element) is visible and its opening animation has ended. naive-ui
+ * scales a modal up from the point that opened it; a click aimed while it still grows can land
+ * beside the button it was aimed at (the button moves between Playwright's stability check and
+ * the click on a loaded machine), so clicks inside a fresh dialog wait for this first.
+ */
+export async function settled(target: Locator): Promise<Locator> {
+  await target.waitFor();
+  await target.evaluate(async (el) => {
+    const finite = (a: Animation) => a.effect?.getComputedTiming().endTime !== Infinity;
+    const running = () => [el, ...ancestors(el)].flatMap((e) => e.getAnimations()).concat(el.getAnimations({ subtree: true })).filter(finite);
+    function ancestors(e: Element): Element[] {
+      const out: Element[] = [];
+      for (let p = e.parentElement; p; p = p.parentElement) out.push(p);
+      return out;
+    }
+    for (let round = 0; round < 5; round++) {
+      const now = running();
+      if (now.length === 0) return;
+      await Promise.all(now.map((a) => a.finished.catch(() => undefined)));
+    }
+  });
+  return target;
 }
