@@ -3,6 +3,7 @@ import { buildApp, type App } from './app.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
+import { watchConfigChanges } from './db/config-watch.ts';
 import { createPrisma } from './db/prisma.ts';
 import type { AppServices } from './services.ts';
 import { createEventBus } from './events/create.ts';
@@ -20,6 +21,7 @@ import { payinCron, payinTasks } from './modules/payins/payins.tasks.ts';
 import { payoutTasks } from './modules/payouts/payouts.tasks.ts';
 import { installedConnectors } from './modules/routing/connectors/registry.ts';
 import { janitorCron, janitorTasks } from './modules/recovery/janitor.tasks.ts';
+import { ensureConfigCache } from './modules/shared/config-cache.ts';
 import { statementCron, statementTasks } from './modules/statements/statements.tasks.ts';
 
 export interface Platform {
@@ -57,6 +59,9 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 
     const prisma = createPrisma(database.url, config.DB_POOL_SIZE);
     cleanups.push(() => prisma.$disconnect());
+    // Payin and payout configuration is cached in memory while the database's change notifications arrive.
+    const configCache = ensureConfigCache(prisma);
+    cleanups.push(watchConfigChanges(database.url, log, { changed: () => configCache.invalidate(), live: (live) => configCache.setLive(live) }));
     const secrets = await loadSecretBox(config, log);
     const events = createEventBus(config.REDIS_URL);
     cleanups.push(() => events.close());

@@ -49,3 +49,13 @@ function utcDateDigits(date: Date): string {
   const day = String(date.getUTCDate()).padStart(2, '0');
   return `${year}${month}${day}`;
 }
+
+/** A row id as Prisma's `@default(uuid(7))` makes it (time-ordered UUID v7), for rows written with SQL. */
+export function newRowId(now: number = Date.now()): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { buildAuthorizationHeader, randomNonce, signRequest, verifyPayload } from '../../src/lib/crypto.ts';
 
 /**
@@ -65,6 +66,14 @@ export class MerchantClient {
     this.options = { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') };
   }
 
+  #parsedKey: { pem: string; key: KeyObject } | undefined;
+  /** The client's private key, parsed once (as a real client keeps it) rather than on every request. */
+  #signingKey(): KeyObject {
+    const pem = this.options.privateKeyPem;
+    if (this.#parsedKey?.pem !== pem) this.#parsedKey = { pem, key: createPrivateKey(pem) };
+    return this.#parsedKey.key;
+  }
+
   /** POSTs a JSON body; an object without `mch_id` gets this client's mch_id. */
   post<T = unknown>(path: string, body: unknown = {}): Promise<MerchantResponse<Envelope<T>>> {
     const withMchId = isPlainObject(body) && !('mch_id' in body) ? { mch_id: this.options.mchId, ...body } : body;
@@ -85,7 +94,7 @@ export class MerchantClient {
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
     const nonce = opts.nonce ?? randomNonce(24);
     const serial = opts.serial ?? this.options.serial;
-    const signature = signRequest(opts.privateKeyPem ?? this.options.privateKeyPem, {
+    const signature = signRequest(opts.privateKeyPem ?? this.#signingKey(), {
       method: opts.signedMethod ?? method,
       pathWithQuery: opts.signedPath ?? pathWithQuery,
       timestamp,

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/prisma.ts';
 import type { Direction, MerchantService, Service } from '../../generated/prisma/client.ts';
 import { DomainError } from '../../lib/errors.ts';
+import { cachedConfig } from '../shared/config-cache.ts';
 
 /**
  * Catalog lookups: currencies (their digits) and the services a merchant may use.
@@ -59,10 +60,9 @@ export async function resolveMerchantService(db: Db, merchantId: string, selecto
   const chain = selector.chain ?? null;
   if (selector.service) {
     const code = selector.service;
-    const row = await db.merchantService.findFirst({
-      where: { merchantId, service: { code } },
-      include: { service: true },
-    });
+    const row = await cachedConfig(db, `merchant-service:${merchantId}:${code}`, () =>
+      db.merchantService.findFirst({ where: { merchantId, service: { code } }, include: { service: true } }),
+    );
     if (!row || row.service.direction !== direction) {
       throw new DomainError('SERVICE_UNAVAILABLE', `service ${code} is not available to this merchant`, { service: code });
     }
@@ -86,15 +86,17 @@ export async function resolveMerchantService(db: Db, merchantId: string, selecto
     return { merchantService, service, digits: await currencyDigits(db, service.currencyCode) };
   }
 
-  const rows = await db.merchantService.findMany({
-    where: {
-      merchantId,
-      status: 'ENABLED',
-      service: { direction, status: 'ENABLED', currencyCode: selector.currency, ...(chain !== null ? { chain } : {}) },
-    },
-    include: { service: true },
-    take: 10,
-  });
+  const rows = await cachedConfig(db, `merchant-services:${merchantId}:${direction}:${selector.currency}:${chain ?? ''}`, () =>
+    db.merchantService.findMany({
+      where: {
+        merchantId,
+        status: 'ENABLED',
+        service: { direction, status: 'ENABLED', currencyCode: selector.currency, ...(chain !== null ? { chain } : {}) },
+      },
+      include: { service: true },
+      take: 10,
+    }),
+  );
   const what = chain !== null ? `${selector.currency} on ${chain}` : selector.currency;
   if (rows.length === 0) {
     throw new DomainError('SERVICE_UNAVAILABLE', `no ${direction.toLowerCase()} service for ${what} is available to this merchant`, {

@@ -2,6 +2,7 @@ import type { Db } from '../../db/prisma.ts';
 import type { RiskRule } from '../../generated/prisma/client.ts';
 import type { Direction } from '../../generated/prisma/enums.ts';
 import { DomainError } from '../../lib/errors.ts';
+import { cachedConfig } from '../shared/config-cache.ts';
 
 /**
  * Risk rules (RiskRule, ENABLED, of the transaction's direction, for this merchant or every merchant,
@@ -48,16 +49,18 @@ interface Today {
 
 /** `kinds`: only rules of these kinds (the cashier checks the payer's account, known only then). */
 export async function evaluateRisk(db: Db, subject: RiskSubject, now = new Date(), opts: { kinds?: readonly string[] } = {}): Promise<RiskVerdict> {
-  const rules = await db.riskRule.findMany({
-    where: {
-      direction: subject.direction,
-      status: 'ENABLED',
-      ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
-      OR: [{ merchantId: null }, { merchantId: subject.merchantId }],
-      AND: [{ OR: [{ currencyCode: null }, { currencyCode: subject.currency }] }],
-    },
-    orderBy: { id: 'asc' },
-  });
+  const rules = await cachedConfig(db, `risk-rules:${subject.direction}:${subject.merchantId}:${subject.currency}:${opts.kinds?.join(',') ?? '*'}`, () =>
+    db.riskRule.findMany({
+      where: {
+        direction: subject.direction,
+        status: 'ENABLED',
+        ...(opts.kinds ? { kind: { in: [...opts.kinds] } } : {}),
+        OR: [{ merchantId: null }, { merchantId: subject.merchantId }],
+        AND: [{ OR: [{ currencyCode: null }, { currencyCode: subject.currency }] }],
+      },
+      orderBy: { id: 'asc' },
+    }),
+  );
   if (rules.length === 0) return { action: 'ALLOW', matched: [] };
 
   let today: Today | null = null;

@@ -7,6 +7,7 @@ import { supportsPayouts } from './connectors/connector.ts';
 import { getConnector, hasConnector, isSimulated } from './connectors/registry.ts';
 import { displayBalance } from '../ledger/ledger.service.ts';
 import { describeRange, formatRange, intersectSources, unionOfRanges, type LimitRange } from '../limits/limits.service.ts';
+import { cachedConfig } from '../shared/config-cache.ts';
 
 /**
  * Channel routing for a payin: among the channels bound to the service, keep the ENABLED channels with
@@ -93,10 +94,7 @@ export function sandboxRule(separate: boolean, test: boolean): Pick<RouteInput, 
 type Binding = ChannelService & { channel: Channel };
 
 export async function choosePayinChannel(db: Db, input: RouteInput): Promise<RoutingDecision> {
-  const bindings = await db.channelService.findMany({
-    where: { serviceId: input.service.id, ...(input.channelId ? { channelId: input.channelId } : {}) },
-    include: { channel: true },
-  });
+  const bindings = await serviceBindings(db, input.service.id, input.channelId ?? null);
   return decideRoute(bindings, input);
 }
 
@@ -109,16 +107,20 @@ export async function choosePayoutChannel(
   db: Db,
   input: Omit<RouteInput, 'channelBalances' | 'connectorOk'> & { /** The payout's book: a test payout needs test channel balance. */ test: boolean },
 ): Promise<RoutingDecision> {
-  const bindings = await db.channelService.findMany({
-    where: { serviceId: input.service.id, ...(input.channelId ? { channelId: input.channelId } : {}) },
-    include: { channel: true },
-  });
+  const bindings = await serviceBindings(db, input.service.id, input.channelId ?? null);
   const accounts = await db.ledgerAccount.findMany({
     where: { ownerType: 'CHANNEL', kind: 'BALANCE', test: input.test, channelId: { in: bindings.map((b) => b.channelId) }, currencyCode: input.service.currencyCode },
     select: { channelId: true, balance: true },
   });
   const channelBalances = new Map(accounts.map((a) => [a.channelId!, displayBalance('BALANCE', a.balance)]));
   return decideRoute(bindings, { ...input, channelBalances, connectorOk: (kind) => supportsPayouts(getConnector(kind)) });
+}
+
+/** The channels bound to a service (or the one binding to `channelId`), through the configuration cache. */
+function serviceBindings(db: Db, serviceId: string, channelId: string | null) {
+  return cachedConfig(db, `bindings:${serviceId}:${channelId ?? ''}`, () =>
+    db.channelService.findMany({ where: { serviceId, ...(channelId ? { channelId } : {}) }, include: { channel: true } }),
+  );
 }
 
 /** The pure decision over loaded bindings (exported for tests and for previews). */

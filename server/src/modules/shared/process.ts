@@ -1,4 +1,4 @@
-import type { PrismaClient, Tx } from '../../db/prisma.ts';
+import type { Db, PrismaClient, Tx } from '../../db/prisma.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { publishAll, type EventBus, type PendingEvent } from '../../events/event-bus.ts';
 import type { EventOf, StatusChanged, Topic } from '../../events/topics.ts';
@@ -57,6 +57,19 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const outbox = new Outbox();
   const result = await services.prisma.$transaction((tx) => fn(tx, outbox), options);
+  publishAll(services.events, outbox.pending);
+  return result;
+}
+
+/**
+ * For a change written by ONE statement, atomic by itself (e.g. a CTE inserting a row and its timeline):
+ * no interactive transaction, which would cost BEGIN and COMMIT round trips and hold a connection
+ * between them, and the outbox published after the statement. `fn` may read before or after, but must
+ * write with a single statement; a change of more than one statement belongs in `inTransaction`.
+ */
+export async function inStatement<T>(services: { prisma: PrismaClient; events: EventBus }, fn: (db: Db, outbox: Outbox) => Promise<T>): Promise<T> {
+  const outbox = new Outbox();
+  const result = await fn(services.prisma, outbox);
   publishAll(services.events, outbox.pending);
   return result;
 }

@@ -1,8 +1,8 @@
 import type { AuditHook } from '../../audit/audit.service.ts';
-import type { Prisma, Tx } from '../../../db/prisma.ts';
-import type { Channel, CreationType } from '../../../generated/prisma/client.ts';
+import type { Db, Prisma, Tx } from '../../../db/prisma.ts';
+import type { Channel, CreationType, Order } from '../../../generated/prisma/client.ts';
 import { DomainError } from '../../../lib/errors.ts';
-import { newOrderNo, newPrepayId } from '../../../lib/ids.ts';
+import { newOrderNo, newPrepayId, newRowId } from '../../../lib/ids.ts';
 import { formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
 import { evaluateRisk, type RiskVerdict } from '../../risk/risk.service.ts';
@@ -20,7 +20,7 @@ import {
 } from '../payins.params.ts';
 import { toPrepaymentObject, type PayinObject, type PrepaymentObject } from '../payins.presenter.ts';
 import { findPayin, lockPayin, presentPayin, recordPayinEvent, transitionPayin, type LoadedPayin, payinChanged } from '../payins.transition.ts';
-import { type Actor, inTransaction } from '../../shared/process.ts';
+import { type Actor, inStatement, inTransaction, type Outbox } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../payins.notify.ts';
 
 /**
@@ -108,71 +108,25 @@ export async function createPayin(services: PayinsServices, input: CreatePayinIn
     const request = payinRequest(plan, fields, amount, digits, orderNo, prepayId, new Date(now.getTime() + fields.expire_second * 1000), input.test);
     const upstream = plan.connector.local ? await plan.connector.createPayin(connectorContext(services), request, plan.route.channel) : null;
 
-    const outcome = await inTransaction(services, async (tx, outbox) => {
-      const rows = await tx.order.createManyAndReturn({
-        data: [orderRow(input, plan, fields, amount, requestHash, orderNo, prepayId, now, request.expireAt, upstream)],
-        skipDuplicates: true,
-        select: { id: true },
-      });
-      if (rows.length === 0) {
-        const existing = await findPayin(tx, key);
+    const row = { id: newRowId(now.getTime()), ...orderRow(input, plan, fields, amount, requestHash, orderNo, prepayId, now, request.expireAt, upstream), updatedAt: now };
+    const timeline = timelineRows(input, plan, fields, amount, digits, request.expireAt, actor, upstream);
+    const write = async (db: Db, outbox: Outbox, audit?: (id: string) => Promise<void>) => {
+      const inserted = await insertPayin(db, row, timeline);
+      if (!inserted) {
+        const existing = await findPayin(db, key);
         return existing ? ({ kind: 'existing', order: existing } as const) : ({ kind: 'collision' } as const);
       }
-      const id = rows[0]!.id;
-      await input.audit?.(tx, { id, merchantId: input.merchantId });
-      await tx.orderEvent.createMany({
-        data: [
-          {
-            orderId: id,
-            type: 'CREATED',
-            toStatus: 'PENDING',
-            message: `payin of ${formatAmount(amount, digits)} ${fields.currency} created`,
-            data: {
-              amount: formatAmount(amount, digits),
-              currency: fields.currency,
-              service: plan.serviceCode,
-              expireAt: request.expireAt.toISOString(),
-              creationType: input.creationType,
-              test: input.test,
-            },
-            actorType: actor.type,
-            actorId: actor.id ?? null,
-          },
-          {
-            orderId: id,
-            type: 'ROUTED',
-            message: `routed to channel ${plan.route.channel.code}`,
-            data: plan.route.reason as unknown as Prisma.InputJsonValue,
-            actorType: 'SYSTEM',
-          },
-          ...(plan.risk.matched.length > 0
-            ? [
-                {
-                  orderId: id,
-                  type: 'RISK_FLAGGED',
-                  message: `flagged for review by ${plan.risk.matched.map((r) => `"${r.name}"`).join(', ')}`,
-                  data: { rules: plan.risk.matched },
-                  actorType: 'SYSTEM' as const,
-                },
-              ]
-            : []),
-          ...(upstream
-            ? [
-                {
-                  orderId: id,
-                  type: 'UPSTREAM_CREATED',
-                  message: `${plan.connector.kind} connector issued payment instructions`,
-                  data: { connector: plan.connector.kind, upstreamRef: upstream.upstreamRef, instructions: upstream.instructions },
-                  actorType: 'SYSTEM' as const,
-                },
-              ]
-            : []),
-        ],
-      });
-      const order = (await findPayin(tx, { id }))!;
+      await audit?.(inserted.id);
+      // A new order has no payments yet, and its service and merchant are the ones just decided on.
+      const order: LoadedPayin = { ...inserted, payments: [], service: plan.service, merchant: { mchId: input.mchId } };
       outbox.publish('payin:changed', payinChanged(order));
       return { kind: 'created', order } as const;
-    });
+    };
+    // The order and its timeline are one statement; only a back-office order's audit row needs a transaction around it.
+    const audit = input.audit;
+    const outcome = audit
+      ? await inTransaction(services, (tx, outbox) => write(tx, outbox, (id) => audit(tx, { id, merchantId: input.merchantId })))
+      : await inStatement(services, write);
 
     if (outcome.kind === 'collision') continue;
     if (outcome.kind === 'existing') return replay(services, outcome.order, requestHash, digits);
@@ -184,6 +138,8 @@ export async function createPayin(services: PayinsServices, input: CreatePayinIn
 
 interface Plan {
   serviceId: string;
+  /** What a loaded payin carries of its service. */
+  service: LoadedPayin['service'];
   serviceCode: string;
   serviceKind: PayinRequest['serviceKind'];
   route: RoutingDecision;
@@ -221,7 +177,15 @@ async function decide(services: PayinsServices, input: CreatePayinInput, fields:
     ...sandboxRule(services.config.sandboxForTestOnly, input.test),
     ...(input.randomInt ? { randomInt: input.randomInt } : {}),
   });
-  return { serviceId: service.id, serviceCode: service.code, serviceKind: service.kind, route, connector: getConnector(route.channel.connector), risk };
+  return {
+    serviceId: service.id,
+    service: { code: service.code, kind: service.kind, requiredFields: service.requiredFields },
+    serviceCode: service.code,
+    serviceKind: service.kind,
+    route,
+    connector: getConnector(route.channel.connector),
+    risk,
+  };
 }
 
 async function replay(services: PayinsServices, order: LoadedPayin, requestHash: string, digits: number): Promise<CreatePayinResult> {
@@ -317,6 +281,99 @@ function orderRow(
     expireAt,
     createdAt: now,
   };
+}
+
+/** The timeline a new payin starts with: CREATED, ROUTED, RISK_FLAGGED when a review rule matched, UPSTREAM_CREATED for a local connector. */
+function timelineRows(
+  input: CreatePayinInput,
+  plan: Plan,
+  fields: PrepaymentFields,
+  amount: bigint,
+  digits: number,
+  expireAt: Date,
+  actor: Actor,
+  upstream: CreatedPayin | null,
+): TimelineRow[] {
+  return [
+    {
+      type: 'CREATED',
+      toStatus: 'PENDING',
+      message: `payin of ${formatAmount(amount, digits)} ${fields.currency} created`,
+      data: {
+        amount: formatAmount(amount, digits),
+        currency: fields.currency,
+        service: plan.serviceCode,
+        expireAt: expireAt.toISOString(),
+        creationType: input.creationType,
+        test: input.test,
+      },
+      actorType: actor.type,
+      actorId: actor.id ?? null,
+    },
+    { type: 'ROUTED', message: `routed to channel ${plan.route.channel.code}`, data: plan.route.reason, actorType: 'SYSTEM' },
+    ...(plan.risk.matched.length > 0
+      ? [
+          {
+            type: 'RISK_FLAGGED',
+            message: `flagged for review by ${plan.risk.matched.map((r) => `"${r.name}"`).join(', ')}`,
+            data: { rules: plan.risk.matched },
+            actorType: 'SYSTEM' as const,
+          },
+        ]
+      : []),
+    ...(upstream
+      ? [
+          {
+            type: 'UPSTREAM_CREATED',
+            message: `${plan.connector.kind} connector issued payment instructions`,
+            data: { connector: plan.connector.kind, upstreamRef: upstream.upstreamRef, instructions: upstream.instructions },
+            actorType: 'SYSTEM' as const,
+          },
+        ]
+      : []),
+  ];
+}
+
+interface TimelineRow {
+  type: string;
+  toStatus?: string;
+  message: string;
+  data: unknown;
+  actorType: Actor['type'];
+  actorId?: string | null;
+}
+
+/**
+ * Writes the order and its first timeline rows in ONE statement (the hot path of every payin): the
+ * order row and the timeline go as two JSON parameters, PostgreSQL converts each field to its column's
+ * type (`jsonb_populate_record`), and the timeline is inserted only when the order was (a duplicate
+ * `out_trade_no`, or an order number collision, inserts nothing and returns no row). Columns the row
+ * leaves out take their database defaults.
+ */
+async function insertPayin(db: Db, row: Record<string, unknown>, timeline: TimelineRow[]): Promise<Order | null> {
+  const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+  const list = columns.map((column) => `"${column}"`).join(', ');
+  const rows = await db.$queryRawUnsafe<Order[]>(
+    `WITH o AS (
+       INSERT INTO orders (${list}) SELECT ${list} FROM jsonb_populate_record(NULL::orders, $1::jsonb)
+       ON CONFLICT DO NOTHING
+       RETURNING *
+     ), e AS (
+       INSERT INTO order_events ("orderId", type, "toStatus", message, data, "actorType", "actorId")
+       SELECT o.id, x.type, x."toStatus", x.message, x.data, x."actorType", x."actorId"
+       FROM o CROSS JOIN jsonb_populate_recordset(NULL::order_events, $2::jsonb) WITH ORDINALITY AS x
+       ORDER BY x.ordinality
+     )
+     SELECT * FROM o`,
+    jsonText(row),
+    jsonText(timeline),
+  );
+  return rows[0] ?? null;
+}
+
+/** JSON with bigints as decimal strings (PostgreSQL reads them into bigint columns exactly). */
+function jsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
 /** Remote connector: the order is committed; ask the provider, then record its answer (or fail the order). */
