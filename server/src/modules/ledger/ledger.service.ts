@@ -107,22 +107,15 @@ export async function postTransaction(tx: Db, input: PostingInput): Promise<Post
   if (typeof input.test !== 'boolean') throw new TypeError('a posting must name its book (test: boolean)');
   const book = input.test;
 
-  await ensureAccounts(tx, lines.map((l) => l.account), book);
   const at = input.occurredAt ?? new Date();
+  const refs = lines.map((l) => l.account);
 
-  const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO ledger_transactions (id, kind, "referenceType", "referenceId", "idempotencyKey", test, description, "actorType", "actorId", "createdAt")
-    VALUES (gen_random_uuid(), ${input.kind}, ${input.referenceType ?? null}, ${input.referenceId ?? null}, ${input.idempotencyKey}, ${book},
-            ${input.description ?? null}, ${input.actorType ?? 'SYSTEM'}::"ActorType", ${input.actorId ?? null}, ${at})
-    ON CONFLICT ("idempotencyKey") DO NOTHING
-    RETURNING id`;
-  if (inserted.length === 0) {
-    const existing = await tx.ledgerTransaction.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true } });
-    return { transactionId: existing.id, replayed: true, balances: new Map() };
-  }
-  const transactionId = inserted[0]!.id;
-
-  const locked = await lockAccounts(tx, lines.map((l) => l.account), book);
+  // Create missing accounts, then lock the touched ones in id order. The insert stays first on purpose:
+  // locking first (and inserting only when an account was missing) deadlocked in the 1,000-payout race
+  // test (payouts-race.test.ts), where each transaction posts to merchant and then channel accounts;
+  // the insert waits on an account another transaction has just updated before any row lock is taken.
+  await ensureAccounts(tx, refs, book);
+  const locked = await lockAccounts(tx, refs, book);
   const balances = new Map<string, bigint>();
   const entryRows: Prisma.Sql[] = [];
   for (const line of lines) {
@@ -131,12 +124,15 @@ export async function postTransaction(tx: Db, input: PostingInput): Promise<Post
     if (!account) throw new Error(`ledger account ${key} vanished while locking`);
     const after = (balances.get(key) ?? account.balance) + line.amount;
     balances.set(key, after);
-    entryRows.push(Prisma.sql`(${transactionId}::uuid, ${account.id}::uuid, ${line.account.currency}, ${line.amount}, ${after}, ${at})`);
+    entryRows.push(Prisma.sql`(${account.id}::uuid, ${line.account.currency}, ${line.amount}::bigint, ${after}::bigint)`);
   }
 
   for (const [key, after] of balances) {
     const kind = key.split(':')[3] as LedgerAccountKind;
     if (NON_NEGATIVE.has(kind) && displayBalance(kind, after) < 0n) {
+      // A replay of a posting made while the balance still covered it is a replay, not a refusal.
+      const replayed = await findPosting(tx, input.idempotencyKey);
+      if (replayed) return { transactionId: replayed, replayed: true, balances: new Map() };
       const account = locked.get(key)!;
       throw new DomainError('INSUFFICIENT_BALANCE', 'insufficient balance', {
         account: key,
@@ -145,17 +141,36 @@ export async function postTransaction(tx: Db, input: PostingInput): Promise<Post
     }
   }
 
-  await tx.$executeRaw`
-    INSERT INTO ledger_entries ("transactionId", "accountId", "currencyCode", amount, "balanceAfter", "createdAt")
-    VALUES ${Prisma.join(entryRows)}`;
-
+  // The transaction, its entries and the new balances in one statement; nothing but the transaction
+  // row's conflict is written when the idempotency key was posted before.
   const updates = [...balances].map(([key, after]) => Prisma.sql`(${locked.get(key)!.id}::uuid, ${after}::bigint)`);
-  await tx.$executeRaw`
-    UPDATE ledger_accounts AS a SET balance = v.balance, "updatedAt" = now()
-    FROM (VALUES ${Prisma.join(updates)}) AS v(id, balance)
-    WHERE a.id = v.id`;
+  const inserted = await tx.$queryRaw<{ id: string }[]>`
+    WITH t AS (
+      INSERT INTO ledger_transactions (id, kind, "referenceType", "referenceId", "idempotencyKey", test, description, "actorType", "actorId", "createdAt")
+      VALUES (gen_random_uuid(), ${input.kind}, ${input.referenceType ?? null}, ${input.referenceId ?? null}, ${input.idempotencyKey}, ${book},
+              ${input.description ?? null}, ${input.actorType ?? 'SYSTEM'}::"ActorType", ${input.actorId ?? null}, ${at})
+      ON CONFLICT ("idempotencyKey") DO NOTHING
+      RETURNING id
+    ), e AS (
+      INSERT INTO ledger_entries ("transactionId", "accountId", "currencyCode", amount, "balanceAfter", "createdAt")
+      SELECT t.id, v."accountId", v.currency, v.amount, v."balanceAfter", ${at}
+      FROM t CROSS JOIN (VALUES ${Prisma.join(entryRows)}) AS v("accountId", currency, amount, "balanceAfter")
+    ), u AS (
+      UPDATE ledger_accounts AS a SET balance = v.balance, "updatedAt" = now()
+      FROM (VALUES ${Prisma.join(updates)}) AS v(id, balance)
+      WHERE a.id = v.id AND EXISTS (SELECT 1 FROM t)
+    )
+    SELECT id FROM t`;
+  if (inserted.length === 0) {
+    return { transactionId: (await findPosting(tx, input.idempotencyKey))!, replayed: true, balances: new Map() };
+  }
+  return { transactionId: inserted[0]!.id, replayed: false, balances };
+}
 
-  return { transactionId, replayed: false, balances };
+/** The id of the transaction posted under an idempotency key, if any. */
+async function findPosting(tx: Db, idempotencyKey: string): Promise<string | null> {
+  const existing = await tx.ledgerTransaction.findUnique({ where: { idempotencyKey }, select: { id: true } });
+  return existing?.id ?? null;
 }
 
 /** Merges lines on the same account so each account gets one entry per transaction. */
