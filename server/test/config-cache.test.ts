@@ -75,7 +75,7 @@ describe('configuration cache', () => {
     expect(statements.filter((s) => /merchant_services|channel_services|risk_rules/.test(s))).toEqual([]);
     expect(statements).toHaveLength(2);
     expect(statements[0]).toMatch(/INSERT INTO api_nonces/);
-    expect(statements[1]).toMatch(/INSERT INTO orders[\s\S]*INSERT INTO order_events/);
+    expect(statements[1]).toMatch(/INSERT INTO "orders"[\s\S]*INSERT INTO "order_events"/);
   });
 
   it('obeys a change written straight into the database at the next request', async () => {

@@ -20,6 +20,7 @@ import {
 } from '../payins.params.ts';
 import { toPrepaymentObject, type PayinObject, type PrepaymentObject } from '../payins.presenter.ts';
 import { findPayin, lockPayin, presentPayin, recordPayinEvent, transitionPayin, type LoadedPayin, payinChanged } from '../payins.transition.ts';
+import { insertWithTimeline } from '../../shared/insert-with-timeline.ts';
 import { type Actor, inStatement, inTransaction, type Outbox } from '../../shared/process.ts';
 import { notifyPayinStatus } from '../payins.notify.ts';
 
@@ -111,7 +112,7 @@ export async function createPayin(services: PayinsServices, input: CreatePayinIn
     const row = { id: newRowId(now.getTime()), ...orderRow(input, plan, fields, amount, requestHash, orderNo, prepayId, now, request.expireAt, upstream), updatedAt: now };
     const timeline = timelineRows(input, plan, fields, amount, digits, request.expireAt, actor, upstream);
     const write = async (db: Db, outbox: Outbox, audit?: (id: string) => Promise<void>) => {
-      const inserted = await insertPayin(db, row, timeline);
+      const inserted = await insertWithTimeline<Order>(db, { table: 'orders', timelineTable: 'order_events', foreignKey: 'orderId' }, row, timeline);
       if (!inserted) {
         const existing = await findPayin(db, key);
         return existing ? ({ kind: 'existing', order: existing } as const) : ({ kind: 'collision' } as const);
@@ -293,7 +294,7 @@ function timelineRows(
   expireAt: Date,
   actor: Actor,
   upstream: CreatedPayin | null,
-): TimelineRow[] {
+): Array<Record<string, unknown>> {
   return [
     {
       type: 'CREATED',
@@ -334,47 +335,6 @@ function timelineRows(
   ];
 }
 
-interface TimelineRow {
-  type: string;
-  toStatus?: string;
-  message: string;
-  data: unknown;
-  actorType: Actor['type'];
-  actorId?: string | null;
-}
-
-/**
- * Writes the order and its first timeline rows in ONE statement (the hot path of every payin): the
- * order row and the timeline go as two JSON parameters, PostgreSQL converts each field to its column's
- * type (`jsonb_populate_record`), and the timeline is inserted only when the order was (a duplicate
- * `out_trade_no`, or an order number collision, inserts nothing and returns no row). Columns the row
- * leaves out take their database defaults.
- */
-async function insertPayin(db: Db, row: Record<string, unknown>, timeline: TimelineRow[]): Promise<Order | null> {
-  const columns = Object.keys(row).filter((column) => row[column] !== undefined);
-  const list = columns.map((column) => `"${column}"`).join(', ');
-  const rows = await db.$queryRawUnsafe<Order[]>(
-    `WITH o AS (
-       INSERT INTO orders (${list}) SELECT ${list} FROM jsonb_populate_record(NULL::orders, $1::jsonb)
-       ON CONFLICT DO NOTHING
-       RETURNING *
-     ), e AS (
-       INSERT INTO order_events ("orderId", type, "toStatus", message, data, "actorType", "actorId")
-       SELECT o.id, x.type, x."toStatus", x.message, x.data, x."actorType", x."actorId"
-       FROM o CROSS JOIN jsonb_populate_recordset(NULL::order_events, $2::jsonb) WITH ORDINALITY AS x
-       ORDER BY x.ordinality
-     )
-     SELECT * FROM o`,
-    jsonText(row),
-    jsonText(timeline),
-  );
-  return rows[0] ?? null;
-}
-
-/** JSON with bigints as decimal strings (PostgreSQL reads them into bigint columns exactly). */
-function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
 
 /** Remote connector: the order is committed; ask the provider, then record its answer (or fail the order). */
 async function createAtRemote(services: PayinsServices, plan: Plan, order: LoadedPayin, request: PayinRequest): Promise<LoadedPayin> {

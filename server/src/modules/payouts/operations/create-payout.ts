@@ -1,12 +1,13 @@
 import type { AuditHook } from '../../audit/audit.service.ts';
 import type { Prisma } from '../../../db/prisma.ts';
-import type { CreationType } from '../../../generated/prisma/client.ts';
+import type { CreationType, Payout } from '../../../generated/prisma/client.ts';
 import { enqueueJob } from '../../../jobs/queue.ts';
 import { DomainError, isDomainError } from '../../../lib/errors.ts';
-import { newOrderNo } from '../../../lib/ids.ts';
+import { newOrderNo, newRowId } from '../../../lib/ids.ts';
 import { computeFee, formatAmount } from '../../../lib/money.ts';
 import { currencyDigits, resolveMerchantService } from '../../catalog/catalog.service.ts';
 import { IdempotencyConflictError } from '../../payins/payins.errors.ts';
+import { insertWithTimeline } from '../../shared/insert-with-timeline.ts';
 import { type Actor, inTransaction } from '../../shared/process.ts';
 import { choosePayoutChannel, sandboxRule, type RoutingDecision } from '../../routing/routing.service.ts';
 import { SUBMIT_TASK, submitJobKey, type PayoutsServices } from '../payouts.context.ts';
@@ -82,53 +83,46 @@ export async function createPayout(services: PayoutsServices, input: CreatePayou
     let outcome: { kind: 'created'; payout: LoadedPayout } | { kind: 'existing'; payout: LoadedPayout } | { kind: 'collision' } | { kind: 'channel_taken' };
     try {
       outcome = await inTransaction(services, async (tx, outbox) => {
-        const rows = await tx.payout.createManyAndReturn({
-          data: [payoutRow(input, plan, fields, amount, requestHash, payoutNo, now)],
-          skipDuplicates: true,
-          select: { id: true },
-        });
-        if (rows.length === 0) {
+        const fmt = (v: bigint) => formatAmount(v, digits);
+        const status = plan.risk.action === 'REVIEW' ? 'REVIEW' : 'PENDING';
+        const timeline = [
+          {
+            type: 'CREATED',
+            toStatus: 'PENDING',
+            message: `payout of ${fmt(amount)} ${fields.currency} created; ${fmt(amount + plan.fee)} frozen (fee ${fmt(plan.fee)})`,
+            data: { amount: fmt(amount), fee: fmt(plan.fee), currency: fields.currency, service: plan.serviceCode, creationType: input.creationType, test: input.test },
+            actorType: actor.type,
+            actorId: actor.id ?? null,
+          },
+          { type: 'ROUTED', message: `routed to channel ${plan.route.channel.code}`, data: plan.route.reason, actorType: 'SYSTEM' },
+          ...(status === 'REVIEW'
+            ? [
+                {
+                  type: 'RISK_REVIEW',
+                  fromStatus: 'PENDING',
+                  toStatus: 'REVIEW',
+                  message: `held for review by ${plan.risk.matched.map((r) => `"${r.name}"`).join(', ')}`,
+                  data: { rules: plan.risk.matched },
+                  actorType: 'SYSTEM',
+                },
+              ]
+            : []),
+        ];
+        const row = { id: newRowId(now.getTime()), ...payoutRow(input, plan, fields, amount, requestHash, payoutNo, now), updatedAt: now };
+        const inserted = await insertWithTimeline<Payout>(tx, { table: 'payouts', timelineTable: 'payout_events', foreignKey: 'payoutId' }, row, timeline);
+        if (!inserted) {
           const existing = await findPayout(tx, key);
           return existing ? ({ kind: 'existing', payout: existing } as const) : ({ kind: 'collision' } as const);
         }
-        const id = rows[0]!.id;
+        const id = inserted.id;
         await input.audit?.(tx, { id, merchantId: input.merchantId });
-        const fmt = (v: bigint) => formatAmount(v, digits);
-        const status = plan.risk.action === 'REVIEW' ? 'REVIEW' : 'PENDING';
-        await tx.payoutEvent.createMany({
-          data: [
-            {
-              payoutId: id,
-              type: 'CREATED',
-              toStatus: 'PENDING',
-              message: `payout of ${fmt(amount)} ${fields.currency} created; ${fmt(amount + plan.fee)} frozen (fee ${fmt(plan.fee)})`,
-              data: { amount: fmt(amount), fee: fmt(plan.fee), currency: fields.currency, service: plan.serviceCode, creationType: input.creationType, test: input.test },
-              actorType: actor.type,
-              actorId: actor.id ?? null,
-            },
-            {
-              payoutId: id,
-              type: 'ROUTED',
-              message: `routed to channel ${plan.route.channel.code}`,
-              data: plan.route.reason as unknown as Prisma.InputJsonValue,
-              actorType: 'SYSTEM',
-            },
-            ...(status === 'REVIEW'
-              ? [
-                  {
-                    payoutId: id,
-                    type: 'RISK_REVIEW',
-                    fromStatus: 'PENDING' as const,
-                    toStatus: 'REVIEW' as const,
-                    message: `held for review by ${plan.risk.matched.map((r) => `"${r.name}"`).join(', ')}`,
-                    data: { rules: plan.risk.matched },
-                    actorType: 'SYSTEM' as const,
-                  },
-                ]
-              : []),
-          ],
-        });
-        const payout = (await findPayout(tx, { id }))!;
+        // A new payout's service and merchant are the ones just decided on; its app is the caller's.
+        const payout: LoadedPayout = {
+          ...inserted,
+          service: plan.service,
+          merchant: { mchId: input.mchId },
+          app: input.appDbId ? { payoutNotifyUrl: input.defaultNotifyUrl } : null,
+        };
         await freezePayoutFunds(tx, payout, actor);
         if (status === 'PENDING') await enqueueJob(tx, SUBMIT_TASK, { payoutId: id }, { jobKey: submitJobKey(id), maxAttempts: 10 });
         outbox.publish('payout:changed', payoutChanged(payout));
@@ -155,6 +149,8 @@ export async function createPayout(services: PayoutsServices, input: CreatePayou
 
 interface Plan {
   serviceId: string;
+  /** What a loaded payout carries of its service. */
+  service: LoadedPayout['service'];
   serviceCode: string;
   fee: bigint;
   route: RoutingDecision;
@@ -201,7 +197,14 @@ async function decide(services: PayoutsServices, input: CreatePayoutInput, field
     ...sandboxRule(services.config.sandboxForTestOnly, input.test),
     ...(input.randomInt ? { randomInt: input.randomInt } : {}),
   });
-  return { serviceId: service.id, serviceCode: service.code, fee, route, risk };
+  return {
+    serviceId: service.id,
+    service: { code: service.code, kind: service.kind, requiredFields: service.requiredFields, chain: service.chain },
+    serviceCode: service.code,
+    fee,
+    route,
+    risk,
+  };
 }
 
 async function replay(services: PayoutsServices, payout: LoadedPayout, requestHash: string): Promise<CreatePayoutResult> {
