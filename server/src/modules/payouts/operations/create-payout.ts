@@ -123,8 +123,10 @@ export async function createPayout(services: PayoutsServices, input: CreatePayou
           merchant: { mchId: input.mchId },
           app: input.appDbId ? { payoutNotifyUrl: input.defaultNotifyUrl } : null,
         };
-        await freezePayoutFunds(tx, payout, actor);
+        // The submit job first, the freeze last: the freeze locks the merchant's balance (the hot row every
+        // payout of this merchant queues on), so the transaction holds that lock only until it commits.
         if (status === 'PENDING') await enqueueJob(tx, SUBMIT_TASK, { payoutId: id }, { jobKey: submitJobKey(id), maxAttempts: 10 });
+        await freezePayoutFunds(tx, payout, actor);
         outbox.publish('payout:changed', payoutChanged(payout));
         return { kind: 'created', payout } as const;
       }, PAYOUT_TX_OPTIONS);
