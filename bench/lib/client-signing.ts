@@ -12,5 +12,5 @@ export function clientSigningNote(privateKeyPem: string, body: string, samples =
     signRequest(privateKeyPem, { method: 'POST', pathWithQuery: '/v1/x', timestamp: Math.floor(Date.now() / 1000), nonce: randomNonce(24), body });
   }
   const perRequestMs = (performance.now() - started) / samples;
-  return `the client's RSA signature costs ${perRequestMs.toFixed(2)} ms of CPU per request here; the client shares this process (and its CPU) with Payrail, so that is inside Payrail's time`;
+  return `the client signs every request before the clock starts (its RSA signature costs ${perRequestMs.toFixed(2)} ms of CPU per request here, the merchant server's work); sending them and reading the answers shares this process (and its CPU) with Payrail, so that is inside Payrail's time`;
 }

@@ -2,7 +2,7 @@ import { newOrderNo } from '../../server/src/lib/ids.ts';
 import { computeFee, formatAmount, parseAmount } from '../../server/src/lib/money.ts';
 import { checkLedgerInvariants } from '../../server/src/modules/ledger/ledger.invariants.ts';
 import { createMerchantFixture, type MerchantFixture } from '../../server/test/support/fixtures.ts';
-import type { MerchantClient } from '../../server/test/support/merchant-client.ts';
+import type { Envelope, MerchantClient, SignedRequest } from '../../server/test/support/merchant-client.ts';
 import { activateService, bindChannel, createChannel, createService, ensureCurrency } from '../../server/test/support/payin-fixtures.ts';
 import { balancesOf, fundChannel, fundMerchant } from '../../server/test/support/payout-fixtures.ts';
 import { inTransaction, type BenchEnvironment } from '../lib/environment.ts';
@@ -85,10 +85,15 @@ export function concurrentPayoutsScenario(bench: BenchEnvironment, size: { opera
       await fundMerchant(db, merchant.merchant.id, channel.id, CURRENCY, total * NEEDED);
       await fundChannel(db, channel.id, CURRENCY, 2n * total * AMOUNT);
 
+      // Signed before the clock starts: the merchant server's RSA signing is its own work, not Payrail's.
+      let signed: SignedRequest[] = [];
       return {
         payrail: {
+          async setup() {
+            signed = Array.from({ length: Number(total) }, (_, i) => client.signPost('/v1/payout/create', payoutBody(i)));
+          },
           async run(i) {
-            const res = await client.post<{ status?: string }>('/v1/payout/create', payoutBody(i));
+            const res = await client.deliver<Envelope<{ status?: string }>>(signed[i]!);
             if (res.status !== 200 || res.body?.code !== 0) {
               throw new Error(`POST /v1/payout/create answered HTTP ${res.status}: ${res.rawBody.slice(0, 300)}`);
             }

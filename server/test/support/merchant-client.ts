@@ -57,6 +57,13 @@ export interface SendOptions {
   headers?: Record<string, string | undefined>;
 }
 
+export interface SignedRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
 export class MerchantClient {
   readonly options: MerchantClientOptions;
   /** The last response, for verifyResponse() without an argument. */
@@ -80,12 +87,22 @@ export class MerchantClient {
     return this.send({ method: 'POST', path, body: withMchId });
   }
 
+  /** Signs a POST like `post` does, to send later with `deliver`. */
+  signPost(path: string, body: Record<string, unknown>): SignedRequest {
+    return this.sign({ method: 'POST', path, body: 'mch_id' in body ? body : { mch_id: this.options.mchId, ...body } });
+  }
+
   get<T = unknown>(path: string): Promise<MerchantResponse<Envelope<T>>> {
     return this.send({ method: 'GET', path });
   }
 
   /** Sends a signed request; every part can be overridden to build a wrong one. */
-  async send<T = Envelope>(opts: SendOptions): Promise<MerchantResponse<T>> {
+  send<T = Envelope>(opts: SendOptions): Promise<MerchantResponse<T>> {
+    return this.deliver<T>(this.sign(opts));
+  }
+
+  /** A signed request ready to send (and to send later: the signature holds for ±300 s, the nonce once). */
+  sign(opts: SendOptions): SignedRequest {
     const method = opts.method.toUpperCase();
     const url = new URL(this.options.baseUrl + opts.path);
     // Sign the path as it goes on the wire (fetch sends the URL's normalised pathname + search).
@@ -112,7 +129,12 @@ export class MerchantClient {
       else headers[name.toLowerCase()] = value;
     }
 
-    const response = await fetch(url, { method, headers, body });
+    return { url, method, headers, body };
+  }
+
+  /** Sends a request signed by `sign`. */
+  async deliver<T = Envelope>(request: SignedRequest): Promise<MerchantResponse<T>> {
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
     const rawBody = await response.text();
     let parsed: unknown;
     try {
