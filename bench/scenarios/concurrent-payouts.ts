@@ -90,7 +90,7 @@ export function concurrentPayoutsScenario(bench: BenchEnvironment, size: { opera
       return {
         payrail: {
           async setup() {
-            signed = Array.from({ length: Number(total) }, (_, i) => client.signPost('/v1/payout/create', payoutBody(i)));
+            signed = Array.from({ length: size.warmup + size.operations }, (_, i) => client.signPost('/v1/payout/create', payoutBody(i)));
           },
           async run(i) {
             const res = await client.deliver<Envelope<{ status?: string }>>(signed[i]!);
