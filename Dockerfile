@@ -4,7 +4,9 @@
 # worker-only processes (`npm run worker --workspace server`). See docker-compose.yml.
 # server/test/compose.test.ts checks this file against the compose file and the package scripts.
 
-# ---- build: install dependencies (which also generates the Prisma client) and build the admin SPA
+# ---- build: install dependencies (which also generates the Prisma client), build the admin SPA and
+# compile the server ahead of time (server/dist, stamped with its sources' hash: the start finds it
+# current and runs it without compiling anything)
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
@@ -23,6 +25,7 @@ RUN --mount=type=cache,target=/root/.npm npm ci
 
 COPY . .
 RUN npm run build --workspace web \
+ && npm run build --workspace server \
  && npm prune --omit=dev
 
 # ---- runtime
@@ -39,7 +42,7 @@ WORKDIR /app
 # Only used without DATABASE_URL (embedded PostgreSQL); it must be writable by the unprivileged user.
 RUN mkdir -p /var/lib/payrail && chown 1000:1000 /var/lib/payrail
 # Root-owned and read-only for the process: sources, node_modules, the generated Prisma client,
-# prisma/migrations (applied at start) and web/dist.
+# prisma/migrations (applied at start), server/dist and web/dist.
 COPY --from=build /app ./
 # 1000 is the image's `node` user; numeric so that Kubernetes' runAsNonRoot can check it.
 USER 1000:1000

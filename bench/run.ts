@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startBenchEnvironment, type BenchEnvironment } from './lib/environment.ts';
@@ -8,6 +9,7 @@ import { concurrentPayoutsScenario } from './scenarios/concurrent-payouts.ts';
 import { graphqlPayinsScenario } from './scenarios/graphql-payins.ts';
 import { ledgerPostingScenario } from './scenarios/ledger-posting.ts';
 import { payinCreateScenario } from './scenarios/payin-create.ts';
+import { startupSummary, type StartupResults } from './startup.ts';
 
 /**
  * `npm run bench`: each scenario through Payrail and as the same work in raw PostgreSQL, in the same
@@ -117,10 +119,19 @@ async function main(): Promise<number> {
   console.log(summaryTable(results));
   console.log('\nratio = Payrail time ÷ raw PostgreSQL time for the same operations (1.0× would be no overhead at all).');
   console.log(`Results written to bench/results/latest.json`);
+  await printStartupSummary();
 
   const failed = results.filter((r) => r.error);
   if (failed.length > 0) console.error(`\n${failed.length} scenario(s) failed: ${failed.map((r) => r.key).join(', ')}`);
   return failed.length > 0 ? 1 : 0;
+}
+
+/** The last `npm run bench:startup` (a separate run: it starts and stops whole `npm start`s), if any. */
+async function printStartupSummary(): Promise<void> {
+  const file = `${RESULTS_DIR}startup.json`;
+  if (!existsSync(file)) return console.log('\nStart time and idle memory: run `npm run bench:startup`.');
+  const results = JSON.parse(await readFile(file, 'utf8')) as StartupResults;
+  console.log([`\nStart time and idle memory (npm run bench:startup of ${results.startedAt}):`, ...startupSummary(results).map((l) => `  ${l}`)].join('\n'));
 }
 
 let code = 1;

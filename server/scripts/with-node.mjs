@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The LTS line taken from the registry when this Node.js is too old. */
 const PROVISIONED_LINE = '24';
@@ -74,10 +75,25 @@ function npmCli() {
   return join(process.execPath, '..', '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
 }
 
+/**
+ * A script that is a single plain `node <args>` command (`start:app`) runs straight on the chosen
+ * Node.js: a second npm would cost its own start (0.3–0.7 s) and about 70 MB for as long as the server
+ * runs, and add nothing the command uses. Anything else (&&, quotes, variables, other programs) goes
+ * through `npm run` as before.
+ */
+function directNodeArgs() {
+  const body = root.scripts?.[script];
+  const m = typeof body === 'string' ? /^node((?:\s+[\w@%+=:,./-]+)+)$/.exec(body.trim()) : null;
+  return m ? m[1].trim().split(/\s+/) : null;
+}
+
 const bin = supportedNodeBin();
 const node = bin ? join(bin, 'node') : process.execPath;
 const env = bin ? { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` } : process.env;
-const child = spawn(node, [npmCli(), 'run', '--silent', script, ...(process.argv.length > 3 ? ['--', ...process.argv.slice(3)] : [])], { stdio: 'inherit', env });
+const direct = directNodeArgs();
+const child = direct
+  ? spawn(node, [...direct, ...process.argv.slice(3)], { stdio: 'inherit', env, cwd: fileURLToPath(new URL('../../', import.meta.url)) })
+  : spawn(node, [npmCli(), 'run', '--silent', script, ...(process.argv.length > 3 ? ['--', ...process.argv.slice(3)] : [])], { stdio: 'inherit', env });
 // Ctrl-C and termination reach the whole process group: the script stops itself; we wait for it.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : 15) : 1)));

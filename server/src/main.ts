@@ -1,9 +1,10 @@
 import { loadConfig } from './config/config.ts';
-import { createLogger } from './lib/logger.ts';
+import { createLogger, prettyDestination } from './lib/logger.ts';
 import { startPlatform } from './platform.ts';
 
 const config = loadConfig();
-const log = createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY);
+const pretty = config.NODE_ENV === 'development' && process.stdout.isTTY;
+const log = createLogger(config.LOG_LEVEL, pretty ? await prettyDestination() : undefined);
 
 const platform = await startPlatform(config, log).catch((error: unknown) => {
   log.fatal({ err: error }, 'payrail failed to start');
