@@ -5,6 +5,7 @@ import { startBenchEnvironment, type BenchEnvironment } from './lib/environment.
 import { runScenario, stopOperations, type Scenario, type ScenarioResult } from './lib/harness.ts';
 import { resultsJson, scenarioTable, summaryTable, type RunInfo } from './lib/report.ts';
 import { concurrentPayoutsScenario } from './scenarios/concurrent-payouts.ts';
+import { fanoutScenario } from './scenarios/fanout.ts';
 import { graphqlPayinsScenario } from './scenarios/graphql-payins.ts';
 import { ledgerPostingScenario } from './scenarios/ledger-posting.ts';
 import { payinCreateScenario } from './scenarios/payin-create.ts';
@@ -17,7 +18,7 @@ import { payinCreateScenario } from './scenarios/payin-create.ts';
  *
  *   BENCH_SCALE=2           twice the operations (default 1: 70–90 s on 2 cores)
  *   BENCH_CONCURRENCY=16    operations in flight per side, and both sides' connection pools (default 8)
- *   BENCH_SCENARIOS=payin-create,ledger-posting   only these (also graphql-payins, concurrent-payouts)
+ *   BENCH_SCENARIOS=payin-create,ledger-posting   only these (also graphql-payins, concurrent-payouts, fanout)
  *   BENCH_DATABASE_URL / TEST_DATABASE_URL   a superuser connection to use instead of an embedded server
  */
 
@@ -29,6 +30,7 @@ const SCENARIOS: Array<{ key: string; operations: number; create: ScenarioFactor
   { key: 'ledger-posting', operations: 1200, create: ledgerPostingScenario },
   { key: 'graphql-payins', operations: 300, create: graphqlPayinsScenario },
   { key: 'concurrent-payouts', operations: 500, create: concurrentPayoutsScenario },
+  { key: 'fanout', operations: 30, create: fanoutScenario },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
