@@ -137,7 +137,9 @@ class Audience {
   readonly stray: Receipt[] = [];
   private child: ChildProcess | undefined;
 
-  constructor(readonly groups: Group[]) {}
+  constructor(readonly groups: Group[]) {
+    this.audience = { A: groups.filter((g) => AUDIENCE.A.has(g)).length, B: groups.filter((g) => AUDIENCE.B.has(g)).length };
+  }
 
   async open(subscribers: SubscriberSpec[]): Promise<void> {
     const child = fork(fileURLToPath(new URL('./fanout-subscribers.ts', import.meta.url)), [], {
@@ -169,8 +171,11 @@ class Audience {
     if (wanted && list.length >= this.audienceSize(wanted.merchant)) for (const wake of wanted.waiters.splice(0)) wake();
   }
 
+  /** Subscribers allowed to see a change of A or B (counted once: this runs for every receipt). */
+  private readonly audience: Record<'A' | 'B', number>;
+
   audienceSize(merchant: 'A' | 'B'): number {
-    return this.groups.filter((g) => AUDIENCE[merchant].has(g)).length;
+    return this.audience[merchant];
   }
 
   /** Registers a change before it is made, so no receipt of it is taken for a stray one. */
