@@ -14,7 +14,9 @@ import { createTestEnvironment, type TestEnvironment } from './support/test-envi
  * the same fields (graphql/live/shared-rows.ts). Sharing the row must not share what a subscriber may
  * see: with the very same document, merchant B's users never receive merchant A's change (and the
  * other way round), staff receive both, and a staff subscription narrowed to merchant B gets only B's.
- * And the row is read once, not once per subscriber: counted with Prisma's query log on a client
+ * Subscribers with the same document, variables and rules (two tabs of one user, two administrators)
+ * share one execution (shared-subscriptions.ts); the others run their own. And the row is read once,
+ * not once per subscriber: counted with Prisma's query log on a client
  * swapped into the services before anyone subscribes (each operation's context takes `services.prisma`).
  */
 
@@ -41,6 +43,7 @@ let shopB: MerchantFixture;
 let ownerA: UserFixture;
 let ownerB: UserFixture;
 let admin: UserFixture;
+let otherAdmin: UserFixture;
 const clients: Client[] = [];
 
 beforeAll(async () => {
@@ -56,6 +59,7 @@ beforeAll(async () => {
   ownerA = await createUserFixture(db, { roleKey: 'MERCHANT_OWNER', merchantId: shopA.merchant.id });
   ownerB = await createUserFixture(db, { roleKey: 'MERCHANT_OWNER', merchantId: shopB.merchant.id });
   admin = await createUserFixture(db, { roleKey: 'ADMINISTRATOR', secrets: env.services.secrets });
+  otherAdmin = await createUserFixture(db, { roleKey: 'ADMINISTRATOR', secrets: env.services.secrets });
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.databaseUrl, max: 3 }), log: [{ emit: 'event', level: 'query' }] });
   client.$on('query', (event) => statements.push(event.query));
   counting = client;
@@ -134,24 +138,26 @@ describe('payinChanged with one shared read per event', () => {
     const b = await subscribe(ownerB.cookie);
     const staff = await subscribe(admin.cookie);
     const staffOnlyB = await subscribe(admin.cookie, { merchantIds: [encodeGlobalID('Merchant', shopB.merchant.id)] });
+    // Another person with the same rules and document: served by the same execution (shared-subscriptions.ts).
+    const staff2 = await subscribe(otherAdmin.cookie);
     // graphql-ws does not acknowledge a subscription: probe until every one has seen a change.
-    const all = [a1, a2, b, staff, staffOnlyB];
+    const all = [a1, a2, b, staff, staffOnlyB, staff2];
     for (let probe = 0; all.some((seen) => seen.length === 0); probe++) {
       if (probe === 20) throw new Error('the subscriptions never became live');
       if (a1.length === 0 || a2.length === 0) await createTestPayin(shopA, ownerA.cookie);
-      if (b.length === 0 || staffOnlyB.length === 0 || staff.length === 0) await createTestPayin(shopB, ownerB.cookie);
+      if (b.length === 0 || staffOnlyB.length === 0 || staff.length === 0 || staff2.length === 0) await createTestPayin(shopB, ownerB.cookie);
       await new Promise((r) => setTimeout(r, 500));
     }
     for (const seen of all) seen.length = 0;
 
     statements = [];
     const payinA = await createTestPayin(shopA, ownerA.cookie);
-    await until(() => a1.length + a2.length + staff.length >= 3);
+    await until(() => a1.length + a2.length + staff.length + staff2.length >= 4);
     await new Promise((r) => setTimeout(r, 300));
     const readsA = payinReads();
 
     const payinB = await createTestPayin(shopB, ownerB.cookie);
-    await until(() => b.length >= 1 && staff.length >= 2 && staffOnlyB.length >= 1);
+    await until(() => b.length >= 1 && staff.length >= 2 && staff2.length >= 2 && staffOnlyB.length >= 1);
     await new Promise((r) => setTimeout(r, 500));
 
     const onlyA = [{ orderNo: payinA.orderNo, status: 'PENDING', mchId: shopA.mchId }];
@@ -161,7 +167,8 @@ describe('payinChanged with one shared read per event', () => {
     expect(b).toEqual(onlyB);
     expect(staff).toEqual([...onlyA, ...onlyB]);
     expect(staffOnlyB).toEqual(onlyB);
-    // Three subscribers were allowed A's change: one read for all of them beside the mutation's own.
+    expect(staff2).toEqual([...onlyA, ...onlyB]);
+    // Four subscribers were allowed A's change: one read for all of them beside the mutation's own.
     expect(readsA).toBe(mutationReads + 1);
   }, 60_000);
 });
