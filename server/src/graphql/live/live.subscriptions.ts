@@ -19,8 +19,9 @@ import { sharedRead } from './shared-rows.ts';
  * Events come from the platform pub/sub (in process, or Redis so that every replica sees every event)
  * and are filtered by the subscriber's ability before anything is loaded: a merchant user never sees
  * another merchant's events. A payin or payout event then loads the current row once for every
- * subscriber of this process that selects the same fields (shared-rows.ts), and each subscriber checks
- * its read rule against that row again, in memory, before it is sent.
+ * subscriber of this process that selects the same fields (shared-rows.ts), and the read rule is
+ * checked against that row again, in memory, before it is sent. Sockets whose answers would be equal
+ * (same document, variables and rules) share one execution per event (shared-subscriptions.ts).
  */
 
 builder.subscriptionType({});

@@ -9,7 +9,7 @@
  * object (a WeakMap: they go when the event goes) and, within it, by the planned query. Subscribers
  * whose selections differ, or whose read rules planned a different query, get their own read: sharing
  * never hands one subscriber a row shaped or filtered for another. Whether a subscriber may see the row
- * at all is still decided per subscriber, in memory, by its own ability (live.subscriptions.ts).
+ * at all is still decided by its own ability, in memory (live.subscriptions.ts).
  */
 
 const reads = new WeakMap<object, Map<string, Promise<unknown>>>();
