@@ -488,7 +488,8 @@ export async function runScaleOut(): Promise<number> {
     return 1;
   } finally {
     await subscriber?.dispose();
-    for (const proc of procs) await kill(proc, 'SIGTERM');
+    // The worker first: its sandbox callbacks would otherwise meet replicas that are shutting down.
+    for (const proc of [...procs].reverse()) await kill(proc, 'SIGTERM');
     receiver?.closeAllConnections();
     if (receiver) await new Promise((resolve) => receiver!.close(resolve));
     await pool?.end();
