@@ -24,7 +24,9 @@ import { createPayinThroughApi, seedPayinMerchant, type PayinMerchant } from './
  *   (`merchantIds: [A]`), 50 % users of merchant A, 15 % of merchant B, 10 % of merchant C.
  * Changes alternate between a payin of A and one of B (C never changes): an A change goes to 75 % of
  * the subscribers, a B change to 35 %. The selection is the admin app's live row (PayinRowFields:
- * money, merchant, service, channel).
+ * money, merchant, service, channel). Each group's sockets use four sessions of four people with the
+ * same role, as a back office's many tabs come from few roles: equal subscriptions share an execution
+ * (server/src/graphql/live/shared-subscriptions.ts), different groups never do.
  *
  * The raw floor is PostgreSQL LISTEN/NOTIFY to 2,000 plain WebSockets: the change is an UPDATE and a
  * `pg_notify` in one transaction (NOTIFY is delivered at commit, like Payrail's after-commit publish);
@@ -127,8 +129,8 @@ const ms = (v: number) => v.toFixed(1);
 
 /**
  * One side's audience: a subscriber child process, the commit time of each change, and every receipt.
- * `change(key, merchant)` is awaited by the side's run: it resolves once every subscriber allowed to
- * see that change reported it.
+ * A side's run registers its change with `expect` before making it and awaits `delivered`, which
+ * resolves once every subscriber allowed to see that change reported it.
  */
 class Audience {
   readonly receipts = new Map<string, Receipt[]>();
