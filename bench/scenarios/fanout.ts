@@ -100,11 +100,11 @@ export function fanoutSubscriberCount(): number {
 }
 
 /** Each subscriber's group, in subscriber order. */
-function groupsOf(total: number): Group[] {
+function groupsOf(subscriberCount: number): Group[] {
   const groups: Group[] = [];
-  for (const [group, share] of SHARES) for (let i = 0; i < Math.round(total * share); i++) groups.push(group);
-  while (groups.length < total) groups.push('A');
-  return groups.slice(0, total);
+  for (const [group, share] of SHARES) for (let i = 0; i < Math.round(subscriberCount * share); i++) groups.push(group);
+  while (groups.length < subscriberCount) groups.push('A');
+  return groups.slice(0, subscriberCount);
 }
 
 interface Payin {
@@ -249,8 +249,8 @@ const PROBES = 5;
 
 export function fanoutScenario(bench: BenchEnvironment, size: { operations: number; warmup: number }): Scenario {
   const { env, pool } = bench;
-  const total = fanoutSubscriberCount();
-  const groups = groupsOf(total);
+  const subscriberCount = fanoutSubscriberCount();
+  const groups = groupsOf(subscriberCount);
   const perMerchant = Math.ceil((size.warmup + size.operations) / 2) + PROBES;
   const merchants = {} as Record<'A' | 'B' | 'C', PayinMerchant>;
   /** Payins still PENDING, per side and merchant: each change closes the next one. */
@@ -383,8 +383,8 @@ export function fanoutScenario(bench: BenchEnvironment, size: { operations: numb
   return {
     key: 'fanout',
     title: 'f. Subscription fan-out',
-    payrailDoes: `closePayin over HTTP; payinChanged (the admin app's row) to ${total} graphql-ws subscribers (3 merchants' users, staff)`,
-    rawDoes: `UPDATE + pg_notify in one transaction; one LISTEN connection reads the row once, sends it to ${total} plain WebSockets by merchant`,
+    payrailDoes: `closePayin over HTTP; payinChanged (the admin app's row) to ${subscriberCount} graphql-ws subscribers (3 merchants' users, staff)`,
+    rawDoes: `UPDATE + pg_notify in one transaction; one LISTEN connection reads the row once, sends it to ${subscriberCount} plain WebSockets by merchant`,
     ...size,
     // One change at a time: each operation is one fan-out, finished when its last subscriber has it.
     concurrency: 1,
@@ -432,8 +432,8 @@ export function fanoutScenario(bench: BenchEnvironment, size: { operations: numb
             const raw = await startRawFanout();
             await sides.raw.open(raw.specs);
             const deadline = Date.now() + 10_000;
-            while (raw.registered() < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-            check(raw.registered() === total, `${raw.registered()} of ${total} plain sockets registered`);
+            while (raw.registered() < subscriberCount && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+            check(raw.registered() === subscriberCount, `${raw.registered()} of ${subscriberCount} plain sockets registered`);
           },
           async run(i) {
             const merchant = merchantOf(i);
@@ -459,7 +459,7 @@ export function fanoutScenario(bench: BenchEnvironment, size: { operations: numb
           const line = (label: string, p: Latency | undefined) =>
             p ? `${label}: commit → subscriber per delivery (measured changes) p50 ${ms(p.p50)} / p95 ${ms(p.p95)} / p99 ${ms(p.p99)} / max ${ms(p.max)} ms` : `${label}: —`;
           return [
-            `${total} subscribers (${SHARES.map(([g, s]) => `${g} ${Math.round(s * 100)} %`).join(', ')}); a change of A reaches ${sides.payrail.audienceSize('A')} of them, of B ${sides.payrail.audienceSize('B')}`,
+            `${subscriberCount} subscribers (${SHARES.map(([g, s]) => `${g} ${Math.round(s * 100)} %`).join(', ')}); a change of A reaches ${sides.payrail.audienceSize('A')} of them, of B ${sides.payrail.audienceSize('B')}`,
             line('Payrail', latency.payrail),
             line('raw', latency.raw),
             'ops/s and p50/p95 in the table are per change, from the request until its last subscriber has it (Payrail: including the closePayin HTTP call)',
