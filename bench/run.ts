@@ -6,6 +6,7 @@ import { startBenchEnvironment, type BenchEnvironment } from './lib/environment.
 import { runScenario, stopOperations, type Scenario, type ScenarioResult } from './lib/harness.ts';
 import { resultsJson, scenarioTable, summaryTable, type RunInfo } from './lib/report.ts';
 import { concurrentPayoutsScenario } from './scenarios/concurrent-payouts.ts';
+import { fanoutScenario } from './scenarios/fanout.ts';
 import { graphqlPayinsScenario } from './scenarios/graphql-payins.ts';
 import { ledgerPostingScenario } from './scenarios/ledger-posting.ts';
 import { payinCreateScenario } from './scenarios/payin-create.ts';
@@ -19,18 +20,19 @@ import { startupSummary, type StartupResults } from './startup.ts';
  *
  *   BENCH_SCALE=2           twice the operations (default 1: 70–90 s on 2 cores)
  *   BENCH_CONCURRENCY=16    operations in flight per side, and both sides' connection pools (default 8)
- *   BENCH_SCENARIOS=payin-create,ledger-posting   only these (also graphql-payins, concurrent-payouts)
+ *   BENCH_SCENARIOS=payin-create,ledger-posting   only these (also graphql-payins, concurrent-payouts; fanout, 2–3 minutes, runs only when named)
  *   BENCH_DATABASE_URL / TEST_DATABASE_URL   a superuser connection to use instead of an embedded server
  */
 
 type ScenarioFactory = (bench: BenchEnvironment, size: { operations: number; warmup: number }) => Scenario;
 
-/** Operations per scenario at BENCH_SCALE=1. */
-const SCENARIOS: Array<{ key: string; operations: number; create: ScenarioFactory }> = [
+/** Operations per scenario at BENCH_SCALE=1; `optIn` ones (minutes long) run only when BENCH_SCENARIOS names them. */
+const SCENARIOS: Array<{ key: string; operations: number; create: ScenarioFactory; optIn?: boolean }> = [
   { key: 'payin-create', operations: 600, create: payinCreateScenario },
   { key: 'ledger-posting', operations: 1200, create: ledgerPostingScenario },
   { key: 'graphql-payins', operations: 300, create: graphqlPayinsScenario },
   { key: 'concurrent-payouts', operations: 500, create: concurrentPayoutsScenario },
+  { key: 'fanout', operations: 30, create: fanoutScenario, optIn: true },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
@@ -49,7 +51,7 @@ function selectedScenarios() {
   const wanted = (process.env.BENCH_SCENARIOS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.key === w));
   if (unknown.length > 0) throw new Error(`unknown BENCH_SCENARIOS ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.key).join(', ')}`);
-  return wanted.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => wanted.includes(s.key));
+  return wanted.length === 0 ? SCENARIOS.filter((s) => !s.optIn) : SCENARIOS.filter((s) => wanted.includes(s.key));
 }
 
 let cleanup: (() => Promise<void>) | undefined;

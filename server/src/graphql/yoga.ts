@@ -10,6 +10,7 @@ import type { GraphQLContext } from './context.ts';
 import { presentError } from './errors.ts';
 import { hardeningPlugin, loadAllowList, operationAllowed, OperationNotAllowedError } from './hardening.ts';
 import { schema } from './schema/index.ts';
+import { createSubscriptionSharing } from './live/shared-subscriptions.ts';
 import { watchSocketSessions } from './socket-sessions.ts';
 
 type ServerContext = { req: FastifyRequest; reply: FastifyReply };
@@ -88,6 +89,8 @@ export function attachSubscriptions(yoga: Yoga, server: Server, services: AppSer
   });
   // Sockets end with their session (sign-out, revocation, expiry) and reconnect when abilities change.
   const sessions = watchSocketSessions(services, services.config.WS_SESSION_CHECK_SECONDS * 1000);
+  // Subscribers who would get the same answers share one execution per event (live/shared-subscriptions.ts).
+  const sharing = createSubscriptionSharing();
   const disposable = useServer(
     {
       onConnect: async (ctx) => {
@@ -97,7 +100,7 @@ export function attachSubscriptions(yoga: Yoga, server: Server, services: AppSer
         return true;
       },
       execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      subscribe: (args: any) => sharing(args, () => args.rootValue.subscribe(args)),
       onSubscribe: async (ctx, _id, payload) => {
         if (!operationAllowed(allowList, ctx.extra.request.headers, payload.query, maxTokens)) return [new OperationNotAllowedError()];
         const { schema: envelopedSchema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({

@@ -8,6 +8,7 @@ import { DeliveryRef } from '../deliveries/deliveries.schema.ts';
 import { ExportRef } from '../exports/exports.schema.ts';
 import { PayinRef } from '../payins/payins.schema.ts';
 import { PayoutRef } from '../payouts/payouts.schema.ts';
+import { sharedRead } from './shared-rows.ts';
 
 /**
  * Live updates over graphql-ws (same port and path as HTTP GraphQL, same session cookie):
@@ -17,7 +18,10 @@ import { PayoutRef } from '../payouts/payouts.schema.ts';
  *   exportProgress  the viewer's own exports while they run
  * Events come from the platform pub/sub (in process, or Redis so that every replica sees every event)
  * and are filtered by the subscriber's ability before anything is loaded: a merchant user never sees
- * another merchant's events. Each event then loads the current row with the same read rule.
+ * another merchant's events. A payin or payout event then loads the current row once for every
+ * subscriber of this process that selects the same fields (shared-rows.ts), and the read rule is
+ * checked against that row again, in memory, before it is sent. Sockets whose answers would be equal
+ * (same document, variables and rules) share one execution per event (shared-subscriptions.ts).
  */
 
 builder.subscriptionType({});
@@ -32,7 +36,7 @@ const allowed = (ctx: GraphQLContext, model: 'Order' | 'Payout' | 'Delivery', ev
   (only === null || only.has(event.merchantId)) && can(ctx, 'read', model, event as never);
 
 builder.subscriptionField('payinChanged', (t) =>
-  t.field({
+  t.prismaField({
     type: PayinRef,
     nullable: true,
     description: 'Payin created or changed status. Optionally only these merchants.',
@@ -45,12 +49,15 @@ builder.subscriptionField('payinChanged', (t) =>
         filter((change: StatusChanged) => allowed(ctx, 'Order', change, only)),
       );
     },
-    resolve: (change: StatusChanged, _args, ctx) => ctx.prisma.order.findUnique({ where: { id: change.id } }),
+    resolve: async (query, change: StatusChanged, _args, ctx) => {
+      const row = await sharedRead(change, query, () => ctx.prisma.order.findUnique({ ...query, where: { id: change.id } }));
+      return row && can(ctx, 'read', 'Order', row) ? row : null;
+    },
   }),
 );
 
 builder.subscriptionField('payoutChanged', (t) =>
-  t.field({
+  t.prismaField({
     type: PayoutRef,
     nullable: true,
     description: 'Payout created or changed status. Optionally only these merchants.',
@@ -63,7 +70,10 @@ builder.subscriptionField('payoutChanged', (t) =>
         filter((change: StatusChanged) => allowed(ctx, 'Payout', change, only)),
       );
     },
-    resolve: (change: StatusChanged, _args, ctx) => ctx.prisma.payout.findUnique({ where: { id: change.id } }),
+    resolve: async (query, change: StatusChanged, _args, ctx) => {
+      const row = await sharedRead(change, query, () => ctx.prisma.payout.findUnique({ ...query, where: { id: change.id } }));
+      return row && can(ctx, 'read', 'Payout', row) ? row : null;
+    },
   }),
 );
 
