@@ -27,27 +27,42 @@ import type { GraphQLContext } from '../context.ts';
 /** Extension key of a field's column needs. */
 const READS_COLUMNS = 'payrailReadsColumns';
 
-/** Field extensions saying which columns of the parent row a custom field's resolver reads. */
-export function readsColumns(columns: readonly string[]): { [READS_COLUMNS]: readonly string[] } {
-  return { [READS_COLUMNS]: columns };
+interface ColumnNeeds {
+  columns: readonly string[];
+  /** A to-one relation the field's resolver reads as its `select` planned it (a guarded relation field). */
+  relation?: string;
+}
+
+/** Field extensions saying which columns (and which to-one relation) of the parent row a custom field's resolver reads. */
+export function readsColumns(columns: readonly string[], opts: { relation?: string } = {}): { [READS_COLUMNS]: ColumnNeeds } {
+  return { [READS_COLUMNS]: { columns, ...opts } };
 }
 
 type Row = Record<string, unknown>;
-type DmmfField = { name: string; kind: string; isList: boolean; relationFromFields?: readonly string[] };
+type DmmfField = { name: string; kind: string; type: string; isList: boolean; relationFromFields?: readonly string[] };
 const MODELS = getDatamodel().datamodel.models as unknown as Record<string, { fields: DmmfField[] }>;
 
-/** Per model: its scalar (and enum) columns, and the ones always read (primary key `id`, foreign keys). */
-const SHAPES: Map<string, { scalars: Set<string>; always: string[] }> = new Map(
+interface ModelShape {
+  scalars: Set<string>;
+  /** Always read: the primary key `id` and every foreign key. */
+  always: string[];
+  /** To-one relations: name → related model. */
+  toOne: Map<string, string>;
+}
+
+const SHAPES: Map<string, ModelShape> = new Map(
   Object.entries(MODELS).map(([name, m]) => {
     const scalars = new Set(m.fields.filter((f) => f.kind === 'scalar' || f.kind === 'enum').map((f) => f.name));
     const keys = m.fields.flatMap((f) => (f.kind === 'object' ? [...(f.relationFromFields ?? [])] : []));
-    return [name, { scalars, always: [...new Set(['id', ...keys])].filter((c) => scalars.has(c)) }];
+    const toOne = new Map(m.fields.filter((f) => f.kind === 'object' && !f.isList).map((f) => [f.name, f.type]));
+    return [name, { scalars, always: [...new Set(['id', ...keys])].filter((c) => scalars.has(c)), toOne }];
   }),
 );
 
 /**
  * The planned page query with only the columns the selection needs, or the query unchanged when a
- * selected field's needs are unknown (or the type is planned in select mode already).
+ * selected field's needs are unknown (or the type is planned in select mode already). To-one relations
+ * planned whole (`merchant: true`) are narrowed the same way, from their own sub-selection.
  */
 export function narrowPageQuery(
   ctx: GraphQLContext,
@@ -57,36 +72,77 @@ export function narrowPageQuery(
   query: { select?: Row; include?: Row },
   paths: ReadonlyArray<readonly string[]>,
 ): { select?: Row; include?: Row } {
-  const shape = SHAPES.get(model);
   const type = info.schema.getType(typeName);
-  if (query.select || !shape || !isObjectType(type)) return query;
-  const fieldNames = new Set<string>();
-  for (const path of paths) for (const node of info.fieldNodes) collectAt(info, node.selectionSet, path, fieldNames);
-  const columns = new Set(shape.always);
-  for (const name of fieldNames) {
-    const needs = columnsOf(type, name, shape.scalars);
-    if (!needs) return query;
-    for (const column of needs) columns.add(column);
-  }
-  for (const column of conditionColumns(ctx)) if (shape.scalars.has(column)) columns.add(column);
-  const select: Row = {};
-  for (const column of columns) select[column] = true;
-  return { select: { ...select, ...query.include } };
+  if (query.select || !query || !isObjectType(type)) return query;
+  const fields = new Map<string, FieldNode[]>();
+  for (const path of paths) for (const node of info.fieldNodes) collectAt(info, node.selectionSet, path, fields);
+  const select = narrowSelect(info, conditionColumns(ctx), type, model, query.include ?? {}, fields);
+  return select ? { select } : query;
 }
 
-/** The columns one field of the node type reads, or undefined when it does not say. */
-function columnsOf(type: GraphQLObjectType, name: string, scalars: ReadonlySet<string>): readonly string[] | undefined {
-  if (name === '__typename') return [];
+/** The `select` of one model's row for the fields selected of its type, or undefined when a field's needs are unknown. */
+function narrowSelect(
+  info: GraphQLResolveInfo,
+  ruleColumns: ReadonlySet<string>,
+  type: GraphQLObjectType,
+  model: string,
+  include: Row,
+  fields: ReadonlyMap<string, FieldNode[]>,
+): Row | undefined {
+  const shape = SHAPES.get(model);
+  if (!shape) return undefined;
+  const columns = new Set(shape.always);
+  /** Relation name → the field nodes that read it whole. */
+  const relations = new Map<string, { type: GraphQLObjectType; nodes: FieldNode[] }>();
+  for (const [name, nodes] of fields) {
+    const needs = columnsOf(type, name, shape.scalars);
+    if (!needs) return undefined;
+    for (const column of needs.columns) columns.add(column);
+    const related = needs.relation ? getNamedType(type.getFields()[name]!.type) : undefined;
+    if (needs.relation && isObjectType(related)) {
+      const entry = relations.get(needs.relation) ?? { type: related, nodes: [] };
+      entry.nodes.push(...nodes);
+      relations.set(needs.relation, entry);
+    }
+  }
+  for (const column of ruleColumns) if (shape.scalars.has(column)) columns.add(column);
+  const select: Row = {};
+  for (const column of columns) select[column] = true;
+  for (const [name, planned] of Object.entries(include)) select[name] = narrowRelation(info, ruleColumns, shape, name, planned, relations.get(name));
+  return select;
+}
+
+/** A to-one relation planned whole, narrowed to its fields' columns; anything else as planned. */
+function narrowRelation(
+  info: GraphQLResolveInfo,
+  ruleColumns: ReadonlySet<string>,
+  shape: ModelShape,
+  name: string,
+  planned: unknown,
+  read: { type: GraphQLObjectType; nodes: FieldNode[] } | undefined,
+): unknown {
+  const model = shape.toOne.get(name);
+  if (planned !== true || !model || !read) return planned;
+  const fields = new Map<string, FieldNode[]>();
+  for (const node of read.nodes) collectAt(info, node.selectionSet, [], fields);
+  const select = narrowSelect(info, ruleColumns, read.type, model, {}, fields);
+  return select ? { select } : planned;
+}
+
+/** What one field of a type reads of its row, or undefined when it does not say. */
+function columnsOf(type: GraphQLObjectType, name: string, scalars: ReadonlySet<string>): ColumnNeeds | undefined {
+  if (name === '__typename') return { columns: [] };
   const field = type.getFields()[name];
   if (!field) return undefined;
   const extensions = field.extensions as Record<string, unknown>;
-  const declared = extensions[READS_COLUMNS] as readonly string[] | undefined;
-  if (declared) return declared.every((c) => scalars.has(c)) ? declared : undefined;
-  if (extensions.pothosPrismaRelationField) return [];
+  const declared = extensions[READS_COLUMNS] as ColumnNeeds | undefined;
+  if (declared) return declared.columns.every((c) => scalars.has(c)) ? declared : undefined;
+  const relation = extensions.pothosPrismaRelationField as { name?: unknown; isList?: unknown } | undefined;
+  if (relation && typeof relation.name === 'string') return { columns: [], ...(relation.isList ? {} : { relation: relation.name }) };
   const exposed = extensions.pothosExposedField;
-  if (typeof exposed === 'string' && scalars.has(exposed)) return [exposed];
+  if (typeof exposed === 'string' && scalars.has(exposed)) return { columns: [exposed] };
   // A relay node's global `id` is made from the primary key, which is always read.
-  if (name === 'id' && getNamedType(field.type).name === 'ID') return [];
+  if (name === 'id' && getNamedType(field.type).name === 'ID') return { columns: [] };
   return undefined;
 }
 
@@ -94,7 +150,7 @@ function columnsOf(type: GraphQLObjectType, name: string, scalars: ReadonlySet<s
  * Names of the fields selected under `path` (e.g. edges → node), through fragments. A field under a
  * @skip/@include directive counts as selected: more columns than needed, never fewer.
  */
-function collectAt(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, path: readonly string[], into: Set<string>): void {
+function collectAt(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, path: readonly string[], into: Map<string, FieldNode[]>): void {
   if (!set) return;
   for (const selection of set.selections) {
     if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -102,9 +158,11 @@ function collectAt(info: GraphQLResolveInfo, set: SelectionSetNode | undefined, 
     } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
       collectAt(info, info.fragments[selection.name.value]?.selectionSet, path, into);
     } else if (path.length === 0) {
-      into.add(selection.name.value);
+      const nodes = into.get(selection.name.value) ?? [];
+      nodes.push(selection);
+      into.set(selection.name.value, nodes);
     } else if (selection.name.value === path[0]) {
-      collectAt(info, (selection as FieldNode).selectionSet, path.slice(1), into);
+      collectAt(info, selection.selectionSet, path.slice(1), into);
     }
   }
 }
