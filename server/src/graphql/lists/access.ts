@@ -27,9 +27,25 @@ export function readWhere(ctx: GraphQLContext, model: ReadModel): Where {
 
 type Decision = 'all' | 'none' | 'per-row';
 
+/** Decisions per ability (built once per request or socket, never changed) and model. */
+const decisions = new WeakMap<object, Map<ReadModel, Decision>>();
+
 /** Whether the ability's read rules for a model need a per-row check. */
 function decide(ctx: GraphQLContext, model: ReadModel): Decision {
-  const rules = ctx.ability.rulesFor('read', model);
+  let byModel = decisions.get(ctx.ability);
+  if (!byModel) {
+    byModel = new Map();
+    decisions.set(ctx.ability, byModel);
+  }
+  let decision = byModel.get(model);
+  if (decision === undefined) {
+    decision = decideRules(ctx.ability.rulesFor('read', model));
+    byModel.set(model, decision);
+  }
+  return decision;
+}
+
+function decideRules(rules: ReadonlyArray<{ inverted: boolean; conditions?: unknown }>): Decision {
   if (rules.length === 0) return 'none';
   if (rules.some((r) => r.inverted)) return 'per-row';
   return rules.some((r) => !r.conditions) ? 'all' : 'per-row';

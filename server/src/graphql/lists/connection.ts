@@ -63,7 +63,8 @@ export async function keysetConnection<T extends Row>(opts: KeysetConnectionOpti
 
   const wantsRows = selectsMoreThanCount(info);
   const page = await resolveCursorConnection(
-    { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE, toCursor: (row) => encodeCursor(sort, row as Row) },
+    // Cursors are made when asked for (lazyEdge), not for every row of every page.
+    { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE, toCursor: () => '' },
     async ({ before, after, limit, inverted }) => {
       // Decode even when rows are not wanted, so a bad cursor is always an error.
       const bounds = {
@@ -80,7 +81,24 @@ export async function keysetConnection<T extends Row>(opts: KeysetConnectionOpti
       }) as Promise<Row[]>;
     },
   );
-  return { ...(page as unknown as Omit<ListPage<T>, 'totalCount'>), totalCount };
+  const edges = page.edges.map((edge) => (edge ? lazyEdge(sort, edge.node as Row) : edge));
+  const pageInfo = { ...page.pageInfo };
+  if (edges.length > 0) {
+    pageInfo.startCursor = edges[0]?.cursor;
+    pageInfo.endCursor = edges[edges.length - 1]?.cursor;
+  }
+  return { edges, pageInfo, totalCount } as unknown as ListPage<T>;
+}
+
+/** An edge whose cursor is encoded when read: a page whose query selects no cursors encodes two (pageInfo's). */
+function lazyEdge(sort: KeysetSort, node: Row): { cursor: string; node: Row } {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= encodeCursor(sort, node));
+    },
+  };
 }
 
 /** False when the connection's selection is only `totalCount` (and `__typename`): then no page is read. */

@@ -44,6 +44,8 @@ export function typeOfModel(model: ModelName): string {
 
 const MODELS: ReadonlySet<string> = new Set(MODEL_NAMES);
 
+const refused = (model: ModelName, where: string) => forbidden(`not allowed to read this ${model} (${where})`, { subject: model });
+
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 
@@ -67,15 +69,14 @@ export function guardRelations(schema: GraphQLSchema): GraphQLSchema {
         const from: ParentRow | undefined = parentModel && parent && typeof parent === 'object' ? { model: parentModel, row: parent as Record<string, unknown> } : undefined;
         if (list) return guardAll(ctx, model, value as Array<{ id: unknown }>, from);
         if (!required) return guard(ctx, model, value as { id: unknown }, from);
-        const refuse = () => forbidden(`not allowed to read this ${model} (${where})`, { subject: model });
         const readable = canReadRow(ctx, model, value as { id: unknown }, from);
         if (typeof readable !== 'boolean') {
           return readable.then((ok) => {
-            if (!ok) throw refuse();
+            if (!ok) throw refused(model, where);
             return value;
           });
         }
-        if (!readable) throw refuse();
+        if (!readable) throw refused(model, where);
         return value;
       };
       field.resolve = (parent, args, ctx, info) => {
