@@ -27,8 +27,9 @@ beforeAll(async () => {
   const world = await buildWorld(env.prisma, { ordersA: 25, ordersB: 5 });
   admin = await createUserFixture(env.prisma, { roleKey: 'ADMINISTRATOR', totp: true, secrets: env.services.secrets });
   owner = await createUserFixture(env.prisma, { roleKey: 'MERCHANT_OWNER', merchantId: world.a.id });
-  counting = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.databaseUrl, max: 2 }), log: [{ emit: 'event', level: 'query' }] });
-  counting.$on('query', (event) => statements.push(event.query));
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: env.databaseUrl, max: 2 }), log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => statements.push(event.query));
+  counting = client;
 });
 
 afterAll(async () => {
