@@ -35,28 +35,34 @@ export function requestDigitsMap(ctx: GraphQLContext): Promise<Map<string, numbe
   return requestDigits(ctx)();
 }
 
-/** Digits of a currency: process cache first, else this request's one read of the currencies table. */
-export async function digitsOf(ctx: GraphQLContext, currency: string): Promise<number> {
+/**
+ * Digits of a currency: process cache first (answered at once, so a page of amounts resolves without a
+ * promise per row), else this request's one read of the currencies table.
+ */
+export function digitsOf(ctx: GraphQLContext, currency: string): number | Promise<number> {
   const cached = cachedCurrencyDigits(currency);
   if (cached !== undefined) return cached;
-  const digits = (await requestDigitsMap(ctx)).get(currency);
-  if (digits === undefined) throw new Error(`unknown currency ${currency}`);
-  return digits;
+  return requestDigitsMap(ctx).then((digits) => {
+    const found = digits.get(currency);
+    if (found === undefined) throw new Error(`unknown currency ${currency}`);
+    return found;
+  });
 }
 
 /** A Money value for GraphQL (resolve `amount` etc. fields with this). */
-export async function money(ctx: GraphQLContext, minor: bigint, currency: string): Promise<MoneyShape> {
-  return { minor, currency, digits: await digitsOf(ctx, currency) };
+export function money(ctx: GraphQLContext, minor: bigint, currency: string): MoneyShape | Promise<MoneyShape> {
+  const digits = digitsOf(ctx, currency);
+  return typeof digits === 'number' ? { minor, currency, digits } : digits.then((d) => ({ minor, currency, digits: d }));
 }
 
 /** Same, for a nullable amount. */
-export async function maybeMoney(ctx: GraphQLContext, minor: bigint | null | undefined, currency: string | null | undefined): Promise<MoneyShape | null> {
+export function maybeMoney(ctx: GraphQLContext, minor: bigint | null | undefined, currency: string | null | undefined): MoneyShape | null | Promise<MoneyShape | null> {
   if (minor === null || minor === undefined || !currency) return null;
   return money(ctx, minor, currency);
 }
 
 /** A limit bound: 0 means "no limit" (seed 001), shown as null. */
-export async function boundMoney(ctx: GraphQLContext, minor: bigint, currency: string): Promise<MoneyShape | null> {
+export function boundMoney(ctx: GraphQLContext, minor: bigint, currency: string): MoneyShape | null | Promise<MoneyShape | null> {
   return minor === 0n ? null : money(ctx, minor, currency);
 }
 

@@ -27,9 +27,25 @@ export function readWhere(ctx: GraphQLContext, model: ReadModel): Where {
 
 type Decision = 'all' | 'none' | 'per-row';
 
+/** Decisions per ability (built once per request or socket, never changed) and model. */
+const decisions = new WeakMap<object, Map<ReadModel, Decision>>();
+
 /** Whether the ability's read rules for a model need a per-row check. */
 function decide(ctx: GraphQLContext, model: ReadModel): Decision {
-  const rules = ctx.ability.rulesFor('read', model);
+  let byModel = decisions.get(ctx.ability);
+  if (!byModel) {
+    byModel = new Map();
+    decisions.set(ctx.ability, byModel);
+  }
+  let decision = byModel.get(model);
+  if (decision === undefined) {
+    decision = decideRules(ctx.ability.rulesFor('read', model));
+    byModel.set(model, decision);
+  }
+  return decision;
+}
+
+function decideRules(rules: ReadonlyArray<{ inverted: boolean; conditions?: unknown }>): Decision {
   if (rules.length === 0) return 'none';
   if (rules.some((r) => r.inverted)) return 'per-row';
   return rules.some((r) => !r.conditions) ? 'all' : 'per-row';
@@ -148,10 +164,12 @@ function withParent(model: ReadModel, row: Record<string, unknown>, parent: Pare
 /**
  * Whether the viewer may read this loaded row of `model`. Rules that can be decided on the row (see
  * decidableOnRow; the parent it was reached from counts as its loaded relation) are decided in memory,
- * without a query; any other rule (a condition through a relation that is not loaded, a column the row
- * was loaded without) is decided in SQL, batched per model and tick.
+ * without a query, and then the answer is immediate (no promise: a page of 100 rows with three guarded
+ * relations would otherwise cost 300 promises and their microtask turns); any other rule (a condition
+ * through a relation that is not loaded, a column the row was loaded without) is decided in SQL,
+ * batched per model and tick.
  */
-export async function canReadRow(ctx: GraphQLContext, model: ReadModel, row: { id: unknown }, parent?: ParentRow): Promise<boolean> {
+export function canReadRow(ctx: GraphQLContext, model: ReadModel, row: { id: unknown }, parent?: ParentRow): boolean | Promise<boolean> {
   const decision = decide(ctx, model);
   if (decision === 'all') return true;
   if (decision === 'none') return false;
@@ -165,17 +183,20 @@ export async function canReadRow(ctx: GraphQLContext, model: ReadModel, row: { i
   return readableId(ctx, model, row.id);
 }
 
-/** A loaded to-one relation, or null when the viewer may not read it. */
-export async function guard<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, row: T | null | undefined, parent?: ParentRow): Promise<T | null> {
+/** A loaded to-one relation, or null when the viewer may not read it (at once when decided in memory). */
+export function guard<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, row: T | null | undefined, parent?: ParentRow): T | null | Promise<T | null> {
   if (!row) return null;
-  return (await canReadRow(ctx, model, row, parent)) ? row : null;
+  const readable = canReadRow(ctx, model, row, parent);
+  if (typeof readable === 'boolean') return readable ? row : null;
+  return readable.then((ok) => (ok ? row : null));
 }
 
-/** The rows of a loaded to-many relation the viewer may read, in their order. */
-export async function guardAll<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, rows: readonly T[], parent?: ParentRow): Promise<T[]> {
+/** The rows of a loaded to-many relation the viewer may read, in their order (at once when all are decided in memory). */
+export function guardAll<T extends { id: unknown }>(ctx: GraphQLContext, model: ReadModel, rows: readonly T[], parent?: ParentRow): T[] | Promise<T[]> {
   const decision = decide(ctx, model);
   if (decision === 'all') return [...rows];
   if (decision === 'none') return [];
-  const readable = await Promise.all(rows.map((row) => canReadRow(ctx, model, row, parent)));
-  return rows.filter((_row, i) => readable[i]);
+  const readable = rows.map((row) => canReadRow(ctx, model, row, parent));
+  if (readable.every((r) => typeof r === 'boolean')) return rows.filter((_row, i) => readable[i]);
+  return Promise.all(readable).then((flags) => rows.filter((_row, i) => flags[i]));
 }

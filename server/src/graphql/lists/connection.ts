@@ -4,15 +4,20 @@ import { resolveCursorConnection, type DefaultConnectionArguments } from '@potho
 import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
+import { narrowPageQuery } from './columns.ts';
 import { decodeCursor, encodeCursor, keysetOrderBy, keysetWhere, type KeysetSort } from './keyset.ts';
+import { modelOfType } from './relation-guard.ts';
 
 /**
  * Root list fields: Relay connections with keyset pagination and a total count.
  *
  * One SELECT per page (the nested relations the query asks for are planned by the Prisma plugin from
  * the selection set, so a page of orders with merchant, service, channel and payments is one query per
- * relation, not per row) and, only when `totalCount` is selected, one COUNT with the same WHERE.
+ * relation, not per row) and, only when `totalCount` is selected, one COUNT with the same WHERE. The
+ * page reads only the columns its selection needs (columns.ts).
  */
+
+const NODE_PATHS = [['nodes'], ['edges', 'node']] as const;
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 200;
@@ -45,18 +50,21 @@ export async function keysetConnection<T extends Row>(opts: KeysetConnectionOpti
   let counted: Promise<number> | undefined;
   const totalCount = () => (counted ??= opts.count({ where }));
 
-  const query = (await queryFromInfo({
+  const planned = (await queryFromInfo({
     context: ctx,
     info,
     typeName: opts.typeName,
-    paths: [['nodes'], ['edges', 'node']],
+    paths: NODE_PATHS.map((p) => [...p]),
     awaitSelections: true,
   })) as { select?: Row; include?: Row };
+  const model = modelOfType(opts.typeName);
+  const query = model ? narrowPageQuery(ctx, info, opts.typeName, model, planned, NODE_PATHS) : planned;
   if (query.select) query.select = { ...query.select, [sort.column.field]: true, [sort.id.field]: true };
 
   const wantsRows = selectsMoreThanCount(info);
   const page = await resolveCursorConnection(
-    { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE, toCursor: (row) => encodeCursor(sort, row as Row) },
+    // Cursors are made when asked for (lazyEdge), not for every row of every page.
+    { args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE, toCursor: () => '' },
     async ({ before, after, limit, inverted }) => {
       // Decode even when rows are not wanted, so a bad cursor is always an error.
       const bounds = {
@@ -73,7 +81,24 @@ export async function keysetConnection<T extends Row>(opts: KeysetConnectionOpti
       }) as Promise<Row[]>;
     },
   );
-  return { ...(page as unknown as Omit<ListPage<T>, 'totalCount'>), totalCount };
+  const edges = page.edges.map((edge) => (edge ? lazyEdge(sort, edge.node as Row) : edge));
+  const pageInfo = { ...page.pageInfo };
+  if (edges.length > 0) {
+    pageInfo.startCursor = edges[0]?.cursor;
+    pageInfo.endCursor = edges[edges.length - 1]?.cursor;
+  }
+  return { edges, pageInfo, totalCount } as unknown as ListPage<T>;
+}
+
+/** An edge whose cursor is encoded when read: a page whose query selects no cursors encodes two (pageInfo's). */
+function lazyEdge(sort: KeysetSort, node: Row): { cursor: string; node: Row } {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= encodeCursor(sort, node));
+    },
+  };
 }
 
 /** False when the connection's selection is only `totalCount` (and `__typename`): then no page is read. */

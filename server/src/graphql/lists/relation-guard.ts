@@ -44,6 +44,11 @@ export function typeOfModel(model: ModelName): string {
 
 const MODELS: ReadonlySet<string> = new Set(MODEL_NAMES);
 
+const refused = (model: ModelName, where: string) => forbidden(`not allowed to read this ${model} (${where})`, { subject: model });
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+
 export function guardRelations(schema: GraphQLSchema): GraphQLSchema {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
   for (const type of Object.values(schema.getTypeMap())) {
@@ -57,15 +62,26 @@ export function guardRelations(schema: GraphQLSchema): GraphQLSchema {
       const resolve: GraphQLFieldResolver<unknown, GraphQLContext> = field.resolve ?? defaultFieldResolver;
       const where = `${type.name}.${field.name}`;
       const parentModel = modelOfType(type.name);
-      field.resolve = async (parent, args, ctx, info) => {
-        const value = await resolve(parent, args, ctx, info);
+      /** The resolved value, checked; synchronous when the ability decides it in memory. */
+      const check = (value: unknown, parent: unknown, ctx: GraphQLContext): unknown => {
         if (value === null || value === undefined) return value;
         // The parent row decides conditions through the relation back to it without a query.
         const from: ParentRow | undefined = parentModel && parent && typeof parent === 'object' ? { model: parentModel, row: parent as Record<string, unknown> } : undefined;
         if (list) return guardAll(ctx, model, value as Array<{ id: unknown }>, from);
         if (!required) return guard(ctx, model, value as { id: unknown }, from);
-        if (await canReadRow(ctx, model, value as { id: unknown }, from)) return value;
-        throw forbidden(`not allowed to read this ${model} (${where})`, { subject: model });
+        const readable = canReadRow(ctx, model, value as { id: unknown }, from);
+        if (typeof readable !== 'boolean') {
+          return readable.then((ok) => {
+            if (!ok) throw refused(model, where);
+            return value;
+          });
+        }
+        if (!readable) throw refused(model, where);
+        return value;
+      };
+      field.resolve = (parent, args, ctx, info) => {
+        const value = resolve(parent, args, ctx, info);
+        return isPromiseLike(value) ? Promise.resolve(value).then((v) => check(v, parent, ctx)) : check(value, parent, ctx);
       };
     }
   }

@@ -2,6 +2,7 @@ import { cachedCurrencyDigits } from '../../modules/catalog/catalog.service.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { guard, readWhere } from '../lists/access.ts';
+import { readsColumns } from '../lists/columns.ts';
 import { keysetConnection, listConnection } from '../lists/connection.ts';
 import { amountRange, and, column, dateRange, equals, inList, parseIds } from '../lists/filters.ts';
 import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
@@ -43,6 +44,7 @@ export const PayinRef = builder.prismaNode('Order', {
       type: AppRef,
       nullable: true,
       select: (_args, _ctx, nested) => ({ app: nested(true) }),
+      extensions: readsColumns([], { relation: 'app' }),
       resolve: (o, _a, ctx) => guard(ctx, 'App', o.app),
     }),
     service: t.relation('service'),
@@ -51,19 +53,21 @@ export const PayinRef = builder.prismaNode('Order', {
       nullable: true,
       description: 'The upstream channel; null until routed, or when the viewer may not read channels.',
       select: (_args, _ctx, nested) => ({ channel: nested(true) }),
+      extensions: readsColumns([], { relation: 'channel' }),
       resolve: (o, _a, ctx) => guard(ctx, 'Channel', o.channel),
     }),
     status: t.expose('status', { type: PayinStatusEnum }),
     sequence: t.exposeInt('sequence', { description: 'Increases with every status change; callbacks carry it.' }),
     currencyCode: t.exposeString('currencyCode'),
     chain: t.exposeString('chain', { nullable: true }),
-    amount: t.field({ type: MoneyRef, resolve: (o, _a, ctx) => money(ctx, o.amount, o.currencyCode) }),
+    amount: t.field({ type: MoneyRef, extensions: readsColumns(['amount', 'currencyCode']), resolve: (o, _a, ctx) => money(ctx, o.amount, o.currencyCode) }),
     paidAmount: t.field({
       type: MoneyRef,
       description: 'Sum of received payments (above amount: overpaid; below: underpaid).',
+      extensions: readsColumns(['paidAmount', 'currencyCode']),
       resolve: (o, _a, ctx) => money(ctx, o.paidAmount, o.currencyCode),
     }),
-    fee: t.field({ type: MoneyRef, resolve: (o, _a, ctx) => money(ctx, o.fee, o.currencyCode) }),
+    fee: t.field({ type: MoneyRef, extensions: readsColumns(['fee', 'currencyCode']), resolve: (o, _a, ctx) => money(ctx, o.fee, o.currencyCode) }),
     orderType: t.expose('orderType', { type: PayinTypeEnum }),
     description: t.exposeString('description', { nullable: true }),
     attach: t.exposeString('attach', { nullable: true }),
@@ -76,6 +80,7 @@ export const PayinRef = builder.prismaNode('Order', {
     payerAccount: t.string({
       nullable: true,
       description: 'Card / account number, masked (••••1234) unless the viewer may read sensitive data.',
+      extensions: readsColumns(['payerAccount']),
       resolve: (o, _a, ctx) => sensitive(ctx, 'Order', o, o.payerAccount),
     }),
     bankCode: t.exposeString('bankCode', { nullable: true }),
@@ -83,6 +88,7 @@ export const PayinRef = builder.prismaNode('Order', {
     payerIdNumber: t.string({
       nullable: true,
       description: 'ID number, masked unless the viewer may read sensitive data.',
+      extensions: readsColumns(['payerIdNumber']),
       resolve: (o, _a, ctx) => sensitive(ctx, 'Order', o, o.payerIdNumber),
     }),
     remarkCode: t.exposeString('remarkCode', { nullable: true }),
@@ -123,10 +129,11 @@ export const PaymentRef = builder.prismaNode('Payment', {
       type: ChannelRef,
       nullable: true,
       select: (_args, _ctx, nested) => ({ channel: nested(true) }),
+      extensions: readsColumns([], { relation: 'channel' }),
       resolve: (p, _a, ctx) => guard(ctx, 'Channel', p.channel),
     }),
     txnId: t.exposeString('txnId', { description: "The upstream's transaction id." }),
-    amount: t.field({ type: MoneyRef, resolve: (p, _a, ctx) => money(ctx, p.amount, p.currencyCode) }),
+    amount: t.field({ type: MoneyRef, extensions: readsColumns(['amount', 'currencyCode']), resolve: (p, _a, ctx) => money(ctx, p.amount, p.currencyCode) }),
     currencyCode: t.exposeString('currencyCode'),
     status: t.expose('status', { type: PaymentStatusEnum }),
     paidAt: t.expose('paidAt', { type: 'DateTime' }),

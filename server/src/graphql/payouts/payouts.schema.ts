@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
 import { guard, readWhere } from '../lists/access.ts';
+import { readsColumns } from '../lists/columns.ts';
 import { keysetConnection, listConnection } from '../lists/connection.ts';
 import { and, column } from '../lists/filters.ts';
 import { AmountRangeInput, DateRangeInput, resolveSort, sortInput } from '../lists/inputs.ts';
@@ -27,6 +28,7 @@ export const PayoutRef = builder.prismaNode('Payout', {
       type: AppRef,
       nullable: true,
       select: (_args, _ctx, nested) => ({ app: nested(true) }),
+      extensions: readsColumns([], { relation: 'app' }),
       resolve: (p, _a, ctx) => guard(ctx, 'App', p.app),
     }),
     service: t.relation('service'),
@@ -35,18 +37,20 @@ export const PayoutRef = builder.prismaNode('Payout', {
       nullable: true,
       description: 'The upstream channel; null until routed, or when the viewer may not read channels.',
       select: (_args, _ctx, nested) => ({ channel: nested(true) }),
+      extensions: readsColumns([], { relation: 'channel' }),
       resolve: (p, _a, ctx) => guard(ctx, 'Channel', p.channel),
     }),
     status: t.expose('status', { type: PayoutStatusEnum }),
     sequence: t.exposeInt('sequence'),
     currencyCode: t.exposeString('currencyCode'),
     chain: t.exposeString('chain', { nullable: true }),
-    amount: t.field({ type: MoneyRef, resolve: (p, _a, ctx) => money(ctx, p.amount, p.currencyCode) }),
-    fee: t.field({ type: MoneyRef, resolve: (p, _a, ctx) => money(ctx, p.fee, p.currencyCode) }),
+    amount: t.field({ type: MoneyRef, extensions: readsColumns(['amount', 'currencyCode']), resolve: (p, _a, ctx) => money(ctx, p.amount, p.currencyCode) }),
+    fee: t.field({ type: MoneyRef, extensions: readsColumns(['fee', 'currencyCode']), resolve: (p, _a, ctx) => money(ctx, p.fee, p.currencyCode) }),
     recipientName: t.exposeString('recipientName', { nullable: true }),
     recipientAccount: t.string({
       nullable: true,
       description: 'Recipient card / account / wallet number, masked (••••1234) unless the viewer may read sensitive data.',
+      extensions: readsColumns(['recipientAccount']),
       resolve: (p, _a, ctx) => sensitive(ctx, 'Payout', p, p.recipientAccount),
     }),
     bankCode: t.exposeString('bankCode', { nullable: true }),
@@ -54,6 +58,7 @@ export const PayoutRef = builder.prismaNode('Payout', {
     recipientIdNumber: t.string({
       nullable: true,
       description: 'ID number, masked unless the viewer may read sensitive data.',
+      extensions: readsColumns(['recipientIdNumber']),
       resolve: (p, _a, ctx) => sensitive(ctx, 'Payout', p, p.recipientIdNumber),
     }),
     description: t.exposeString('description', { nullable: true }),
