@@ -44,6 +44,8 @@ export interface TransactionDrawerOptions<Data, Node extends DrawerTransaction, 
   subject: 'Order' | 'Payout';
   /** Status labels of this kind (the header tag, the timeline, the override choices). */
   statuses: Record<string, StatusDisplay>;
+  /** The transaction's number, as people know it (named in the success messages). */
+  numberOf: (node: Node) => string;
   /** Runs the action `spec.key` of this kind. */
   perform: (spec: ActionSpec, input: ActionInput, node: Node) => Promise<ActionResult<Row>>;
   onChanged: (row: Row) => void;
@@ -124,7 +126,7 @@ export function useTransactionDrawer<Data, Node extends DrawerTransaction, Row>(
         actionError.value = result.error;
         return;
       }
-      message.success(spec.key === 'simulate' ? t('transactions.actions.simulated') : t('transactions.actions.done'));
+      message.success(spec.success ? spec.success(input) : t('transactions.actions.doneOn', { action: spec.title, number: options.numberOf(n) }));
       current.value = null;
       if (result.row) options.onChanged(result.row);
       refresh();
