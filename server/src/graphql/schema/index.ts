@@ -11,6 +11,7 @@ import '../merchants/merchants.schema.ts';
 import '../users/users.schema.ts';
 import '../payins/payins.schema.ts';
 import '../payouts/payouts.schema.ts';
+import '../timeline/actor-name.schema.ts';
 import '../deliveries/deliveries.schema.ts';
 import '../ledger/ledger.schema.ts';
 import '../funds/funds.schema.ts';
