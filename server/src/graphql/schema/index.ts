@@ -14,6 +14,7 @@ import '../payouts/payouts.schema.ts';
 import '../timeline/actor-name.schema.ts';
 import '../deliveries/deliveries.schema.ts';
 import '../ledger/ledger.schema.ts';
+import '../timeline/reference-number.schema.ts';
 import '../funds/funds.schema.ts';
 import '../exports/exports.schema.ts';
 import '../audit/audit.schema.ts';
