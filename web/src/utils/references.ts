@@ -38,3 +38,11 @@ export function ledgerKindLabel(kind: string): string {
   const key = `finance.ledgerKinds.${kind}`;
   return te(key) ? t(key as never) : humanizeCode(kind);
 }
+
+/** Where an audited entity opens, when it has a page: a payin or payout in its list's drawer. */
+export function entityRoute(entityType: string, entityId: string | null | undefined): RouteLocationRaw | null {
+  if (!entityId) return null;
+  if (entityType === 'Order') return { name: 'payins', query: { open: globalIdOf('Payin', entityId) } };
+  if (entityType === 'Payout') return { name: 'payouts', query: { open: globalIdOf('Payout', entityId) } };
+  return null;
+}
