@@ -139,6 +139,15 @@ describe('financial center, operations and merchant center in a real browser', (
     // releases exactly amount + fee from it.
     const frozenShown = units(await modal.getByTestId('review-frozen').innerText());
     expect(frozenShown).toBeGreaterThanOrEqual(heldByRequest);
+    // A centred dialog of a fixed width that restates what moves: the total frozen for the request and
+    // the balances after either decision (approval pays the frozen total out; rejection returns it).
+    const box = (await modal.boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(680);
+    expect(Math.abs(box.x + box.width / 2 - 720)).toBeLessThan(8);
+    expect(units(await modal.getByTestId('review-total').innerText())).toBe(heldByRequest);
+    const afterTable = modal.getByTestId('review-balances-after');
+    expect(units(await afterTable.locator('[data-balance="frozen"] [data-after="APPROVED"]').innerText())).toBe(frozenShown - heldByRequest);
+    expect(units(await afterTable.locator('[data-balance="frozen"] [data-after="REJECTED"]').innerText())).toBe(frozenShown - heldByRequest);
     // The note is mandatory.
     await modal.getByTestId('review-approve').click();
     await expect.poll(() => modal.innerText()).toContain('Write a note');
@@ -149,7 +158,8 @@ describe('financial center, operations and merchant center in a real browser', (
     const outcome = page.getByTestId('review-outcome');
     await expect.poll(() => outcome.innerText()).toMatch(/frozen/);
     const text = await outcome.innerText();
-    expect(text).toContain(`Request ${requestNo} approved.`);
+    // The message names what happened: the request, what moved and where to.
+    expect(text).toMatch(new RegExp(`Withdrawal ${requestNo} approved: [\\d,]+\\.\\d+\\sCNY to `));
     expect(units(text.split('frozen')[1] ?? '')).toBe(frozenShown - heldByRequest);
     await expect.poll(() => row.count()).toBe(0);
 
@@ -212,7 +222,22 @@ describe('financial center, operations and merchant center in a real browser', (
     await page.getByTestId('statement-entries').first().click();
     const drawer = page.getByTestId('ledger-entries-drawer');
     await drawer.locator('tbody tr').first().waitFor();
+    // Movements in words and references by number, linked; never a code or a uuid.
+    for (const kind of await drawer.getByTestId('entry-kind').allInnerTexts()) expect(kind).not.toMatch(/[A-Z]{2,}_[A-Z]+|^[A-Z]{4,}$/);
+    expect(await drawer.innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/);
+    const references = drawer.locator('a[data-testid="entry-reference"]');
+    await references.first().waitFor();
+    const referenceText = (await references.first().innerText()).trim();
+    expect(referenceText).toMatch(/^(Payin|Payout|Fund request) [A-Z0-9]+$/);
+    expect(await references.first().getAttribute('href')).toMatch(/^\/(transactions\/(payins|payouts)\?open=|finance\/funds\?requestNo=)/);
     await screenshot(page, 'finance-statement-entries-light-en');
+    // A payin's or payout's link opens its drawer.
+    const drawerLink = drawer.locator('a[data-testid="entry-reference"][href*="open="]').first();
+    const number = (await drawerLink.innerText()).trim().split(' ').pop()!;
+    await drawerLink.click();
+    await page.waitForURL(/\/transactions\/(payins|payouts)\?open=/);
+    await expect.poll(() => page.locator('[data-testid="payin-drawer"], [data-testid="payout-drawer"]').first().innerText(), { timeout: 15_000 }).toContain(number);
+    await screenshot(page, 'finance-reference-opened-light-en');
 
     await darkChinese(page);
     await page.goto('/finance/statements');

@@ -189,11 +189,39 @@ async function scenario(page: Page, started: number): Promise<void> {
   await dialog.getByTestId('action-confirm').click();
   await drawer.getByTestId('drawer-actions').locator('[data-action="normal"]').waitFor();
   expect(await drawer.locator('[data-status="FRAUD"]').count()).toBeGreaterThan(0);
+  // The success message names what happened, not a bare "Done.".
+  await expect.poll(async () => (await page.locator('.n-message').allInnerTexts()).join('\n')).toContain(`Mark as fraud: ${created.orderNo} done.`);
+  // A money-moving dialog is a centred card of a fixed width (not an edge-to-edge strip) that restates
+  // what moves: the order's amount, what was paid, what this simulation takes back. Nothing is focused
+  // on opening, so no choice looks picked that is not.
+  await drawer.getByTestId('drawer-actions').locator('[data-action="simulate"]').click();
+  const simulate = await settled(page.getByTestId('action-dialog'));
+  const box = (await simulate.boundingBox())!;
+  expect(box.width).toBeGreaterThan(480);
+  expect(box.width).toBeLessThanOrEqual(560);
+  expect(Math.abs(box.x + box.width / 2 - 720)).toBeLessThan(8);
+  expect(await page.evaluate(() => !!document.activeElement?.closest('.n-radio-button, .n-radio-group'))).toBe(false);
+  const summary = simulate.getByTestId('action-summary');
+  expect(await summary.locator('[data-summary="amount"]').innerText()).toMatch(/^1,500\.00\sTHB$/);
+  expect(await summary.locator('[data-summary="paid"]').innerText()).toMatch(/^1,500\.00\sTHB$/);
+  expect(await summary.locator('[data-summary="pays"]').innerText()).toMatch(/^-1,500\.00\sTHB$/);
+  expect(await summary.innerText()).toContain('This simulation reverses');
+  await screenshot(page, 'transactions-simulate-dialog-en-light');
+  await simulate.getByRole('button', { name: 'Cancel' }).click();
+  await simulate.waitFor({ state: 'hidden' });
   await drawer.locator('.n-tabs-tab', { hasText: /Sub-payments/ }).click();
   await drawer.getByTestId('payin-payments').waitFor();
   expect(await drawer.getByTestId('payin-payments').locator('tbody tr').count()).toBe(1);
   await drawer.locator('.n-tabs-tab', { hasText: /Timeline/ }).click();
   expect(await drawer.getByTestId('event-timeline').innerText()).toContain('Payer reported payment');
+  // Every step in words and every actor by name: no SCREAMING_CASE code, no uuid; the fraud marking
+  // names the administrator who did it.
+  const timeline = drawer.getByTestId('event-timeline');
+  for (const title of await timeline.getByTestId('event-title').allInnerTexts()) expect(title).not.toMatch(/[A-Z]{2,}_[A-Z]+|^[A-Z]{4,}$/);
+  const actors = await timeline.getByTestId('event-actor').allInnerTexts();
+  expect(actors.join('\n')).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  const admin = await app.env.prisma.user.findUniqueOrThrow({ where: { email: 'admin@payrail.local' }, select: { name: true } });
+  expect(actors).toContain(`Staff · ${admin.name}`);
   await screenshot(page, 'transactions-timeline-en-light');
   await drawer.locator('.n-tabs-tab', { hasText: /Callbacks/ }).click();
   await drawer.getByTestId('delivery-list').waitFor();
@@ -252,6 +280,13 @@ async function scenario(page: Page, started: number): Promise<void> {
   await page.getByTestId('payin-drawer').getByTestId('payin-details').waitFor();
   expect(await page.getByTestId('payin-drawer').innerText()).toContain('平台订单号');
   await screenshot(page, 'transactions-drawer-zh-dark');
+  // The same dialog in Chinese, its summary translated.
+  await page.getByTestId('payin-drawer').getByTestId('drawer-actions').locator('[data-action="simulate"]').click();
+  const simulateZh = await settled(page.getByTestId('action-dialog'));
+  expect(await simulateZh.getByTestId('action-summary').innerText()).toContain('本次模拟冲正');
+  await screenshot(page, 'transactions-simulate-dialog-zh-dark');
+  await simulateZh.getByRole('button', { name: '取消' }).click();
+  await simulateZh.waitFor({ state: 'hidden' });
 
   await page.keyboard.press('Escape');
   await page.getByTestId('main-menu').getByText('代付订单', { exact: true }).click();

@@ -1,5 +1,6 @@
 import { useI18n } from 'vue-i18n';
 import type { I18nKey } from '@/locales';
+import { humanizeCode } from '@/utils/codes';
 
 /** A role as the SPA sees it: built-in roles carry their seed key (ADMINISTRATOR, …). */
 interface RoleLike {
@@ -11,7 +12,8 @@ interface RoleLike {
 /**
  * Display names for what the server sends as codes or English only (messages in
  * `locales/areas/labels.ts`). Built-in roles are named by key; custom roles keep their own name. Unknown
- * currencies, entity types and audit actions show their code (or the server's name when it has one).
+ * currencies show their code (or the server's name when it has one); an entity type or audit action
+ * this build has no label for is shown in words (utils/codes.ts), never as "auth.login".
  */
 export function useLabels() {
   const { t, te } = useI18n();
@@ -37,12 +39,12 @@ export function useLabels() {
 
   function entityLabel(entityType: string): string {
     const key = `labels.entity.${entityType}`;
-    return safe(entityType) && known(key) ? text(key) : entityType;
+    return safe(entityType) && known(key) ? text(key) : humanizeCode(entityType);
   }
 
   function actionLabel(action: string): string {
     const key = `labels.action.${action}`;
-    return safe(action, true) && known(key) ? text(key) : action;
+    return safe(action, true) && known(key) ? text(key) : humanizeCode(action);
   }
 
   return { roleName, roleDescription, currencyName, entityLabel, actionLabel };

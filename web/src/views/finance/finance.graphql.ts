@@ -270,6 +270,7 @@ export const ledgerEntriesQuery = graphql(`
           description
           referenceType
           referenceId
+          referenceNumber
         }
       }
     }

@@ -150,6 +150,7 @@ export const payinDetailQuery = graphql(`
           toStatus
           actorType
           actorId
+          actorName
           createdAt
           data
         }
@@ -187,6 +188,7 @@ export const payoutDetailQuery = graphql(`
           toStatus
           actorType
           actorId
+          actorName
           createdAt
           data
         }

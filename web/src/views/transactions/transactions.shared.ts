@@ -1,6 +1,7 @@
 import type { AccumulationStatus, CreationType, PayinFilter, PayinStatus, Originality, PayoutFilter, PayoutStatus, PostbackStatus, ServiceKind } from '@/gql/graphql';
 import { i18n } from '@/locales';
 import { checkAmount } from '@/utils/amount-check';
+import { humanizeCode } from '@/utils/codes';
 import { minorToDecimal } from '@/utils/money';
 import type { MoneyValue } from '@/utils/money';
 import { dayRangeInput } from '@/utils/time';
@@ -168,9 +169,9 @@ export function isZero(value: { minorUnits: string } | null | undefined): boolea
   return !value || BigInt(value.minorUnits) === 0n;
 }
 
-/** A timeline event type in the viewer's language (unknown types as they are). */
+/** A timeline event type in the viewer's language (an unknown type in words, never its raw code). */
 export function eventTypeLabel(type: string): string {
   const { t, te } = i18n.global;
   const key = `transactions.eventTypes.${type}`;
-  return te(key) ? t(key as never) : type;
+  return te(key) ? t(key as never) : humanizeCode(type);
 }

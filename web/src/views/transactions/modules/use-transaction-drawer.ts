@@ -9,6 +9,7 @@ import type { DeliveryDetailFieldsFragment } from '@/gql/graphql';
 import { ability } from '@/permissions/ability';
 import type { Action } from '@/permissions/ability';
 import { session } from '@/store/session-store';
+import { humanizeCode } from '@/utils/codes';
 import { deliveryChangedSubscription } from '../transactions.graphql';
 import type { ActionInput, ActionSpec } from './action-dialog.vue';
 
@@ -25,7 +26,9 @@ export interface DrawerTransaction {
   status: string;
   test: boolean;
   originality: string;
-  events: readonly { id: string; type: string; message?: string | null; fromStatus?: string | null; toStatus?: string | null; actorType: string; actorId?: string | null; createdAt: string }[];
+  events: readonly { id: string; type: string; message?: string | null; fromStatus?: string | null; toStatus?: string | null; actorType: string; actorId?: string | null; actorName?: string | null; createdAt: string }[];
+  /** The upstream channel (named as the actor of upstream steps). */
+  channel?: { name: string } | null;
   deliveries: readonly DeliveryDetailFieldsFragment[];
 }
 
@@ -44,6 +47,8 @@ export interface TransactionDrawerOptions<Data, Node extends DrawerTransaction, 
   subject: 'Order' | 'Payout';
   /** Status labels of this kind (the header tag, the timeline, the override choices). */
   statuses: Record<string, StatusDisplay>;
+  /** The transaction's number, as people know it (named in the success messages). */
+  numberOf: (node: Node) => string;
   /** Runs the action `spec.key` of this kind. */
   perform: (spec: ActionSpec, input: ActionInput, node: Node) => Promise<ActionResult<Row>>;
   onChanged: (row: Row) => void;
@@ -79,7 +84,7 @@ export function useTransactionDrawer<Data, Node extends DrawerTransaction, Row>(
     () => (tab.value = 'details'),
   );
 
-  const statusLabel = (status: string) => (status in options.statuses ? t(options.statuses[status]!.i18nKey) : status);
+  const statusLabel = (status: string) => (status in options.statuses ? t(options.statuses[status]!.i18nKey) : humanizeCode(status));
 
   // ─────────────────────────────── actions ───────────────────────────────
 
@@ -124,7 +129,7 @@ export function useTransactionDrawer<Data, Node extends DrawerTransaction, Row>(
         actionError.value = result.error;
         return;
       }
-      message.success(spec.key === 'simulate' ? t('transactions.actions.simulated') : t('transactions.actions.done'));
+      message.success(spec.success ? spec.success(input) : t('transactions.actions.doneOn', { action: spec.title, number: options.numberOf(n) }));
       current.value = null;
       if (result.row) options.onChanged(result.row);
       refresh();
