@@ -104,7 +104,7 @@ async function main(): Promise<number> {
     const operations = Math.max(1, Math.round(base * scale));
     const warmup = Math.min(100, Math.max(2, Math.round(operations / 10)));
     console.log(`\n… ${key}: seeding and warming up`);
-    const result = await runScenario(create(bench, { operations, warmup }), (line) => console.log(line));
+    const result = await runScenario(create(bench, { operations, warmup }), (line) => console.log(line), bench.meter);
     if (interrupted) break;
     results.push(result);
     console.log(scenarioTable(result));
