@@ -48,7 +48,7 @@ export function scenarioTable(r: ScenarioResult): string {
       ],
       (c) => c > 0,
     ).map((l) => `  ${l}`),
-    `  ratio (Payrail time ÷ raw time): ${ratio(r)}`,
+    `  ratio (Payrail time ÷ raw time): ${ratio(r)}${r.payrail && r.raw ? `; p95 ratio ${(r.payrail.p95Ms / r.raw.p95Ms).toFixed(1)}×` : ''}`,
     ...r.checks.map((c) => `  ✓ ${c}`),
     ...r.notes.map((n) => `  · ${n}`),
   ];
