@@ -5,6 +5,7 @@ import { startBenchEnvironment, type BenchEnvironment } from './lib/environment.
 import { runScenario, stopOperations, type Scenario, type ScenarioResult } from './lib/harness.ts';
 import { resultsJson, scenarioTable, summaryTable, type RunInfo } from './lib/report.ts';
 import { concurrentPayoutsScenario } from './scenarios/concurrent-payouts.ts';
+import { exportLargeScenario } from './scenarios/export-large.ts';
 import { graphqlLargeScenario } from './scenarios/graphql-large.ts';
 import { graphqlPayinsScenario } from './scenarios/graphql-payins.ts';
 import { ledgerPostingScenario } from './scenarios/ledger-posting.ts';
@@ -31,6 +32,7 @@ const SCENARIOS: Array<{ key: string; operations: number; create: ScenarioFactor
   { key: 'graphql-payins', operations: 300, create: graphqlPayinsScenario },
   { key: 'concurrent-payouts', operations: 500, create: concurrentPayoutsScenario },
   { key: 'graphql-large', operations: 300, create: graphqlLargeScenario },
+  { key: 'export-large', operations: 1, create: exportLargeScenario },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
