@@ -10,6 +10,7 @@ import { graphqlLargeScenario } from './scenarios/graphql-large.ts';
 import { graphqlPayinsScenario } from './scenarios/graphql-payins.ts';
 import { ledgerPostingScenario } from './scenarios/ledger-posting.ts';
 import { payinCreateScenario } from './scenarios/payin-create.ts';
+import { restLoadScenario } from './scenarios/rest-load.ts';
 
 /**
  * `npm run bench`: each scenario through Payrail and as the same work in raw PostgreSQL, in the same
@@ -33,6 +34,9 @@ const SCENARIOS: Array<{ key: string; operations: number; create: ScenarioFactor
   { key: 'concurrent-payouts', operations: 500, create: concurrentPayoutsScenario },
   { key: 'graphql-large', operations: 300, create: graphqlLargeScenario },
   { key: 'export-large', operations: 1, create: exportLargeScenario },
+  { key: 'rest-load-1', operations: 200, create: restLoadScenario(1) },
+  { key: 'rest-load-8', operations: 600, create: restLoadScenario(8) },
+  { key: 'rest-load-32', operations: 600, create: restLoadScenario(32) },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
