@@ -6,10 +6,13 @@ import { startBenchEnvironment, type BenchEnvironment } from './lib/environment.
 import { runScenario, stopOperations, type Scenario, type ScenarioResult } from './lib/harness.ts';
 import { resultsJson, scenarioTable, summaryTable, type RunInfo } from './lib/report.ts';
 import { concurrentPayoutsScenario } from './scenarios/concurrent-payouts.ts';
+import { exportLargeScenario } from './scenarios/export-large.ts';
 import { fanoutScenario } from './scenarios/fanout.ts';
+import { graphqlLargeScenario } from './scenarios/graphql-large.ts';
 import { graphqlPayinsScenario } from './scenarios/graphql-payins.ts';
 import { ledgerPostingScenario } from './scenarios/ledger-posting.ts';
 import { payinCreateScenario } from './scenarios/payin-create.ts';
+import { restLoadScenario } from './scenarios/rest-load.ts';
 import { startupSummary, type StartupResults } from './startup.ts';
 
 /**
@@ -32,6 +35,11 @@ const SCENARIOS: Array<{ key: string; operations: number; create: ScenarioFactor
   { key: 'ledger-posting', operations: 1200, create: ledgerPostingScenario },
   { key: 'graphql-payins', operations: 300, create: graphqlPayinsScenario },
   { key: 'concurrent-payouts', operations: 500, create: concurrentPayoutsScenario },
+  { key: 'graphql-large', operations: 300, create: graphqlLargeScenario },
+  { key: 'export-large', operations: 1, create: exportLargeScenario },
+  { key: 'rest-load-1', operations: 200, create: restLoadScenario(1) },
+  { key: 'rest-load-8', operations: 600, create: restLoadScenario(8) },
+  { key: 'rest-load-32', operations: 600, create: restLoadScenario(32) },
   { key: 'fanout', operations: 30, create: fanoutScenario, optIn: true },
 ];
 
@@ -108,7 +116,7 @@ async function main(): Promise<number> {
     const operations = Math.max(1, Math.round(base * scale));
     const warmup = Math.min(100, Math.max(2, Math.round(operations / 10)));
     console.log(`\n… ${key}: seeding and warming up`);
-    const result = await runScenario(create(bench, { operations, warmup }), (line) => console.log(line));
+    const result = await runScenario(create(bench, { operations, warmup }), (line) => console.log(line), bench.meter);
     if (interrupted) break;
     results.push(result);
     console.log(scenarioTable(result));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startTestPostgres, type StartedTestPostgres } from '../../server/test/support/global-setup.ts';
 import { createTestEnvironment, type TestEnvironment } from '../../server/test/support/test-environment.ts';
+import { installDriverMeter, Meter } from './meter.ts';
 
 /**
  * What every scenario runs against, obtained exactly as the e2e tests obtain it: a PostgreSQL server
@@ -14,6 +15,8 @@ export interface BenchEnvironment {
   env: TestEnvironment;
   /** The raw PostgreSQL side's pool. */
   pool: pg.Pool;
+  /** Statements, round trips and CPU of a side (see meter.ts). */
+  meter: Meter;
   concurrency: number;
   /** Distinguishes this run's rows (service codes, keys). */
   tag: string;
@@ -30,6 +33,9 @@ export async function startBenchEnvironment(opts: {
   let postgres: StartedTestPostgres | undefined;
   let env: TestEnvironment | undefined;
   let pool: pg.Pool | undefined;
+  let meter: Meter | undefined;
+  // Before Payrail starts, so its first connection is counted like every other.
+  installDriverMeter();
   opts.onCleanup(async () => {
     const errors: unknown[] = [];
     const attempt = async (fn: (() => Promise<unknown>) | undefined) => {
@@ -39,6 +45,7 @@ export async function startBenchEnvironment(opts: {
         errors.push(error);
       }
     };
+    await attempt(meter && (() => meter!.close()));
     await attempt(pool && (() => pool!.end()));
     await attempt(env && (() => env!.stop()));
     await attempt(postgres && (() => postgres!.stop()));
@@ -58,10 +65,12 @@ export async function startBenchEnvironment(opts: {
   });
   env.services.config.publicUrl = env.url;
   pool = new pg.Pool({ connectionString: env.databaseUrl, max: opts.concurrency, application_name: 'payrail-bench-raw' });
+  meter = new Meter(env.databaseUrl);
   const { rows } = await pool.query<{ server_version: string }>('SHOW server_version');
   return {
     env,
     pool,
+    meter,
     concurrency: opts.concurrency,
     tag: randomBytes(3).toString('hex').toUpperCase(),
     postgres: { embedded: postgres.embedded, version: rows[0]?.server_version ?? 'unknown' },

@@ -1,9 +1,11 @@
 import { performance } from 'node:perf_hooks';
+import type { Meter, SideCost } from './meter.ts';
 
 /**
  * The measuring part of the benchmarks: a scenario is the same work done twice, once through Payrail
  * and once as raw PostgreSQL, each side run with the same number of operations and the same
- * concurrency. Only wall time and per-operation latency are measured; nothing here judges speed.
+ * concurrency. Wall time, per-operation latency and, with a meter, statements, round trips and CPU per
+ * operation are measured; nothing here judges speed.
  */
 
 export interface BenchSide {
@@ -11,6 +13,11 @@ export interface BenchSide {
   setup?(): Promise<void>;
   /** One operation. `i` numbers this side's operations, warm-up first. Throws when it did not succeed. */
   run(i: number): Promise<void>;
+  /**
+   * Instead of `run` one at a time from here: all `count` operations numbered from `first`, driven by
+   * the side itself (a load generator in another process), returning the wall time and each latency.
+   */
+  runAll?(first: number, count: number, concurrency: number): Promise<{ wallMs: number; latenciesMs: number[] }>;
   /** After the run: proves what the side did (rows written, balances); throws on any mismatch. */
   verify(operations: number): Promise<string[]>;
 }
@@ -22,6 +29,8 @@ export interface ScenarioSides {
   verify?(): Promise<string[]>;
   /** Facts that help read the numbers (not checks), measured after the run. */
   notes?(): Promise<string[]>;
+  /** The same facts as numbers, for latest.json. */
+  metrics?(): Promise<Record<string, unknown>>;
 }
 
 export interface Scenario {
@@ -43,7 +52,10 @@ export interface SideResult {
   opsPerSecond: number;
   p50Ms: number;
   p95Ms: number;
+  p99Ms: number;
   maxMs: number;
+  /** Per operation, from the meter (absent without one). */
+  perOperation?: { statements: number; roundTrips: number; cpuMs: number; postgresCpuMs: number | null };
 }
 
 export interface ScenarioResult {
@@ -60,6 +72,7 @@ export interface ScenarioResult {
   ratio?: number;
   checks: string[];
   notes: string[];
+  metrics?: Record<string, unknown>;
   error?: string;
 }
 
@@ -116,6 +129,7 @@ export function summarise(operations: number, wallMs: number, latenciesMs: numbe
     opsPerSecond: operations / (wallMs / 1000),
     p50Ms: percentile(sorted, 0.5),
     p95Ms: percentile(sorted, 0.95),
+    p99Ms: percentile(sorted, 0.99),
     maxMs: sorted.at(-1) ?? 0,
   };
 }
@@ -126,11 +140,31 @@ function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
+function perOperation(cost: SideCost, operations: number): SideResult['perOperation'] {
+  return {
+    statements: cost.statements / operations,
+    roundTrips: cost.roundTrips / operations,
+    cpuMs: cost.cpuMs / operations,
+    postgresCpuMs: cost.postgresCpuMs === null ? null : cost.postgresCpuMs / operations,
+  };
+}
+
+/** Measures one side's operations (with the meter when there is one). */
+async function measureSide(side: BenchSide, first: number, count: number, concurrency: number, meter: Meter | undefined): Promise<SideResult> {
+  const go = () => (side.runAll ? side.runAll(first, count, concurrency) : runOperations((i) => side.run(i), first, count, concurrency));
+  if (!meter) {
+    const { wallMs, latenciesMs } = await go();
+    return summarise(count, wallMs, latenciesMs);
+  }
+  const { value, cost } = await meter.measure(go);
+  return { ...summarise(count, value.wallMs, value.latenciesMs), perOperation: perOperation(cost, count) };
+}
+
 /**
  * Warm-up both sides, then measure Payrail, then raw PostgreSQL, then verify both. An error anywhere
  * is returned in the result (with what was measured before it), never thrown.
  */
-export async function runScenario(scenario: Scenario, progress: (line: string) => void): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, progress: (line: string) => void, meter?: Meter): Promise<ScenarioResult> {
   const { operations, warmup, concurrency } = scenario;
   const result: ScenarioResult = {
     key: scenario.key,
@@ -148,19 +182,17 @@ export async function runScenario(scenario: Scenario, progress: (line: string) =
     const sides = await scenario.prepare();
     step = 'Payrail warm-up';
     await sides.payrail.setup?.();
-    await runOperations((i) => sides.payrail.run(i), 0, warmup, concurrency);
+    if (warmup > 0) await (sides.payrail.runAll?.(0, warmup, concurrency) ?? runOperations((i) => sides.payrail.run(i), 0, warmup, concurrency));
     step = 'raw PostgreSQL warm-up';
     await sides.raw.setup?.();
-    await runOperations((i) => sides.raw.run(i), 0, warmup, concurrency);
+    if (warmup > 0) await (sides.raw.runAll?.(0, warmup, concurrency) ?? runOperations((i) => sides.raw.run(i), 0, warmup, concurrency));
 
     step = 'Payrail';
     progress(`  ${scenario.key}: Payrail, ${operations} operations …`);
-    const payrail = await runOperations((i) => sides.payrail.run(i), warmup, operations, concurrency);
-    result.payrail = summarise(operations, payrail.wallMs, payrail.latenciesMs);
+    result.payrail = await measureSide(sides.payrail, warmup, operations, concurrency, meter);
     step = 'raw PostgreSQL';
     progress(`  ${scenario.key}: raw PostgreSQL, ${operations} operations …`);
-    const raw = await runOperations((i) => sides.raw.run(i), warmup, operations, concurrency);
-    result.raw = summarise(operations, raw.wallMs, raw.latenciesMs);
+    result.raw = await measureSide(sides.raw, warmup, operations, concurrency, meter);
     result.ratio = result.payrail.wallMs / result.raw.wallMs;
 
     step = 'verifying Payrail';
@@ -170,6 +202,7 @@ export async function runScenario(scenario: Scenario, progress: (line: string) =
     step = 'verifying both';
     result.checks.push(...((await sides.verify?.()) ?? []));
     result.notes.push(...((await sides.notes?.()) ?? []));
+    if (sides.metrics) result.metrics = await sides.metrics();
   } catch (error) {
     result.error = `${step}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   }

@@ -82,4 +82,27 @@ describe('exports', () => {
     const listed = await env.graphql<any>(`query { exports { edges { node { id status } } } }`, {}, { cookie: owner });
     expect(listed.data.exports.edges.map((e: any) => e.node.id)).toContain(id);
   });
+
+  it('writes cells as the CSV rules say: formulas neutralised, quotes doubled, commas quoted, negative amounts too', async () => {
+    const orderNo = await createOrder(shop, owner, '70000', 'carol');
+    await env.prisma.order.update({ where: { orderNo }, data: { userLabel: '=HYPERLINK("x"),y', fee: -5n } });
+    const started = await env.graphql<any>(`mutation { createExport(kind: PAYINS, payinFilter: { orderNo: "${orderNo}" }) { id } }`, {}, { cookie: owner });
+    expect(started.errors).toBeUndefined();
+    const rawId = (await env.prisma.export.findFirstOrThrow({ where: { kind: 'PAYINS' }, orderBy: { createdAt: 'desc' } })).id;
+    const deadline = Date.now() + 20_000;
+    let row = await env.prisma.export.findUniqueOrThrow({ where: { id: rawId } });
+    while (row.status !== 'DONE') {
+      if (row.status === 'FAILED' || Date.now() > deadline) throw new Error(`export ended ${row.status}: ${row.error}`);
+      await new Promise((r) => setTimeout(r, 100));
+      row = await env.prisma.export.findUniqueOrThrow({ where: { id: rawId } });
+    }
+    const res = await fetch(`${env.url}/api/exports/${rawId}/download`, { headers: { cookie: owner } });
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    const order = await env.prisma.order.findUniqueOrThrow({ where: { orderNo }, include: { channel: true } });
+    expect(lines[1]).toBe(
+      [orderNo, order.outTradeNo, shop.mchId, shop.merchant.name, 'IDR_VA', order.channel?.code, order.status, '70000', '0', "'-5", 'IDR', order.createdAt.toISOString(), '', '"\'=HYPERLINK(""x""),y"', order.creationType, order.originality, order.postbackStatus, String(order.test)].join(','),
+    );
+    expect(row.fileSize).toBe(Buffer.byteLength(`\uFEFF${lines.join('\r\n')}\r\n`));
+  });
 });

@@ -1,10 +1,10 @@
+import { Readable } from 'node:stream';
 import { subject } from '@casl/ability';
 import type { Db, PrismaClient } from '../../db/prisma.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import { enqueueJob } from '../../jobs/queue.ts';
 import { DomainError } from '../../lib/errors.ts';
-import { formatAmount } from '../../lib/money.ts';
 import { and, type Where } from '../../lib/where.ts';
 import { accessibleWhere, defineAbilityFor, type AppAbility } from '../auth/ability.ts';
 import { assertMaskedFilterAllowed } from '../auth/masking.ts';
@@ -18,9 +18,11 @@ import { parsePayoutFilter, payoutWhere, type PayoutFilterInput } from '../payou
  *
  * `createExport` stores the kind and the filter (JSON) and schedules `exports:run` in the same
  * transaction. The job rebuilds the requesting user's ability (their roles as they are now: a user
- * who lost access gets nothing more; a filter on a column they now see masked fails the export), counts the rows, then reads them in keyset batches (by id; ids
- * are time-ordered uuid v7), writing CSV and publishing progress after each batch, so the SPA's
- * progress bar moves. The file is kept in the row (any replica can serve it) for 7 days. Amounts are
+ * who lost access gets nothing more; a filter on a column they now see masked fails the export), counts
+ * the rows, then reads their ids in keyset batches of 5,000 (by id; ids are time-ordered uuid v7) and
+ * has the database write each batch's CSV as a part of the file (`export_parts`), two parts at once
+ * while the next ids are read, publishing progress, so the SPA's progress bar moves and memory stays flat whatever the size. The
+ * file is kept in the database (any replica can serve it, streaming it part by part) for 7 days. Amounts are
  * decimal strings with the currency's digits; sensitive numbers (accounts, ID numbers) are not
  * exported at all. A UTF-8 BOM lets spreadsheet programs read Chinese text.
  */
@@ -29,7 +31,10 @@ export const EXPORT_KINDS = ['PAYINS', 'PAYOUTS'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export const EXPORT_TASK = 'exports:run';
-const BATCH = 1000;
+/** Rows per batch (and per part of the file: about a megabyte of CSV). */
+const BATCH = 5000;
+/** Parts being built by the database at once. */
+const PARTS_IN_FLIGHT = 2;
 const KEEP_DAYS = 7;
 /** Refuse exports larger than this (a database dump is not a report). */
 export const MAX_EXPORT_ROWS = 1_000_000;
@@ -90,26 +95,34 @@ async function viewerOf(db: Db, userId: string): Promise<UserViewer | null> {
   );
 }
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value);
+/** A header cell: the JS twin of `cell` below, for the one line written here. */
+function csvCell(value: string): string {
   // Neutralise spreadsheet formulas (CSV injection) and quote when needed.
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-const csvLine = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+const csvLine = (cells: string[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
-interface KindSpec {
-  model: 'Order' | 'Payout';
-  header: string[];
-  /** The where of a stored filter for a viewer with this ability (the masking rules applied as the lists apply them). */
-  where(filters: Record<string, unknown>, digits: number | undefined, ability: AppAbility): Where;
-  page(db: Db, where: Where, after: string | null): Promise<Array<{ id: string; cells: unknown[] }>>;
-  count(db: Db, where: Where): Promise<number>;
-}
+/**
+ * The CSV cell of a SQL text expression, built by the database as `csvCell` builds it: '' for null, a
+ * leading `'` before a formula character (CSV injection), quoted with doubled quotes when it holds `"`,
+ * `,`, CR or LF. One regular expression tells whether anything is to be done, which it rarely is.
+ */
+const text = (sql: string) => {
+  const safe = `(CASE WHEN left(${sql}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || ${sql} ELSE ${sql} END)`;
+  return `coalesce(CASE WHEN ${sql} ~ '^[-=+@\\t\\r]|[",\\r\\n]' THEN (CASE WHEN ${safe} ~ '[",\\r\\n]' THEN '"' || replace(${safe}, '"', '""') || '"' ELSE ${safe} END) ELSE ${sql} END, '')`;
+};
+/** The cell of a value that cannot hold a CSV or formula character (enum labels, booleans, instants): '' for null. */
+const plain = (sql: string) => `coalesce(${sql}, '')`;
+/** Minor units as a decimal string with the currency's digits (`d.digits`, `d.unit` = 10^digits), as `formatAmount` writes them; negative ones start with `'-` as `csvCell` makes them. */
+const amount = (minor: string) =>
+  `(CASE WHEN ${minor} < 0 THEN '''-' ELSE '' END || CASE WHEN d.digits = 0 THEN abs(${minor})::text ELSE (abs(${minor}) / d.unit)::text || '.' || lpad((abs(${minor}) % d.unit)::text, d.digits, '0') END)`;
+/** An instant as `Date.toISOString()` writes it (the columns hold milliseconds). */
+const instant = (column: string) => plain(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 const digitsCache = new Map<string, number>();
+/** The digits of a currency (for an amount filter's decimal strings). */
 async function digitsFor(db: Db, code: string): Promise<number> {
   let d = digitsCache.get(code);
   if (d === undefined) {
@@ -119,60 +132,122 @@ async function digitsFor(db: Db, code: string): Promise<number> {
   return d;
 }
 
+interface KindSpec {
+  model: 'Order' | 'Payout';
+  table: string;
+  /** The CSV header and, per column, its cell as SQL over `t` (the row), `m`, `s`, `ch` and `d` (the currency's digits). */
+  columns: Array<[header: string, sql: string]>;
+  /** The where of a stored filter for a viewer with this ability (the masking rules applied as the lists apply them). */
+  where(filters: Record<string, unknown>, digits: number | undefined, ability: AppAbility): Where;
+  /** The ids of the next batch after id `after` (ids ascending) that `where` lets through. */
+  ids(db: Db, where: Where, after: string | null): Promise<string[]>;
+  count(db: Db, where: Where): Promise<number>;
+}
+
 const KINDS: Record<ExportKind, KindSpec> = {
   PAYINS: {
     model: 'Order',
-    header: ['order_no', 'out_trade_no', 'mch_id', 'merchant', 'service', 'channel', 'status', 'amount', 'paid_amount', 'fee', 'currency', 'created_at', 'paid_at', 'user_id', 'type', 'originality', 'postback_status', 'test'],
+    table: 'orders',
+    columns: [
+      ['order_no', text('t."orderNo"')],
+      ['out_trade_no', text('t."outTradeNo"')],
+      ['mch_id', text('m."mchId"')],
+      ['merchant', text('m.name')],
+      ['service', text('s.code')],
+      ['channel', text('ch.code')],
+      ['status', plain('t.status::text')],
+      ['amount', amount('t.amount')],
+      ['paid_amount', amount('t."paidAmount"')],
+      ['fee', amount('t.fee')],
+      ['currency', text('t."currencyCode"')],
+      ['created_at', instant('t."createdAt"')],
+      ['paid_at', instant('t."paidAt"')],
+      ['user_id', text('t."userLabel"')],
+      ['type', plain('t."creationType"::text')],
+      ['originality', plain('t.originality::text')],
+      ['postback_status', plain('t."postbackStatus"::text')],
+      ['test', plain('t.test::text')],
+    ],
     where: (f, digits, ability) => {
       assertMaskedFilterAllowed({ ability }, 'Order', f, { refuseSearch: true });
       return payinWhere(parsePayinFilter(f as PayinFilterInput, digits));
     },
     count: (db, where) => db.order.count({ where: where as Prisma.OrderWhereInput }),
-    async page(db, where, after) {
+    async ids(db, where, after) {
       const rows = await db.order.findMany({
         where: and(where, after ? { id: { gt: after } } : {}) as Prisma.OrderWhereInput,
         orderBy: { id: 'asc' },
         take: BATCH,
-        include: { merchant: { select: { mchId: true, name: true } }, service: { select: { code: true } }, channel: { select: { code: true } } },
+        select: { id: true },
       });
-      return Promise.all(
-        rows.map(async (o) => {
-          const d = await digitsFor(db, o.currencyCode);
-          return {
-            id: o.id,
-            cells: [o.orderNo, o.outTradeNo, o.merchant.mchId, o.merchant.name, o.service.code, o.channel?.code ?? '', o.status, formatAmount(o.amount, d), formatAmount(o.paidAmount, d), formatAmount(o.fee, d), o.currencyCode, o.createdAt, o.paidAt, o.userLabel, o.creationType, o.originality, o.postbackStatus, o.test],
-          };
-        }),
-      );
+      return rows.map((r) => r.id);
     },
   },
   PAYOUTS: {
     model: 'Payout',
-    header: ['payout_no', 'out_trade_no', 'mch_id', 'merchant', 'service', 'channel', 'status', 'amount', 'fee', 'currency', 'recipient_name', 'bank_code', 'created_at', 'finished_at', 'user_id', 'type', 'originality', 'postback_status', 'test', 'failure_reason'],
+    table: 'payouts',
+    columns: [
+      ['payout_no', text('t."payoutNo"')],
+      ['out_trade_no', text('t."outTradeNo"')],
+      ['mch_id', text('m."mchId"')],
+      ['merchant', text('m.name')],
+      ['service', text('s.code')],
+      ['channel', text('ch.code')],
+      ['status', plain('t.status::text')],
+      ['amount', amount('t.amount')],
+      ['fee', amount('t.fee')],
+      ['currency', text('t."currencyCode"')],
+      ['recipient_name', text('t."recipientName"')],
+      ['bank_code', text('t."bankCode"')],
+      ['created_at', instant('t."createdAt"')],
+      ['finished_at', instant('t."finishedAt"')],
+      ['user_id', text('t."userLabel"')],
+      ['type', plain('t."creationType"::text')],
+      ['originality', plain('t.originality::text')],
+      ['postback_status', plain('t."postbackStatus"::text')],
+      ['test', plain('t.test::text')],
+      ['failure_reason', text('t."failureReason"')],
+    ],
     where: (f, digits, ability) => {
       assertMaskedFilterAllowed({ ability }, 'Payout', f, { refuseSearch: true });
       return payoutWhere(parsePayoutFilter(f as PayoutFilterInput, digits));
     },
     count: (db, where) => db.payout.count({ where: where as Prisma.PayoutWhereInput }),
-    async page(db, where, after) {
+    async ids(db, where, after) {
       const rows = await db.payout.findMany({
         where: and(where, after ? { id: { gt: after } } : {}) as Prisma.PayoutWhereInput,
         orderBy: { id: 'asc' },
         take: BATCH,
-        include: { merchant: { select: { mchId: true, name: true } }, service: { select: { code: true } }, channel: { select: { code: true } } },
+        select: { id: true },
       });
-      return Promise.all(
-        rows.map(async (p) => {
-          const d = await digitsFor(db, p.currencyCode);
-          return {
-            id: p.id,
-            cells: [p.payoutNo, p.outTradeNo, p.merchant.mchId, p.merchant.name, p.service.code, p.channel?.code ?? '', p.status, formatAmount(p.amount, d), formatAmount(p.fee, d), p.currencyCode, p.recipientName, p.bankCode, p.createdAt, p.finishedAt, p.userLabel, p.creationType, p.originality, p.postbackStatus, p.test, p.failureReason],
-          };
-        }),
-      );
+      return rows.map((r) => r.id);
     },
   },
 };
+
+/**
+ * The statement that writes one part of the file: the CSV lines of the rows with these ids (in id
+ * order) after `$3` (the BOM and header in the first part), built by the database from the rows and
+ * their merchant, service, channel and currency, and stored without passing through this process.
+ * Returns the part's size in bytes.
+ */
+function partSql(spec: KindSpec): string {
+  const line = `${spec.columns.map(([, sql]) => sql).join(` || ',' || `)} || E'\\r\\n'`;
+  return `
+    INSERT INTO export_parts ("exportId", seq, content)
+    SELECT $1::uuid, $2::int, convert_to($3::text || coalesce(string_agg(line, '' ORDER BY id), ''), 'UTF8')
+    FROM (
+      SELECT t.id, ${line} AS line
+      FROM unnest($4::uuid[]) AS batch (id)
+      JOIN ${spec.table} t ON t.id = batch.id
+      JOIN merchants m ON m.id = t."merchantId"
+      JOIN services s ON s.id = t."serviceId"
+      LEFT JOIN channels ch ON ch.id = t."channelId"
+      LEFT JOIN currencies cur ON cur.code = t."currencyCode"
+      CROSS JOIN LATERAL (SELECT coalesce(cur.digits, 2) AS digits, (10::numeric ^ coalesce(cur.digits, 2))::bigint AS unit) d
+    ) lines
+    RETURNING octet_length(content) AS bytes`;
+}
 
 export interface ExportRunServices {
   prisma: PrismaClient;
@@ -211,20 +286,42 @@ export async function runExport(services: ExportRunServices, exportId: string): 
   await prisma.export.update({ where: { id: job.id }, data: { status: 'RUNNING', totalRows: total, processedRows: 0 } });
   publish('RUNNING', 0, total);
 
-  const parts: string[] = ['\uFEFF', csvLine(spec.header)];
+  // A retried job starts its file over.
+  await prisma.exportPart.deleteMany({ where: { exportId: job.id } });
+  const sql = partSql(spec);
+  let prefix = `\uFEFF${csvLine(spec.columns.map(([header]) => header))}`;
+  let seq = 0;
+  let fileSize = 0;
   let processed = 0;
+  // Progress is written in turn, so the count only ever grows.
+  let progress: Promise<unknown> = Promise.resolve();
+  const writePart = async (part: number, head: string, ids: string[]) => {
+    const [written] = await prisma.$queryRawUnsafe<Array<{ bytes: number }>>(sql, job.id, part, head, ids);
+    fileSize += Number(written?.bytes ?? 0);
+    processed += ids.length;
+    const count = processed;
+    progress = progress.then(async () => {
+      await prisma.export.update({ where: { id: job.id }, data: { processedRows: count } });
+      publish('RUNNING', count, total);
+    });
+    await progress;
+  };
+  // Up to PARTS_IN_FLIGHT parts are built at once (each by its own database backend) while the ids of
+  // the next batch are read: building the CSV is the database's work, and it has more than one core.
+  const inFlight: Array<Promise<void>> = [];
   let after: string | null = null;
   for (;;) {
-    const rows = await spec.page(prisma, where, after);
-    if (rows.length === 0) break;
-    for (const row of rows) parts.push(csvLine(row.cells));
-    processed += rows.length;
-    after = rows[rows.length - 1]!.id;
-    await prisma.export.update({ where: { id: job.id }, data: { processedRows: processed } });
-    publish('RUNNING', processed, total);
-    if (rows.length < BATCH) break;
+    const ids = await spec.ids(prisma, where, after);
+    if (ids.length === 0 && seq > 0) break;
+    const part = writePart(seq++, prefix, ids);
+    part.catch(() => undefined); // awaited below; this only keeps a failure from being unhandled meanwhile
+    inFlight.push(part);
+    prefix = '';
+    if (inFlight.length >= PARTS_IN_FLIGHT) await inFlight.shift();
+    if (ids.length < BATCH) break;
+    after = ids[ids.length - 1]!;
   }
-  const content = Buffer.from(parts.join(''), 'utf8');
+  await Promise.all(inFlight);
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
   await prisma.export.update({
     where: { id: job.id },
@@ -232,8 +329,7 @@ export async function runExport(services: ExportRunServices, exportId: string): 
       status: 'DONE',
       processedRows: processed,
       totalRows: Math.max(total, processed),
-      content,
-      fileSize: content.length,
+      fileSize,
       fileName: `${job.kind.toLowerCase()}-${stamp}.csv`,
       finishedAt: new Date(),
       expiresAt: new Date(Date.now() + KEEP_DAYS * 86_400_000),
@@ -243,25 +339,49 @@ export async function runExport(services: ExportRunServices, exportId: string): 
 }
 
 /** Cron: drops the files of expired exports (the rows stay, marked by `expiresAt`). */
-export async function purgeExpiredExports(db: Db, now = new Date()): Promise<number> {
-  const { count } = await db.export.updateMany({ where: { expiresAt: { lt: now }, content: { not: null } }, data: { content: null } });
-  return count;
+export async function purgeExpiredExports(db: PrismaClient, now = new Date()): Promise<number> {
+  const expired = await db.export.findMany({
+    where: { expiresAt: { lt: now }, OR: [{ content: { not: null } }, { parts: { some: {} } }] },
+    select: { id: true },
+  });
+  if (expired.length === 0) return 0;
+  const ids = expired.map((e) => e.id);
+  await db.$transaction([
+    db.exportPart.deleteMany({ where: { exportId: { in: ids } } }),
+    db.export.updateMany({ where: { id: { in: ids } }, data: { content: null } }),
+  ]);
+  return ids.length;
 }
 
 export type ExportFile =
   | { kind: 'NOT_FOUND' }
   | { kind: 'NOT_READY' | 'EXPIRED'; status: string }
-  | { kind: 'FILE'; fileName: string; content: Buffer };
+  | { kind: 'FILE'; fileName: string; content: Readable };
+
+/** The parts of a file in order, one read at a time. */
+async function* partsOf(db: Db, exportId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const part = await db.exportPart.findUnique({ where: { exportId_seq: { exportId, seq } }, select: { content: true } });
+    if (!part) return;
+    yield Buffer.from(part.content);
+  }
+}
 
 /**
- * The finished file of an export for a viewer with this ability. An export the viewer may not read is
- * NOT_FOUND like a missing one (ids of other users' exports reveal nothing); one still running is
- * NOT_READY, one whose file was purged EXPIRED.
+ * The finished file of an export for a viewer with this ability, as a stream read a part at a time.
+ * An export the viewer may not read is NOT_FOUND like a missing one (ids of other users' exports
+ * reveal nothing); one still running is NOT_READY, one whose file was purged EXPIRED.
  */
 export async function exportFile(ctx: { prisma: Db; ability: AppAbility }, id: string): Promise<ExportFile> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return { kind: 'NOT_FOUND' };
-  const row = await ctx.prisma.export.findUnique({ where: { id } });
+  const row = await ctx.prisma.export.findUnique({ where: { id }, omit: { content: true } });
   if (!row || !ctx.ability.can('read', subject('Export', { ...row }) as never)) return { kind: 'NOT_FOUND' };
-  if (row.status !== 'DONE' || !row.content) return { kind: row.content ? 'NOT_READY' : 'EXPIRED', status: row.status };
-  return { kind: 'FILE', fileName: row.fileName ?? `export-${row.id}.csv`, content: Buffer.from(row.content) };
+  if (row.status !== 'DONE') return { kind: 'NOT_READY', status: row.status };
+  const fileName = row.fileName ?? `export-${row.id}.csv`;
+  const hasParts = (await ctx.prisma.exportPart.count({ where: { exportId: id, seq: 0 } })) > 0;
+  if (hasParts) return { kind: 'FILE', fileName, content: Readable.from(partsOf(ctx.prisma, id)) };
+  // Exports finished before files were kept in parts hold theirs in the row.
+  const legacy = await ctx.prisma.export.findUnique({ where: { id }, select: { content: true } });
+  if (!legacy?.content) return { kind: 'EXPIRED', status: row.status };
+  return { kind: 'FILE', fileName, content: Readable.from([Buffer.from(legacy.content)]) };
 }
