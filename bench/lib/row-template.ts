@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { quoteIdent } from '../../server/src/db/database.ts';
 
@@ -48,14 +47,4 @@ export async function rowTemplate(db: pg.Pool, table: string, query: { text: str
       });
     },
   };
-}
-
-/** A time-ordered UUID (version 7), as Prisma's `@default(uuid(7))` gives Payrail's rows. */
-export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

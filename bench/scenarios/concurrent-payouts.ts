@@ -1,4 +1,4 @@
-import { newOrderNo } from '../../server/src/lib/ids.ts';
+import { newOrderNo, newRowId } from '../../server/src/lib/ids.ts';
 import { computeFee, formatAmount, parseAmount } from '../../server/src/lib/money.ts';
 import { checkLedgerInvariants } from '../../server/src/modules/ledger/ledger.invariants.ts';
 import { createMerchantFixture, type MerchantFixture } from '../../server/test/support/fixtures.ts';
@@ -8,7 +8,7 @@ import { balancesOf, fundChannel, fundMerchant } from '../../server/test/support
 import { inTransaction, type BenchEnvironment } from '../lib/environment.ts';
 import { clientSigningNote } from '../lib/client-signing.ts';
 import { check, type Scenario } from '../lib/harness.ts';
-import { rowTemplate, uuidv7, type RowTemplate } from '../lib/row-template.ts';
+import { rowTemplate, type RowTemplate } from '../lib/row-template.ts';
 
 /**
  * d. Concurrent payouts on one merchant balance, as in payouts-race.test.ts: signed
@@ -128,7 +128,7 @@ export function concurrentPayoutsScenario(bench: BenchEnvironment, size: { opera
               await tx.query(
                 payout.sql,
                 payout.params(() => ({
-                  id: uuidv7(now.getTime()),
+                  id: newRowId(now.getTime()),
                   payoutNo: newOrderNo('W', now),
                   outTradeNo: `${rawPrefix}${i}`,
                   recipientAccount: recipientAccount(i),

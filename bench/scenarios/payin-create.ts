@@ -1,11 +1,12 @@
-import { newOrderNo, newPrepayId } from '../../server/src/lib/ids.ts';
+import type pg from 'pg';
+import { newOrderNo, newPrepayId, newRowId } from '../../server/src/lib/ids.ts';
 import { createMerchantFixture, type MerchantFixture } from '../../server/test/support/fixtures.ts';
 import type { Envelope, MerchantClient, SignedRequest } from '../../server/test/support/merchant-client.ts';
 import { activateService, bindChannel, createChannel, createService, ensureCurrency } from '../../server/test/support/payin-fixtures.ts';
 import { inTransaction, type BenchEnvironment } from '../lib/environment.ts';
 import { clientSigningNote } from '../lib/client-signing.ts';
 import { check, type Scenario } from '../lib/harness.ts';
-import { rowTemplate, uuidv7, type RowTemplate } from '../lib/row-template.ts';
+import { rowTemplate, type RowTemplate } from '../lib/row-template.ts';
 
 /**
  * a. A merchant's server creating payins: signed `POST /v1/transaction/prepayment` over real HTTP
@@ -62,13 +63,49 @@ export async function sendPrepayment(merchant: PayinMerchant, request: SignedReq
   }
 }
 
+/** The raw side's copy of what Payrail wrote: the order row of `outTradeNo` and its timeline rows. */
+export interface RawPayinShape {
+  order: RowTemplate;
+  timeline: RowTemplate;
+}
+
+export async function rawPayinShape(pool: pg.Pool, merchantId: string, outTradeNo: string): Promise<RawPayinShape> {
+  const { rows } = await pool.query<{ id: string }>(`SELECT id FROM orders WHERE "merchantId" = $1 AND "outTradeNo" = $2`, [merchantId, outTradeNo]);
+  const id = rows[0]?.id;
+  if (!id) throw new Error('the Payrail side wrote no order to copy');
+  return {
+    order: await rowTemplate(pool, 'orders', { text: 'SELECT * FROM orders WHERE id = $1', values: [id] }),
+    timeline: await rowTemplate(pool, 'order_events', { text: 'SELECT * FROM order_events WHERE "orderId" = $1 ORDER BY id', values: [id] }, ['id', 'createdAt']),
+  };
+}
+
+/** The raw side's payin create: one transaction inserting the same order row and timeline rows. */
+export async function insertRawPayin(pool: pg.Pool, shape: RawPayinShape, outTradeNo: string): Promise<void> {
+  const now = new Date();
+  const id = newRowId(now.getTime());
+  await inTransaction(pool, async (client) => {
+    await client.query(
+      shape.order.sql,
+      shape.order.params(() => ({
+        id,
+        orderNo: newOrderNo('P', now),
+        prepayId: newPrepayId(),
+        outTradeNo,
+        expireAt: new Date(now.getTime() + EXPIRE_SECONDS * 1000),
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    await client.query(shape.timeline.sql, shape.timeline.params(() => ({ orderId: id })));
+  });
+}
+
 export function payinCreateScenario(bench: BenchEnvironment, size: { operations: number; warmup: number }): Scenario {
   const { pool } = bench;
   const payrailPrefix = `BENCH-PAYIN-${bench.tag}-`;
   const rawPrefix = `BENCH-RAWPAYIN-${bench.tag}-`;
   let merchant: PayinMerchant;
-  let order: RowTemplate;
-  let timeline: RowTemplate;
+  let shape: RawPayinShape;
 
   const countOrders = async (prefix: string) => {
     const { rows } = await pool.query<{ orders: string; events: string; per_order: string[] }>(
@@ -110,43 +147,14 @@ export function payinCreateScenario(bench: BenchEnvironment, size: { operations:
         },
         raw: {
           async setup() {
-            // The shape of what Payrail wrote: its first order and that order's timeline.
-            const { rows } = await pool.query<{ id: string }>(`SELECT id FROM orders WHERE "merchantId" = $1 AND "outTradeNo" = $2`, [
-              merchant.fixture.merchant.id,
-              `${payrailPrefix}0`,
-            ]);
-            const id = rows[0]?.id;
-            if (!id) throw new Error('the Payrail side wrote no order to copy');
-            order = await rowTemplate(pool, 'orders', { text: 'SELECT * FROM orders WHERE id = $1', values: [id] });
-            timeline = await rowTemplate(pool, 'order_events', { text: 'SELECT * FROM order_events WHERE "orderId" = $1 ORDER BY id', values: [id] }, [
-              'id',
-              'createdAt',
-            ]);
+            shape = await rawPayinShape(pool, merchant.fixture.merchant.id, `${payrailPrefix}0`);
           },
-          async run(i) {
-            const now = new Date();
-            const id = uuidv7(now.getTime());
-            await inTransaction(pool, async (client) => {
-              await client.query(
-                order.sql,
-                order.params(() => ({
-                  id,
-                  orderNo: newOrderNo('P', now),
-                  prepayId: newPrepayId(),
-                  outTradeNo: `${rawPrefix}${i}`,
-                  expireAt: new Date(now.getTime() + EXPIRE_SECONDS * 1000),
-                  createdAt: now,
-                  updatedAt: now,
-                })),
-              );
-              await client.query(timeline.sql, timeline.params(() => ({ orderId: id })));
-            });
-          },
+          run: (i) => insertRawPayin(pool, shape, `${rawPrefix}${i}`),
           async verify(operations) {
             const counted = await countOrders(rawPrefix);
             check(counted.orders === BigInt(operations), `${operations} raw orders expected, found ${counted.orders}`);
-            check(counted.events === BigInt(operations * timeline.rows), `${operations * timeline.rows} raw timeline rows expected, found ${counted.events}`);
-            return [`${counted.orders} orders with ${timeline.rows} timeline rows each`];
+            check(counted.events === BigInt(operations * shape.timeline.rows), `${operations * shape.timeline.rows} raw timeline rows expected, found ${counted.events}`);
+            return [`${counted.orders} orders with ${shape.timeline.rows} timeline rows each`];
           },
         },
         notes: async () => [clientSigningNote(merchant.fixture.clientKeys.privateKeyPem, JSON.stringify(merchant.prepayment(`${payrailPrefix}x`)))],

@@ -1,12 +1,10 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { newOrderNo, newPrepayId } from '../../server/src/lib/ids.ts';
-import { inTransaction, type BenchEnvironment } from '../lib/environment.ts';
+import type { BenchEnvironment } from '../lib/environment.ts';
 import { check, type Scenario } from '../lib/harness.ts';
 import type { LoadJob, LoadResult } from '../lib/load-generator.ts';
-import { rowTemplate, uuidv7, type RowTemplate } from '../lib/row-template.ts';
-import { seedPayinMerchant, type PayinMerchant } from './payin-create.ts';
+import { insertRawPayin, rawPayinShape, seedPayinMerchant, type PayinMerchant, type RawPayinShape } from './payin-create.ts';
 
 /**
  * h. REST payin create under load at a given number of connections (1, 8, 32): the merchant's side is
@@ -17,7 +15,6 @@ import { seedPayinMerchant, type PayinMerchant } from './payin-create.ts';
  */
 
 const GENERATOR = fileURLToPath(new URL('../lib/load-generator.ts', import.meta.url));
-const EXPIRE_SECONDS = 600;
 
 /** Runs one load job in a forked process and returns what it measured. */
 function runLoad(job: LoadJob): Promise<LoadResult> {
@@ -43,8 +40,7 @@ export function restLoadScenario(connections: number) {
     const rawPrefix = `BENCH-RAWLOAD${connections}-${bench.tag}-`;
     let merchant: PayinMerchant;
     let rawPool: pg.Pool;
-    let order: RowTemplate;
-    let timeline: RowTemplate;
+    let shape: RawPayinShape;
     const generator = { cpuMs: 0, operations: 0 };
 
     const countOrders = async (prefix: string) => {
@@ -98,40 +94,15 @@ export function restLoadScenario(connections: number) {
           },
           raw: {
             async setup() {
-              const { rows } = await bench.pool.query<{ id: string }>(`SELECT id FROM orders WHERE "merchantId" = $1 AND "outTradeNo" = $2`, [
-                fixture.merchant.id,
-                `${payrailPrefix}0`,
-              ]);
-              const id = rows[0]?.id;
-              if (!id) throw new Error('the Payrail side wrote no order to copy');
-              order = await rowTemplate(bench.pool, 'orders', { text: 'SELECT * FROM orders WHERE id = $1', values: [id] });
-              timeline = await rowTemplate(bench.pool, 'order_events', { text: 'SELECT * FROM order_events WHERE "orderId" = $1 ORDER BY id', values: [id] }, ['id', 'createdAt']);
+              shape = await rawPayinShape(bench.pool, fixture.merchant.id, `${payrailPrefix}0`);
             },
-            async run(i) {
-              const now = new Date();
-              const id = uuidv7(now.getTime());
-              await inTransaction(rawPool, async (client) => {
-                await client.query(
-                  order.sql,
-                  order.params(() => ({
-                    id,
-                    orderNo: newOrderNo('P', now),
-                    prepayId: newPrepayId(),
-                    outTradeNo: `${rawPrefix}${i}`,
-                    expireAt: new Date(now.getTime() + EXPIRE_SECONDS * 1000),
-                    createdAt: now,
-                    updatedAt: now,
-                  })),
-                );
-                await client.query(timeline.sql, timeline.params(() => ({ orderId: id })));
-              });
-            },
+            run: (i) => insertRawPayin(rawPool, shape, `${rawPrefix}${i}`),
             async verify(operations) {
               const counted = await countOrders(rawPrefix);
               await rawPool.end();
               check(counted.orders === operations, `${operations} raw orders expected, found ${counted.orders}`);
-              check(counted.events === operations * timeline.rows, `${operations * timeline.rows} raw timeline rows expected, found ${counted.events}`);
-              return [`${counted.orders} orders with ${timeline.rows} timeline rows each`];
+              check(counted.events === operations * shape.timeline.rows, `${operations * shape.timeline.rows} raw timeline rows expected, found ${counted.events}`);
+              return [`${counted.orders} orders with ${shape.timeline.rows} timeline rows each`];
             },
           },
           notes: async () => [

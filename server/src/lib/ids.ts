@@ -50,10 +50,10 @@ function utcDateDigits(date: Date): string {
   return `${year}${month}${day}`;
 }
 
-/** A row id as Prisma's `@default(uuid(7))` makes it (time-ordered UUID v7), for rows written with SQL. */
+/** A row id as Prisma's `@default(uuid(7))` makes it (UUID v7 with the timestamp `now`), for rows written with SQL or back-dated by the demo. */
 export function newRowId(now: number = Date.now()): string {
   const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
+  bytes.writeUIntBE(Math.floor(now), 0, 6);
   bytes[6] = (bytes[6]! & 0x0f) | 0x70;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

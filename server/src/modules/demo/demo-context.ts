@@ -2,7 +2,7 @@
  * What the scenarios share while they plan the month: the fixtures' rows, the generator, and the
  * planned ledger postings (posted later, in time order, through the ledger module).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { newOrderNo } from '../../lib/ids.ts';
 import type { PostingInput } from '../ledger/ledger.service.ts';
 import type { ChannelRow, CurrencySpec, RoutableBinding, ServiceRow } from './fixtures/catalog.fixture.ts';
@@ -60,12 +60,3 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** A UUID v7 whose timestamp is `ms`, so ids sort like the (back-dated) creation times. */
-export function uuidv7(ms: number): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(Math.floor(ms), 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}

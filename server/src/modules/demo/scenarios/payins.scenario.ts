@@ -6,9 +6,9 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { AccumulationStatus, ActorType, CreationType, OrderStatus, OrderType, Originality, PostbackStatus } from '../../../generated/prisma/enums.ts';
 import { computeFee, formatAmount } from '../../../lib/money.ts';
-import { newPrepayId } from '../../../lib/ids.ts';
+import { newPrepayId, newRowId } from '../../../lib/ids.ts';
 import { channelAccount, merchantAccount, platformAccount } from '../../ledger/ledger.service.ts';
-import { nextOutTradeNo, posting, sha256, uniqueOrderNo, uuidv7, type PlannedPosting, type SeedContext } from '../demo-context.ts';
+import { nextOutTradeNo, posting, sha256, uniqueOrderNo, type PlannedPosting, type SeedContext } from '../demo-context.ts';
 import type { Rng } from '../demo-rng.ts';
 import { minorStep, pickAmountAndChannel, roundDown } from '../demo-routing.ts';
 import { compress, DAY, HOUR, MIN, sampleTime, SEC } from '../demo-time.ts';
@@ -65,7 +65,7 @@ export function planPayin(ctx: SeedContext): PlannedPayin {
   }
   const t0 = sampleTime(rng, from, to, m.spec.utcOffsetHours, ctx.start, now);
   const { amount, channel, route } = pickAmountAndChannel(ctx, ms, { lower: ms.spec.lower, upper: ms.spec.upper }, ms.spec.median);
-  const id = uuidv7(t0);
+  const id = newRowId(t0);
   const expireAt = t0 + expireMs;
 
   const manual = rng.chance(0.03);
@@ -117,7 +117,7 @@ export function planPayin(ctx: SeedContext): PlannedPayin {
     const at = t0 + paymentOffsets[i]!;
     paid += part;
     const txnId = `${channel.spec.ref}T${rng.digits(10)}${String(++ctx.txnSeq).padStart(6, '0')}`;
-    payments.push({ id: uuidv7(at), orderId: id, channelId: channel.id, txnId, amount: part, currencyCode: currency.code, status: status === 'REVERSED' ? 'REVERSED' : 'SUCCEEDED', paidAt: new Date(at), createdAt: new Date(at) });
+    payments.push({ id: newRowId(at), orderId: id, channelId: channel.id, txnId, amount: part, currencyCode: currency.code, status: status === 'REVERSED' ? 'REVERSED' : 'SUCCEEDED', paidAt: new Date(at), createdAt: new Date(at) });
     events.push({
       type: 'PAYMENT_RECEIVED', from: null, to: null, at, actorType: 'UPSTREAM',
       message: paid < amount ? `payment ${i + 1} received; waiting for the rest` : `payment ${i + 1} received`,
@@ -154,7 +154,7 @@ export function planPayin(ctx: SeedContext): PlannedPayin {
     if (settlementDays > 0) {
       const releaseAt = paidAt + settlementDays * DAY;
       const released = releaseAt <= now;
-      settlement = { id: uuidv7(paidAt), merchantId: m.id, orderId: id, currencyCode: currency.code, amount: net, releaseAt: new Date(releaseAt), releasedAt: released ? new Date(releaseAt) : null, test, createdAt: new Date(paidAt) };
+      settlement = { id: newRowId(paidAt), merchantId: m.id, orderId: id, currencyCode: currency.code, amount: net, releaseAt: new Date(releaseAt), releasedAt: released ? new Date(releaseAt) : null, test, createdAt: new Date(paidAt) };
       if (released) {
         postings.push(posting(ctx, releaseAt, {
           kind: 'SETTLEMENT_RELEASE', idempotencyKey: `settlement:${id}:release`, test, referenceType: 'ORDER', referenceId: id,

@@ -11,9 +11,10 @@
 import type { Prisma } from '../../../generated/prisma/client.ts';
 import type { ActorType, PayoutStatus, PostbackStatus } from '../../../generated/prisma/enums.ts';
 import { computeFee, formatAmount, intersectLimits } from '../../../lib/money.ts';
+import { newRowId } from '../../../lib/ids.ts';
 import { channelAccount, merchantAccount, platformAccount } from '../../ledger/ledger.service.ts';
 import { channelClearingAccount } from '../../payouts/payouts.ledger.ts';
-import { nextOutTradeNo, posting, sha256, uniqueOrderNo, uuidv7, type PlannedPosting, type SeedContext } from '../demo-context.ts';
+import { nextOutTradeNo, posting, sha256, uniqueOrderNo, type PlannedPosting, type SeedContext } from '../demo-context.ts';
 import { minorStep, pickAmountAndChannel } from '../demo-routing.ts';
 import { compress, HOUR, MIN, sampleTime, SEC } from '../demo-time.ts';
 import { writers } from '../fixtures/merchants.fixture.ts';
@@ -71,7 +72,7 @@ export function planPayout(ctx: SeedContext): PlannedPayout {
   const finalStatus: PayoutStatus = !reviewed && (status === 'REVIEW' || status === 'REJECTED') ? 'SUCCEEDED' : status;
   const fee = computeFee(amount, ms.ratePpm, ms.spec.feeFixed);
   const hold = amount + fee;
-  const id = uuidv7(t0);
+  const id = newRowId(t0);
   const fmt = (v: bigint) => formatAmount(v, currency.digits);
 
   const manual = rng.chance(0.03);
